@@ -1,0 +1,6 @@
+"""Start the chat UI: `python app.py` (see `python app.py --help`)."""
+
+from assistant.ui import main
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,282 @@
+"""The index: papers chunked, embedded and stored in Chroma, plus a persisted BM25 index.
+
+Layout of the index folder:
+  manifest.json  embedding model and chunk settings the index was built with
+  papers.json    every indexed paper (metadata and abstract), for BM25, answers and display
+  bm25/          the bm25s index over title + abstract, one document a paper
+  chroma/        the embedded Chroma store (absent when a Chroma server is used)
+
+Sync is incremental and resumable: a paper is (re-)embedded only when no chunk with its
+current content hash is stored; papers gone from the corpus are deleted; papers.json and the
+BM25 index are written last, after every vector is in place, so an interrupted run leaves the
+previous consistent state plus some already-stored chunks that the next run reuses.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from dataclasses import asdict, dataclass
+from functools import cached_property
+from pathlib import Path
+
+from .config import Settings
+from .corpus import Paper, load_corpus
+from .embeddings import Tokenizer, make_embedder
+from .errors import AssistantError
+
+FORMAT_VERSION = 1
+SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z(\[\"'])")
+
+
+def split_sentences(text: str) -> list[str]:
+    return [s.strip() for s in SENTENCE_END.split(text) if s.strip()]
+
+
+@dataclass
+class Chunk:
+    id: str
+    paper_id: str
+    text: str  # title + the chunk's sentences: what is embedded
+
+
+def chunk_paper(paper: Paper, tokenizer: Tokenizer, chunk_tokens: int) -> list[Chunk]:
+    """Pack whole sentences into chunks of at most `chunk_tokens` model tokens, each
+    prefixed by the title; consecutive chunks share one sentence of overlap."""
+    budget = max(chunk_tokens - tokenizer.count(paper.title), 48)
+    pieces: list[tuple[str, int]] = []
+    for sentence in split_sentences(paper.abstract):
+        words = sentence.split()
+        while words:  # a sentence longer than the budget is cut at word boundaries
+            take = len(words)
+            while take > 1 and tokenizer.count(" ".join(words[:take])) > budget:
+                take = max(1, take * 3 // 4)
+            text = " ".join(words[:take])
+            pieces.append((text, tokenizer.count(text)))
+            words = words[take:]
+    groups: list[list[tuple[str, int]]] = [[]]
+    for piece in pieces:
+        if groups[-1] and sum(n for _, n in groups[-1]) + piece[1] > budget:
+            overlap = groups[-1][-1:] if groups[-1][-1][1] + piece[1] <= budget else []
+            groups.append(overlap[:])
+        groups[-1].append(piece)
+    return [
+        Chunk(id=f"{paper.id}:{i}", paper_id=paper.id, text=paper.title + "\n" + " ".join(t for t, _ in group))
+        for i, group in enumerate(groups)
+    ]
+
+
+def bm25_tokens(texts: list[str]):
+    import bm25s
+    import Stemmer
+
+    return bm25s.tokenize(texts, stopwords="en", stemmer=Stemmer.Stemmer("english"), show_progress=False)
+
+
+@dataclass
+class SyncReport:
+    papers: int
+    embedded: int
+    reused: int
+    removed: int
+    chunks_written: int
+
+    def __str__(self) -> str:
+        return (f"{self.papers} papers indexed: {self.embedded} embedded, {self.reused} unchanged, "
+                f"{self.removed} removed ({self.chunks_written} chunks written)")
+
+
+class Index:
+    def __init__(self, settings: Settings):
+        self.settings = settings
+        self.dir = Path(settings.index_dir)
+
+    # ---- pieces, built on first use -------------------------------------------------
+    @cached_property
+    def embedder(self):
+        s = self.settings
+        return make_embedder(s.embedding, s.embed_base_url, s.embed_api_key, s.llm_timeout)
+
+    @cached_property
+    def collection(self):
+        os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+        import chromadb
+        from chromadb.config import Settings as ChromaSettings
+
+        chroma_settings = ChromaSettings(anonymized_telemetry=False)
+        try:
+            if self.settings.chroma_url:
+                from urllib.parse import urlparse
+
+                url = urlparse(self.settings.chroma_url)
+                client = chromadb.HttpClient(host=url.hostname, port=url.port or 8000, ssl=url.scheme == "https", settings=chroma_settings)
+                client.heartbeat()
+            else:
+                client = chromadb.PersistentClient(path=str(self.dir / "chroma"), settings=chroma_settings)
+            # Vectors are always passed in, so no embedding function (the default one downloads a model).
+            return client.get_or_create_collection(
+                self.settings.collection, embedding_function=None, metadata=self._identity() | {"hnsw:space": "cosine"}
+            )
+        except AssistantError:
+            raise
+        except Exception as exc:  # chromadb raises many types; all mean the store is unusable
+            where = self.settings.chroma_url or self.dir / "chroma"
+            raise AssistantError(f"Chroma store at {where} cannot be used: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}") from None
+
+    @cached_property
+    def papers(self) -> dict[str, Paper]:
+        path = self.dir / "papers.json"
+        if not path.exists():
+            raise AssistantError(f"no index at {self.dir}: build it with `assistant index`")
+        return {p["id"]: Paper(**{k: v for k, v in p.items() if k != "id"}) for p in json.loads(path.read_text())}
+
+    @cached_property
+    def bm25(self):
+        import bm25s
+
+        return bm25s.BM25.load(str(self.dir / "bm25"), mmap=True)
+
+    @cached_property
+    def bm25_ids(self) -> list[str]:
+        return json.loads((self.dir / "bm25" / "paper_ids.json").read_text())
+
+    # ---- identity: what the stored vectors mean -------------------------------------
+    def _identity(self) -> dict:
+        return {"embedding": self.embedder.name, "chunk_tokens": self.settings.chunk_tokens, "format": FORMAT_VERSION}
+
+    def manifest(self) -> dict | None:
+        path = self.dir / "manifest.json"
+        return json.loads(path.read_text()) if path.exists() else None
+
+    def check_compatible(self) -> None:
+        """Refuse to mix vectors of different models or chunkings in one index."""
+        manifest = self.manifest()
+        if manifest is None:
+            return
+        built = {k: manifest.get(k) for k in ("embedding", "chunk_tokens", "format")}
+        wanted = self._identity()
+        if built != wanted:
+            diff = ", ".join(f"{k} {built[k]!r} (now {wanted[k]!r})" for k in wanted if built[k] != wanted[k])
+            raise AssistantError(f"index at {self.dir} was built with {diff}; rebuild it with `assistant index --rebuild`")
+
+    def exists(self) -> bool:
+        return (self.dir / "papers.json").exists()
+
+    # ---- building -------------------------------------------------------------------
+    def _writable(self) -> None:
+        try:
+            self.dir.mkdir(parents=True, exist_ok=True)
+            probe = self.dir / ".write-test"
+            probe.write_text("")
+            probe.unlink()
+        except OSError as exc:
+            raise AssistantError(f"index folder {self.dir} cannot be written ({exc.strerror})") from None
+
+    def _write_json(self, name: str, data) -> None:
+        tmp = self.dir / f".{name}.tmp"
+        tmp.write_text(json.dumps(data, ensure_ascii=False))
+        tmp.replace(self.dir / name)  # atomic: readers see the old or the new file, never half
+
+    def rebuild(self) -> None:
+        """Drop everything stored, so the next sync starts afresh (used on a settings change)."""
+        import shutil
+
+        if self.settings.chroma_url:
+            try:
+                self.collection._client.delete_collection(self.settings.collection)
+            except Exception:
+                pass
+        for name in ("manifest.json", "papers.json"):
+            (self.dir / name).unlink(missing_ok=True)
+        for name in ("bm25", "chroma"):
+            shutil.rmtree(self.dir / name, ignore_errors=True)
+        self.__dict__.pop("collection", None)
+
+    def sync(self, corpus_paths: list[Path] | None = None, progress: bool = True, rebuild: bool = False) -> SyncReport:
+        corpus = load_corpus(corpus_paths or self.settings.corpus)
+        self._writable()
+        if rebuild:
+            self.rebuild()
+        self.check_compatible()
+        manifest = self.manifest() or {}
+        indexed: dict[str, str] = manifest.get("papers", {})
+        current = {p.id: p for p in corpus.papers}
+        changed = [p for p in corpus.papers if indexed.get(p.id) != p.content_hash]
+        removed = [pid for pid in indexed if pid not in current]
+        report = SyncReport(len(current), 0, len(current) - len(changed), len(removed), 0)
+        if not changed and not removed and self.exists():
+            return report  # nothing to do: no store is opened, no model is loaded
+
+        self._write_json("manifest.json", {**self._identity(), "papers": indexed})
+        if removed:
+            self._delete(removed)
+        todo = self._not_stored(changed)
+        report.reused += len(changed) - len(todo)
+        report.embedded = len(todo)
+        report.chunks_written = self._embed_and_store(todo, progress)
+
+        papers = [{"id": p.id, **asdict(p)} for p in corpus.papers]
+        self._write_bm25(corpus.papers)
+        self._write_json("papers.json", papers)
+        self._write_json("manifest.json", {**self._identity(), "papers": {p.id: p.content_hash for p in corpus.papers}})
+        for name in ("papers", "bm25", "bm25_ids"):
+            self.__dict__.pop(name, None)
+        return report
+
+    def _not_stored(self, papers: list[Paper]) -> list[Paper]:
+        """Papers whose current version is not yet in the store (a resumed or shared build
+        finds some already there)."""
+        if not papers:
+            return []
+        stored = {}
+        for start in range(0, len(papers), 1000):
+            part = papers[start : start + 1000]
+            got = self.collection.get(where={"paper_id": {"$in": [p.id for p in part]}}, include=["metadatas"])
+            for meta in got["metadatas"]:
+                stored.setdefault(meta["paper_id"], set()).add(meta.get("content_hash"))
+        todo = [p for p in papers if stored.get(p.id) != {p.content_hash}]
+        stale = [p.id for p in todo if p.id in stored]
+        if stale:
+            self._delete(stale)
+        return todo
+
+    def _delete(self, paper_ids: list[str]) -> None:
+        for start in range(0, len(paper_ids), 1000):
+            self.collection.delete(where={"paper_id": {"$in": paper_ids[start : start + 1000]}})
+
+    def _embed_and_store(self, papers: list[Paper], progress: bool) -> int:
+        from tqdm import tqdm
+
+        tokenizer = Tokenizer()
+        written = 0
+        bar = tqdm(total=len(papers), unit="paper", desc="Embedding", disable=not progress, dynamic_ncols=True)
+        step = 64
+        for start in range(0, len(papers), step):
+            batch = papers[start : start + step]
+            chunks = [(p, c) for p in batch for c in chunk_paper(p, tokenizer, self.settings.chunk_tokens)]
+            vectors = self.embedder.embed([c.text for _, c in chunks])
+            self.collection.upsert(
+                ids=[c.id for _, c in chunks],
+                embeddings=vectors.tolist(),
+                documents=[c.text for _, c in chunks],
+                metadatas=[p.metadata() | {"content_hash": p.content_hash} for p, _ in chunks],
+            )
+            written += len(chunks)
+            bar.update(len(batch))
+        bar.close()
+        return written
+
+    def _write_bm25(self, papers: list[Paper]) -> None:
+        import shutil
+
+        import bm25s
+
+        retriever = bm25s.BM25()
+        retriever.index(bm25_tokens([f"{p.title}. {p.abstract}" for p in papers]), show_progress=False)
+        tmp = self.dir / ".bm25.tmp"
+        shutil.rmtree(tmp, ignore_errors=True)
+        retriever.save(str(tmp))
+        (tmp / "paper_ids.json").write_text(json.dumps([p.id for p in papers]))
+        shutil.rmtree(self.dir / "bm25", ignore_errors=True)
+        tmp.replace(self.dir / "bm25")

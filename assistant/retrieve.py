@@ -1,0 +1,123 @@
+"""Hybrid retrieval ranked at paper level: dense chunks from Chroma and BM25 over papers,
+fused by reciprocal rank. Several chunks of one paper count once (its best chunk)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .corpus import Paper
+from .index import Index, bm25_tokens
+
+RRF_K = 60
+CANDIDATES = 50
+
+
+@dataclass
+class Hit:
+    paper: Paper
+    score: float  # fused reciprocal-rank score
+    dense: float  # cosine similarity of the paper's best chunk (0 when not among the dense hits)
+    bm25: float  # BM25 score of the paper (0 when no query term matched)
+    dense_rank: int | None = None
+    bm25_rank: int | None = None
+    extra: dict = field(default_factory=dict)
+
+
+@dataclass
+class YearFilter:
+    start: int | None = None
+    end: int | None = None
+
+    def __bool__(self) -> bool:
+        return self.start is not None or self.end is not None
+
+    def admits(self, paper: Paper) -> bool:
+        if paper.year is None:
+            return not self
+        return (self.start is None or paper.year >= self.start) and (self.end is None or paper.year <= self.end)
+
+    def chroma_where(self) -> dict | None:
+        terms = []
+        if self.start is not None:
+            terms.append({"year": {"$gte": self.start}})
+        if self.end is not None:
+            terms.append({"year": {"$lte": self.end}})
+        return None if not terms else terms[0] if len(terms) == 1 else {"$and": terms}
+
+    @classmethod
+    def parse(cls, text: str | None) -> YearFilter:
+        """'2023', '2022-2024', '2023-' or '-2022'."""
+        from .errors import AssistantError
+
+        if not text:
+            return cls()
+        start, sep, end = str(text).partition("-")
+        try:
+            lo = int(start) if start.strip() else None
+            hi = (int(end) if end.strip() else None) if sep else lo
+        except ValueError:
+            raise AssistantError(f"year filter {text!r} is not a year or range like 2022-2024") from None
+        return cls(lo, hi)
+
+
+class Retriever:
+    def __init__(self, index: Index):
+        self.index = index
+
+    def embed_query(self, query: str) -> np.ndarray:
+        return self.index.embedder.embed([query])[0]
+
+    def dense(self, query_vector: np.ndarray, years: YearFilter, n: int = CANDIDATES) -> dict[str, float]:
+        """Best chunk cosine per paper, in rank order."""
+        collection = self.index.collection
+        n = min(n, max(collection.count(), 1))
+        result = collection.query(
+            query_embeddings=[query_vector.tolist()], n_results=n, where=years.chroma_where(), include=["metadatas", "distances"]
+        )
+        best: dict[str, float] = {}
+        for meta, distance in zip(result["metadatas"][0], result["distances"][0]):
+            best.setdefault(meta["paper_id"], 1.0 - distance)
+        return best
+
+    def lexical(self, query: str, years: YearFilter, n: int = CANDIDATES) -> dict[str, float]:
+        tokens = bm25_tokens([query])
+        if not tokens.vocab:
+            return {}
+        ids = self.index.bm25_ids
+        # Map the query's words onto the stored vocabulary; unknown words score nothing.
+        vocab = self.index.bm25.vocab_dict
+        inverse = {i: w for w, i in tokens.vocab.items()}
+        words = [inverse[i] for i in tokens.ids[0] if inverse[i] in vocab]
+        if not words:
+            return {}
+        scores = self.index.bm25.get_scores(words)
+        order = np.argsort(-scores)
+        papers = self.index.papers
+        out: dict[str, float] = {}
+        for i in order:
+            if scores[i] <= 0 or len(out) >= n:
+                break
+            if years.admits(papers[ids[i]]):
+                out[ids[i]] = float(scores[i])
+        return out
+
+    def search(self, query: str, k: int = 5, years: YearFilter | None = None) -> list[Hit]:
+        years = years or YearFilter()
+        self.index.check_compatible()
+        dense = self.dense(self.embed_query(query), years)
+        lexical = self.lexical(query, years)
+        fused: dict[str, float] = {}
+        for ranking in (dense, lexical):
+            for rank, pid in enumerate(ranking):
+                fused[pid] = fused.get(pid, 0.0) + 1.0 / (RRF_K + rank + 1)
+        dense_rank = {pid: r for r, pid in enumerate(dense)}
+        bm25_rank = {pid: r for r, pid in enumerate(lexical)}
+        papers = self.index.papers
+        hits = [
+            Hit(papers[pid], score, dense.get(pid, 0.0), lexical.get(pid, 0.0), dense_rank.get(pid), bm25_rank.get(pid))
+            for pid, score in sorted(fused.items(), key=lambda kv: -kv[1])
+            if pid in papers
+        ]
+        return hits[:k]
