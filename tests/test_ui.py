@@ -136,9 +136,9 @@ def test_browser_chat_cites_papers_in_the_sources_panel(page, app, tmp_path):
     assert not page.errors
 
 
-def test_follow_up_question_keeps_the_conversation(page):
+def test_second_question_keeps_the_first_answers_markers_working(page):
     ask_in_page(page, "Which papers study grokking?")
-    page.fill("#question textarea", "What makes it happen sooner?")
+    page.fill("#question textarea", "What makes grokking happen sooner?")
     page.press("#question textarea", "Enter")
     page.wait_for_selector("#sources details", timeout=60_000)  # the first answer's sources folded below
     page.wait_for_function("document.querySelectorAll('#chat a.cite').length >= 2", timeout=60_000)
