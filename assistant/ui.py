@@ -136,11 +136,13 @@ def conversation_markdown(turns: list[dict]) -> str:
 
 
 def example_questions(papers, n: int = 4) -> list[str]:
-    """Questions on the corpus's most frequent title topics (pairs of content words)."""
-    counts: Counter = Counter()
-    for paper in papers:
-        tokens = [w for w in words(paper.title) if w not in STOPWORDS and len(w) > 2]
-        counts.update(f"{a} {b}" for a, b in zip(tokens, tokens[1:]) if a != b)
+    """Questions on the corpus's most frequent title topics: pairs of adjacent content words,
+    leaving out words so common in titles that they name the whole corpus, not a topic."""
+    titles = [words(paper.title) for paper in papers]
+    spread = Counter(w for tokens in titles for w in set(tokens))
+    common = max(3, len(titles) // 10)
+    topical = {w for w, n in spread.items() if n <= common and w not in STOPWORDS and len(w) > 2 and not w.isdigit()}
+    counts = Counter(f"{a} {b}" for tokens in titles for a, b in zip(tokens, tokens[1:]) if a != b and {a, b} <= topical)
     chosen: list[str] = []
     used: set[str] = set()
     for topic, _ in counts.most_common():
@@ -283,7 +285,8 @@ def build(assistant):
             event(lambda: ([], "", render_sources([]), [], gr.DownloadButton(value=None, interactive=False)),
                   None, outputs, api_visibility="undocumented")
         for event in (check.click, base_url.submit, demo.load):
-            event(render_reach, base_url, reach, api_visibility="undocumented")
+            # Off the queue: a slow endpoint check must not hold a slot that a chat could use.
+            event(render_reach, base_url, reach, api_visibility="undocumented", queue=False)
         gr.api(ask, api_name="ask")
     return demo
 
