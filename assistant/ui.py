@@ -17,6 +17,8 @@ from collections import Counter
 
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 
+import gradio as gr  # noqa: E402
+
 from .answer import STOPWORDS, Answer, words  # noqa: E402
 from .errors import AssistantError  # noqa: E402
 
@@ -204,8 +206,6 @@ class Session:
 
 
 def build(assistant):
-    import gradio as gr
-
     session = Session(assistant)
     s = assistant.settings
     examples = example_questions(assistant.index.papers.values())
@@ -244,9 +244,6 @@ def build(assistant):
         except AssistantError as exc:
             raise gr.Error(str(exc)) from None
         return answer.to_dict()
-
-    def pick_example(event: gr.SelectData) -> str:
-        return event.value["text"]
 
     with gr.Blocks(title="Paper assistant") as demo:
         gr.HTML(f"<h2 style='margin:0'>Paper assistant</h2>{session.status()}")
@@ -291,9 +288,11 @@ def build(assistant):
     return demo
 
 
-def export_file(turns: list[dict]):
-    import gradio as gr
+def pick_example(event: gr.SelectData) -> str:
+    return event.value["text"]
 
+
+def export_file(turns: list[dict]):
     with tempfile.NamedTemporaryFile("w", suffix=".md", prefix="conversation-", delete=False, encoding="utf-8") as f:
         f.write(conversation_markdown(turns))
     return gr.DownloadButton(value=f.name, interactive=True)

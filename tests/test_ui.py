@@ -1,6 +1,7 @@
 """The chat UI, end to end: the real `python app.py` on a small corpus, driven by headless
 Debian Chromium (Playwright, never a downloaded browser) and by gradio_client."""
 
+import contextlib
 import os
 import re
 import socket
@@ -13,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, write_jsonl
+from test_ui_render import models_endpoint  # noqa: F401 (a fixture)
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -39,34 +41,38 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+@contextlib.contextmanager
+def running_app(*args, env=None, log_path):
+    """`python app.py ARGS` on a free port, as a user would start it; stopped on exit."""
+    port = free_port()
+    with open(log_path, "w+") as log:
+        process = subprocess.Popen([sys.executable, "app.py", "--port", str(port), *map(str, args)], cwd=ROOT,
+                                   stdout=log, stderr=subprocess.STDOUT, env={**os.environ, **(env or {})})
+        url = f"http://127.0.0.1:{port}"
+        try:
+            deadline = time.monotonic() + 300
+            while True:
+                try:
+                    urllib.request.urlopen(url, timeout=2)
+                    break
+                except OSError:
+                    if process.poll() is not None or time.monotonic() > deadline:
+                        log.seek(0)
+                        pytest.fail(f"app.py did not start:\n{log.read()}")
+                    time.sleep(0.5)
+            yield url
+        finally:
+            process.terminate()
+            process.wait(timeout=30)
+
+
 @pytest.fixture(scope="module")
 def app(tmp_path_factory):
-    """`python app.py` started as a user would, on a fresh index it builds itself."""
+    """The app on a fresh index of PAPERS, which it builds itself on first start."""
     tmp = tmp_path_factory.mktemp("ui")
-    corpus = write_jsonl(tmp / "papers.jsonl", PAPERS)
-    port = free_port()
-    log = open(tmp / "app.log", "w+")
-    process = subprocess.Popen(
-        [sys.executable, "app.py", "--port", str(port), "--corpus", str(corpus), "--index-dir", str(tmp / "index")],
-        cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "GRADIO_SERVER_NAME": "127.0.0.1"},
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 300
-        while True:
-            try:
-                urllib.request.urlopen(url, timeout=2)
-                break
-            except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    log.seek(0)
-                    pytest.fail(f"app.py did not start:\n{log.read()}")
-                time.sleep(0.5)
+    write_jsonl(tmp / "papers.jsonl", PAPERS)
+    with running_app("--corpus", tmp / "papers.jsonl", "--index-dir", tmp / "index", log_path=tmp / "app.log") as url:
         yield url, tmp
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
-        log.close()
 
 
 @pytest.fixture(scope="module")
@@ -131,13 +137,18 @@ def test_browser_chat_cites_papers_in_the_sources_panel(page, app, tmp_path):
     assert "Retrieved, not cited" in page.locator("#sources").inner_text()
     marker.click()
     page.wait_for_function(f"document.querySelector('{target}').classList.contains('flash')")
+    with page.expect_download() as download:
+        page.click("button:has-text('Export as Markdown'), a:has-text('Export as Markdown')")
+    exported = Path(download.value.path()).read_text()
+    assert "## 1. How do sparse mixture" in exported and "1. Sparse Mixture of Experts for Efficient Language Models" in exported
     page.screenshot(path=str(tmp_path / "chat.png"), full_page=True)
     assert (tmp_path / "chat.png").stat().st_size > 10_000
     assert not page.errors
 
 
 def test_second_question_keeps_the_first_answers_markers_working(page):
-    ask_in_page(page, "Which papers study grokking?")
+    page.locator("#chat button:has-text('Which papers study')").first.click()  # an example question
+    page.wait_for_selector("#chat a.cite", timeout=60_000)
     page.fill("#question textarea", "What makes grokking happen sooner?")
     page.press("#question textarea", "Enter")
     page.wait_for_selector("#sources details", timeout=60_000)  # the first answer's sources folded below
@@ -173,3 +184,27 @@ def test_api_reports_bad_input_as_one_error(app):
 
     with pytest.raises(Exception, match="the question is empty"):
         Client(app[0], verbose=False).predict("   ", api_name="/ask")
+
+
+def test_settings_show_whether_the_model_endpoint_is_reachable(page, models_endpoint):
+    page.click("text=Settings")
+    page.wait_for_selector("#reach:has-text('no model endpoint set')")
+    endpoint = page.get_by_label("Model endpoint (OpenAI-compatible base URL)")
+    endpoint.fill(models_endpoint)
+    page.click("button:has-text('Check endpoint')")
+    page.wait_for_selector("#reach .reach-ok:has-text('reachable')")
+    endpoint.fill(f"http://127.0.0.1:{free_port()}/v1")
+    endpoint.press("Enter")
+    page.wait_for_selector("#reach .reach-bad:has-text('unreachable')")
+
+
+def test_password_from_the_environment_protects_the_app(app):
+    from gradio_client import Client
+
+    url, tmp = app
+    env = {"ASSISTANT_UI_PASSWORD": "s3cret", "ASSISTANT_UI_USER": "ada"}
+    with running_app("--corpus", tmp / "papers.jsonl", "--index-dir", tmp / "index", env=env, log_path=tmp / "auth.log") as url:
+        with pytest.raises(Exception):
+            Client(url, verbose=False)
+        answer = Client(url, auth=("ada", "s3cret"), verbose=False).predict("Which papers study grokking?", api_name="/ask")
+        assert answer["citations"][0]["title"] == "Grokking in Small Transformers"
