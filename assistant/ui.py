@@ -245,7 +245,8 @@ def build(assistant):
             raise gr.Error(str(exc)) from None
         return answer.to_dict()
 
-    with gr.Blocks(title="Paper assistant") as demo:
+    # delete_cache: exported conversations are copied into Gradio's cache; drop them after a day.
+    with gr.Blocks(title="Paper assistant", delete_cache=(3600, 86400)) as demo:
         gr.HTML(f"<h2 style='margin:0'>Paper assistant</h2>{session.status()}")
         turns = gr.State([])
         with gr.Row():

@@ -42,12 +42,18 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def running_app(*args, env=None, log_path):
-    """`python app.py ARGS` on a free port, as a user would start it; stopped on exit."""
+def running_app(*args, env=None, log_path, port_from_env=False):
+    """`python app.py ARGS` on a free port (given by --port or Gradio's GRADIO_SERVER_PORT), as a
+    user would start it; stopped on exit."""
     port = free_port()
+    env = {**os.environ, **(env or {})}
+    if port_from_env:
+        env["GRADIO_SERVER_PORT"] = str(port)
+    else:
+        args = ("--port", port, *args)
     with open(log_path, "w+") as log:
-        process = subprocess.Popen([sys.executable, "app.py", "--port", str(port), *map(str, args)], cwd=ROOT,
-                                   stdout=log, stderr=subprocess.STDOUT, env={**os.environ, **(env or {})})
+        process = subprocess.Popen([sys.executable, "app.py", *map(str, args)], cwd=ROOT,
+                                   stdout=log, stderr=subprocess.STDOUT, env=env)
         url = f"http://127.0.0.1:{port}"
         try:
             deadline = time.monotonic() + 300
@@ -203,7 +209,7 @@ def test_password_from_the_environment_protects_the_app(app):
 
     url, tmp = app
     env = {"ASSISTANT_UI_PASSWORD": "s3cret", "ASSISTANT_UI_USER": "ada"}
-    with running_app("--corpus", tmp / "papers.jsonl", "--index-dir", tmp / "index", env=env, log_path=tmp / "auth.log") as url:
+    with running_app("--corpus", tmp / "papers.jsonl", "--index-dir", tmp / "index", env=env, log_path=tmp / "auth.log", port_from_env=True) as url:
         with pytest.raises(Exception):
             Client(url, verbose=False)
         answer = Client(url, auth=("ada", "s3cret"), verbose=False).predict("Which papers study grokking?", api_name="/ask")
