@@ -37,7 +37,8 @@ CSS = """
 #sources mark { background: #fff3a3; color: inherit; padding: 0 2px; }
 #sources .uncited li { margin: 2px 0; }
 #sources .num { font-weight: 700; margin-right: 4px; }
-a.cite { text-decoration: none; font-weight: 600; }
+a.cite { text-decoration: none; font-weight: 600; font-size: 0.8em; padding: 0 4px; border-radius: 6px;
+         background: var(--color-accent-soft); color: var(--color-accent); vertical-align: 1px; }
 .status { font-size: 0.85em; color: var(--body-text-color-subdued); }
 .reach-ok { color: #15803d; } .reach-bad { color: #b91c1c; }
 """
