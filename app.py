@@ -1,4 +1,4 @@
-"""Start the chat UI: `python app.py` (see `python app.py --help`)."""
+"""Start the chat UI: `python app.py` (see `python app.py --help`); the same as `assistant serve`."""
 
 from assistant.ui import main
 

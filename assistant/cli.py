@@ -127,6 +127,25 @@ def ask(question, top_k, year, as_json, config, corpus, **overrides):
     print_answer(answer)
 
 
+@cli.command()
+@settings_options
+@click.option("--host", envvar="GRADIO_SERVER_NAME", default="127.0.0.1", show_default=True,
+              help="Interface to listen on (env GRADIO_SERVER_NAME); 0.0.0.0 serves all interfaces, only when you mean it.")
+@click.option("--port", envvar="GRADIO_SERVER_PORT", type=click.IntRange(1, 65535), default=7860, show_default=True,
+              help="Port (env GRADIO_SERVER_PORT).")
+def serve(host, port, config, corpus, **overrides):
+    """Open the chat UI in the browser; builds the index on first start.
+
+    \b
+    Password protection: set ASSISTANT_UI_PASSWORD (and optionally ASSISTANT_UI_USER, default "assistant").
+    The model endpoint comes from ASSISTANT_LLM_BASE_URL / ASSISTANT_LLM_MODEL or the config file,
+    and can be changed in the page.
+    """
+    from .ui import serve as serve_ui
+
+    serve_ui(make_assistant(config, corpus, **overrides), host, port)
+
+
 def main() -> None:
     try:
         cli.main(standalone_mode=False)
