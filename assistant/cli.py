@@ -127,6 +127,51 @@ def ask(question, top_k, year, as_json, config, corpus, **overrides):
     print_answer(answer)
 
 
+def llm_options(f):
+    """--llm-base-url and --llm-model for batch, unless the shared settings options already
+    offer them (the model branch adds them there; declaring them twice would make Click warn)."""
+    shared = {p.name for p in settings_options(lambda **kw: None).__click_params__}
+    for name, text in (("llm_model", "Model name at the endpoint."),
+                       ("llm_base_url", "OpenAI-compatible endpoint (http://host:port/v1) that writes the answers.")):
+        if name not in shared:
+            f = click.option(f"--{name.replace('_', '-')}", name, help=text)(f)
+    return f
+
+
+@cli.command()
+@settings_options
+@llm_options
+@click.argument("input_path", metavar="INPUT", type=click.Path(path_type=Path))
+@click.option("-o", "--output", required=True, type=click.Path(path_type=Path),
+              help="Answers file: .jsonl (default), .csv or .md by its extension or --format.")
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv", "md"]), help="Output format, whatever the extension.")
+@click.option("-w", "--workers", type=click.IntRange(1, 64), default=1, show_default=True, help="Questions answered in parallel.")
+@click.option("--resume", is_flag=True, help="Keep the answers already in OUTPUT; ask only missing and failed questions.")
+@click.option("--overwrite", is_flag=True, help="Replace an existing OUTPUT.")
+@click.option("--no-fallback", is_flag=True, help="Record a failed model call as a failure instead of answering extractively.")
+@click.option("-k", "--top-k", type=click.IntRange(1, 50), help="Papers to retrieve per question (default 5).")
+@click.option("--year", help="Only papers from this year or range: 2023, 2022-2024, 2023-, -2022.")
+@click.option("--quiet", is_flag=True, help="No progress bar.")
+def batch(input_path, output, fmt, workers, resume, overwrite, no_fallback, top_k, year, quiet, config, corpus, **overrides):
+    """Answer every question of INPUT into OUTPUT, with citations.
+
+    \b
+    INPUT: .txt (one question a line), .jsonl (objects with "question" and optional "id"; other
+    fields are carried through) or .csv (a "question" column, optional "id").
+    Each answer is saved as soon as it is done; after an interruption, run again with --resume.
+    Exit code 1 when any question failed (each failure is recorded with its error).
+    """
+    from .batch import run_batch
+
+    mode = "model" if no_fallback else None
+    assistant = make_assistant(config, corpus, top_k=top_k, mode=mode, **overrides)
+    summary = run_batch(assistant, input_path, output, fmt=fmt, workers=workers, resume=resume, overwrite=overwrite,
+                        progress=not quiet, years=year, mode=mode)
+    click.echo(f"{summary} -> {output}")
+    if summary.failed:
+        raise click.exceptions.Exit(1)
+
+
 def main() -> None:
     try:
         cli.main(standalone_mode=False)
