@@ -128,14 +128,10 @@ def ask(question, top_k, year, as_json, config, corpus, **overrides):
 
 
 def llm_options(f):
-    """--llm-base-url and --llm-model for batch, unless the shared settings options already
-    offer them (the model branch adds them there; declaring them twice would make Click warn)."""
-    shared = {p.name for p in settings_options(lambda **kw: None).__click_params__}
-    for name, text in (("llm_model", "Model name at the endpoint."),
-                       ("llm_base_url", "OpenAI-compatible endpoint (http://host:port/v1) that writes the answers.")):
-        if name not in shared:
-            f = click.option(f"--{name.replace('_', '-')}", name, help=text)(f)
-    return f
+    """The model endpoint for batch. (The LLM branch adds a shared `model_options` decorator
+    with these and more; when both are merged, batch should use that one instead.)"""
+    f = click.option("--llm-model", help="Model name at the endpoint.")(f)
+    return click.option("--llm-base-url", help="OpenAI-compatible endpoint (http://host:port/v1) that writes the answers.")(f)
 
 
 @cli.command()
