@@ -158,14 +158,16 @@ def batch(input_path, output, fmt, workers, resume, overwrite, no_fallback, top_
     Exit code 1 when any question failed (each failure is recorded with its error).
     """
     from .batch import run_batch
+    from .retrieve import YearFilter
 
+    years = YearFilter.parse(year)  # a bad filter is bad input, not 200 failed questions
     mode = "model" if no_fallback else None
     assistant = make_assistant(config, corpus, top_k=top_k, mode=mode, **overrides)
     summary = run_batch(assistant, input_path, output, fmt=fmt, workers=workers, resume=resume, overwrite=overwrite,
-                        progress=not quiet, years=year, mode=mode)
+                        progress=not quiet, years=years, mode=mode)
     click.echo(f"{summary} -> {output}")
     if summary.failed:
-        raise click.exceptions.Exit(1)
+        sys.exit(1)  # not click's Exit: cli.main(standalone_mode=False) returns its code instead of exiting
 
 
 def main() -> None:
