@@ -112,7 +112,7 @@ def _jsonl_rows(path: Path, text: str):
         try:
             row = json.loads(line)
         except json.JSONDecodeError as exc:
-            raise AssistantError(f"{path}:{n}: not JSON ({exc.msg})") from None
+            raise AssistantError(f"{path}:{n}: not valid JSON ({exc.msg})") from None
         if not isinstance(row, dict):
             raise AssistantError(f"{path}:{n}: not a JSON object")
         rows.append((n, row))

@@ -74,7 +74,7 @@ def test_csv_reads_the_question_column_and_counts_lines_of_quoted_cells(tmp_path
 @pytest.mark.parametrize("name, content, message", [
     ("q.jsonl", "", "q.jsonl: no questions in the file"),
     ("q.txt", "\n  \n", "q.txt: no questions in the file"),
-    ("q.jsonl", '{"question": "A?"}\n{"question": "B?"\n', "q.jsonl:2: not JSON"),
+    ("q.jsonl", '{"question": "A?"}\n{"question": "B?"\n', "q.jsonl:2: not valid JSON"),
     ("q.jsonl", '{"question": "A?"}\n["B?"]\n', "q.jsonl:2: not a JSON object"),
     ("q.jsonl", '{"id": "a", "question": "A?"}\n\n{"id": "a", "question": "B?"}\n', "q.jsonl:3: duplicate id 'a' (first on line 1)"),
     ("q.jsonl", '{"question": "A?"}\n{"text": "B?"}\n', "q.jsonl:2: missing or empty 'question'"),
@@ -88,7 +88,7 @@ def test_bad_input_is_one_clear_error(tmp_path, name, content, message):
     assert message in str(error.value)
 
 
-@pytest.mark.parametrize("content, message", [("", "no questions"), ('{"question": "A?"}\nnot json\n', "q.jsonl:2: not JSON")])
+@pytest.mark.parametrize("content, message", [("", "no questions"), ('{"question": "A?"}\nnot json\n', "q.jsonl:2: not valid JSON")])
 def test_cli_bad_input_writes_no_output(tmp_path, content, message):
     (tmp_path / "q.jsonl").write_text(content)
     result = run_cli("batch", tmp_path / "q.jsonl", "-o", tmp_path / "out.jsonl", "--index-dir", tmp_path / "ix")
@@ -124,7 +124,7 @@ def assert_complete_record(record):
 
 
 def test_jsonl_batch_writes_one_record_per_question(tmp_path, tiny_args):
-    questions_file(tmp_path / "q.jsonl", 60, topic="fixture")
+    questions_file(tmp_path / "q.jsonl", 60, topic="fixture", answer="a gold answer")
     result = run_cli("batch", tmp_path / "q.jsonl", "-o", tmp_path / "out.jsonl", "--workers", 2, *tiny_args)
     assert result.returncode == 0, result.stderr
     assert "60 questions: 60 answered, 0 refused, 0 failed" in result.stdout
@@ -133,6 +133,7 @@ def test_jsonl_batch_writes_one_record_per_question(tmp_path, tiny_args):
     for record in records:
         assert_complete_record(record)
         assert (record["mode"], record["model"], record["topic"]) == ("extractive", None, "fixture")
+        assert record["input_answer"] == "a gold answer" and record["answer"] != "a gold answer"
         assert record["citations"] and record["uncited"]
 
 
