@@ -181,8 +181,9 @@ def _record_to_paper(record: dict, where: str, name: str) -> Paper:
     return paper
 
 
-def parse_jsonl(text: str, name: str) -> list[Paper]:
-    papers = []
+def jsonl_objects(text: str, name: str, expected: str) -> list[tuple[int, dict]]:
+    """(line number, object) for each non-blank line; anything else is an error naming the line."""
+    rows = []
     for n, line in enumerate(text.splitlines(), 1):
         if not line.strip():
             continue
@@ -191,9 +192,13 @@ def parse_jsonl(text: str, name: str) -> list[Paper]:
         except json.JSONDecodeError as exc:
             raise AssistantError(f"{name}:{n}: not valid JSON ({exc.msg})") from None
         if not isinstance(record, dict):
-            raise AssistantError(f"{name}:{n}: expected a JSON object with 'title' and 'abstract'")
-        papers.append(_record_to_paper(record, f"{name}:{n}", name))
-    return papers
+            raise AssistantError(f"{name}:{n}: expected a JSON object with {expected}")
+        rows.append((n, record))
+    return rows
+
+
+def parse_jsonl(text: str, name: str) -> list[Paper]:
+    return [_record_to_paper(record, f"{name}:{n}", name) for n, record in jsonl_objects(text, name, "'title' and 'abstract'")]
 
 
 def parse_csv(text: str, name: str) -> list[Paper]:
