@@ -76,7 +76,8 @@ def _similarity(answer_sentences: list[str], source_sentences: list[str], embed)
         return vectors[: len(answer_sentences)] @ vectors[len(answer_sentences) :].T
     asked = [content_words(s) for s in answer_sentences]
     found = [content_words(s) for s in source_sentences]
-    return np.array([[len(a & f) / max(len(a), 1) for f in found] for a in asked])
+    # One shared word ("long", "model") is chance, not support.
+    return np.array([[len(a & f) / max(len(a), 1) if len(a & f) >= 2 else 0.0 for f in found] for a in asked])
 
 
 def cite(question: str, raw: str, hits: list[Hit], n_sources: int, embed=None) -> Answer:

@@ -131,21 +131,22 @@ class Endpoint:
             self._model = names[0]
         return self._model
 
-    def llm(self, timeout: float) -> OpenAILike:
+    def llm(self, timeout: float, max_tokens: int | None = None) -> OpenAILike:
         s = self.settings
         return OpenAILike(
             model=self.model, api_base=self.url, api_key=s.llm_api_key or "none", is_chat_model=True,
-            timeout=timeout, max_retries=0, max_tokens=s.llm_max_tokens, temperature=s.llm_temperature,
+            timeout=timeout, max_retries=0, max_tokens=max_tokens or s.llm_max_tokens, temperature=s.llm_temperature,
         )
 
-    def stream(self, text: str) -> Iterator[str]:
-        """The model's reply to one user message, piece by piece."""
+    def stream(self, text: str, max_tokens: int | None = None, require_text: bool = True) -> Iterator[str]:
+        """The model's reply to one user message, piece by piece. An empty reply is a failure
+        unless `require_text` is false."""
         messages = [ChatMessage(role="user", content=text)]
         model = self.model
 
         def attempt(timeout: float) -> Iterator[str]:
             finish, got_text = None, False
-            for chunk in self.llm(timeout).stream_chat(messages):
+            for chunk in self.llm(timeout, max_tokens).stream_chat(messages):
                 choices = getattr(chunk.raw, "choices", None) or []
                 finish = (choices[0].finish_reason if choices else None) or finish
                 if chunk.delta:
@@ -155,7 +156,7 @@ class Endpoint:
             if finish is None:
                 what = "was cut off before it finished" if got_text else "was empty or malformed"
                 raise ModelUnavailable(f"the reply of {model} at {self.url} {what}")
-            if not got_text:
+            if require_text and not got_text:
                 raise ModelUnavailable(f"{model} at {self.url} sent an empty reply")
 
         return self._attempts(attempt)
