@@ -62,7 +62,7 @@ def normalise(text: str, n_sources: int) -> tuple[str, list[int]]:
         return (m["space"] and " ") + "".join(f"[{n}]" for n in new) if new else ""
 
     text = REPEATED.sub(r"\1", MARKER.sub(rewrite, text))
-    return text, list(order)
+    return text.strip(), list(order)
 
 
 def is_refusal(text: str) -> bool:

@@ -39,6 +39,10 @@ def test_parenthesised_numbers_that_are_not_all_sources_stay_text():
     assert normalise("Released in (2023), see (1, 7).", 3)[0] == "Released in (2023), see (1, 7)."
 
 
+def test_a_dropped_leading_citation_leaves_no_leading_space():
+    assert normalise("[7] Grokking [1].", 3)[0] == "Grokking [1]."
+
+
 def test_a_range_too_wide_to_be_a_citation_is_dropped():
     assert normalise("Everything [1-999].", 3)[0] == "Everything."
 
