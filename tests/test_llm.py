@@ -139,6 +139,11 @@ def test_each_fault_falls_back_to_the_extractive_answer_with_a_note(ask, fault, 
         assert "".join(pieces) == answer.text
 
 
+def test_a_model_trickling_tokens_is_stopped_at_the_timeout(ask):
+    _, answer, _ = ask(Reply("Delta has several tasks. " * 20, chunk_delay=0.2), llm_timeout=1.5)
+    assert answer.mode == "extractive" and "timeout" in answer.note
+
+
 def test_a_server_error_is_retried_and_the_retry_used(ask):
     _, answer, requests = ask([Reply(status=502), Reply("Delta has several tasks [1].")])
     assert answer.mode == "model" and len(requests) == 2 and answer.note is None
@@ -181,3 +186,25 @@ def test_follow_up_without_a_model_carries_over_the_previous_terms():
     assert follow_up_fallback("What data do they use?", history) == "What data do they use? (grokking transformers)"
     standalone = "Which optimisers make grokking happen sooner in small transformers?"
     assert follow_up_fallback(standalone, history) == standalone
+
+
+def test_follow_up_with_the_model_failing_falls_back_to_carrying_over_terms(ask):
+    history = [("Which benchmark has several tasks?", "Delta [1].")]
+    _, answer, requests = ask(Reply(status=400), question="Who made it?", history=history)
+    assert len(requests) == 1  # the failed rewrite; the answer does not ask again
+    assert answer.standalone_question == "Who made it? (benchmark several tasks)"
+    assert answer.mode == "extractive" and "HTTP 400" in answer.note
+
+
+def test_extractive_answers_do_not_import_llama_index(assistant):
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from assistant.api import Assistant; "
+        f"a = Assistant(index_dir={str(assistant.settings.index_dir)!r}, corpus=[{str(FIXTURES / 'meta.txt')!r}]); "
+        f"assert a.ask({QUESTION!r}).citations; print(sorted({{m.split('.')[0] for m in sys.modules}} & {{'llama_index', 'openai'}}))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"  # importing them costs about 2 s of start-up
