@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Iterator
+from contextlib import nullcontext
 from functools import cached_property
 
 from .answer import Answer, content_words, extractive, refusal, refusal_reason, vocabulary, words
@@ -55,24 +56,18 @@ class Assistant:
         started = time.perf_counter()
         question = _checked(question)
         use_model, strict = self._mode(mode)
-        endpoint = None
-        if use_model:
-            from .llm import Endpoint
-
-            endpoint = Endpoint(self.settings)
-        standalone, note, shown = question, None, False
-        if history:
-            standalone, note = self._standalone(question, history, endpoint, strict)
-            if note:  # the model failed while rewriting: no use calling it again
-                endpoint = None
-        if endpoint:
-            answer, shown = yield from self._model_answer(question, standalone, endpoint, strict, k, years)
-        else:
-            hits = self.retrieve(standalone, k, years)
-            reason = refusal_reason(standalone, hits, self.vocabulary)
-            answer = refusal(question, reason, hits) if reason else extractive(standalone, hits, self.index.embedder.embed)
-            answer.question = question
-            answer.note = answer.note or note
+        with _endpoint(self.settings) if use_model else nullcontext() as endpoint:
+            standalone, note, shown = question, None, False
+            if history:
+                standalone, note = self._standalone(question, history, endpoint, strict)
+            if endpoint and not note:  # a failed rewrite means the model is down: don't ask again
+                answer, shown = yield from self._model_answer(question, standalone, endpoint, strict, k, years)
+            else:
+                hits = self.retrieve(standalone, k, years)
+                reason = refusal_reason(standalone, hits, self.vocabulary)
+                answer = refusal(question, reason, hits) if reason else extractive(standalone, hits, self.index.embedder.embed)
+                answer.question = question
+                answer.note = answer.note or note
         if not shown:
             yield answer.text
         answer.latency = round(time.perf_counter() - started, 3)
@@ -144,6 +139,12 @@ class Assistant:
     def chat(self, question: str, history: list[tuple[str, str]], **options) -> Answer:
         """A turn of a conversation: `history` holds earlier (question, answer) pairs."""
         return self.ask(question, history=history, **options)
+
+
+def _endpoint(settings: Settings):
+    from .llm import Endpoint  # llama-index is imported only when a model is used
+
+    return Endpoint(settings)
 
 
 def _fallback_note(exc: Exception) -> str:

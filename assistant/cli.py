@@ -182,18 +182,18 @@ def doctor(config, corpus, **overrides):
     else:
         from .llm import Endpoint
 
-        endpoint = Endpoint(settings)
-        try:
-            names = endpoint.models()
-            report(True, f"endpoint {endpoint.url}: lists {len(names)} model(s): {', '.join(names[:5]) or 'none'}")
-            if settings.llm_model and names and settings.llm_model not in names:
-                click.echo(f"warning  model {settings.llm_model!r} is not among the listed models")
-            reply = "".join(endpoint.stream("Reply with the word ready.", max_tokens=8, require_text=False)).strip()
-            report(True, f"model {endpoint.model}: answers chat requests (replied {reply[:60]!r})")
-            if not reply:
-                click.echo("warning  the model replied with no text; answers will fall back to extractive if it does so again")
-        except AssistantError as exc:
-            report(False, f"model: {exc}")
+        with Endpoint(settings) as endpoint:
+            try:
+                names = endpoint.models()
+                report(True, f"endpoint {endpoint.url}: lists {len(names)} model(s): {', '.join(names[:5]) or 'none'}")
+                if settings.llm_model and names and settings.llm_model not in names:
+                    click.echo(f"warning  model {settings.llm_model!r} is not among the listed models")
+                reply = "".join(endpoint.stream("Reply with the word ready.", max_tokens=8, require_text=False)).strip()
+                report(True, f"model {endpoint.model}: answers chat requests (replied {reply[:60]!r})")
+                if not reply:
+                    click.echo("warning  the model replied with no text; answers will fall back to extractive if it does so again")
+            except AssistantError as exc:
+                report(False, f"model: {exc}")
     if problems:
         raise AssistantError(f"doctor found {problems} problem(s)")
 

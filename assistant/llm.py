@@ -63,6 +63,13 @@ class Endpoint:
         self.url = settings.llm_base_url.rstrip("/")
         self.deadline: float | None = None
         self._model = settings.llm_model
+        self.http = httpx.Client()  # one connection pool (and TLS set-up) for every call
+
+    def __enter__(self) -> Endpoint:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.http.close()
 
     # ---- the deadline and the failures -----------------------------------------------
     def remaining(self) -> float:
@@ -113,7 +120,7 @@ class Endpoint:
 
     # ---- calls ------------------------------------------------------------------------
     def _client(self, timeout: float) -> openai.OpenAI:
-        return openai.OpenAI(base_url=self.url, api_key=self.settings.llm_api_key or "none", timeout=timeout, max_retries=0)
+        return openai.OpenAI(base_url=self.url, api_key=self.settings.llm_api_key or "none", timeout=timeout, max_retries=0, http_client=self.http)
 
     def models(self) -> list[str]:
         def attempt(timeout: float) -> Iterator[str]:
@@ -125,7 +132,10 @@ class Endpoint:
     def model(self) -> str:
         """The configured model, else the first one the endpoint lists."""
         if not self._model:
-            names = self.models()
+            try:
+                names = self.models()
+            except ModelUnavailable as exc:
+                raise ModelUnavailable(f"{exc} (listing the models; name one with --llm-model)") from None
             if not names:
                 raise ModelUnavailable(f"{self.url}/models lists no model; set --llm-model")
             self._model = names[0]
@@ -136,6 +146,7 @@ class Endpoint:
         return OpenAILike(
             model=self.model, api_base=self.url, api_key=s.llm_api_key or "none", is_chat_model=True,
             timeout=timeout, max_retries=0, max_tokens=max_tokens or s.llm_max_tokens, temperature=s.llm_temperature,
+            http_client=self.http,
         )
 
     def stream(self, text: str, max_tokens: int | None = None, require_text: bool = True) -> Iterator[str]:

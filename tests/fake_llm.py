@@ -97,7 +97,10 @@ class FakeLLM:
                 text = "" if reply.fault == "empty" else reply.text
                 model = body.get("model") or fake.models[0]
                 if body.get("stream"):
-                    return self.stream(reply, text, model)
+                    try:
+                        return self.stream(reply, text, model)
+                    except (BrokenPipeError, ConnectionResetError):
+                        return  # the client gave up (e.g. its timeout): nothing to report
                 self.send_json(200, {
                     "id": "chatcmpl-fake", "object": "chat.completion", "created": int(time.time()), "model": model,
                     "choices": [{"index": 0, "message": {"role": "assistant", "content": text}, "finish_reason": "stop"}],

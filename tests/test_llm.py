@@ -166,6 +166,17 @@ def test_without_a_model_name_the_first_listed_model_is_used(assistant):
     assert answer.model == "first-model" and fake.requests[0]["model"] == "first-model"
 
 
+def test_the_query_engine_works_as_a_plain_llama_index_engine(assistant):
+    from assistant.llm import CitedAnswerEngine, Endpoint, PaperRetriever
+
+    with FakeLLM(Reply("Delta has several tasks [1].")) as fake:
+        settings = dataclasses.replace(assistant.settings, llm_base_url=fake.base_url)
+        engine = CitedAnswerEngine(retriever=PaperRetriever(assistant.retrieve), endpoint=Endpoint(settings), context_tokens=1000)
+        response = engine.query(QUESTION)
+        assert "".join(response.response_gen) == "Delta has several tasks [1]."
+    assert response.source_nodes[0].node.metadata == {"title": TOP, "date": "Sep 11"}
+
+
 def test_follow_up_is_rewritten_by_the_model_before_retrieval(ask):
     def script(body):
         if prompt_of(body).startswith("Rewrite"):
