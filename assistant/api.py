@@ -98,8 +98,8 @@ class Assistant:
 
     def _model_answer(self, question, standalone, endpoint, strict, k, years):
         """Generator: stream the model's answer with citations checked as they arrive; returns
-        the final Answer and whether any of its text was streamed. Falls back to the extractive answer when the model fails (unless
-        the model was asked for explicitly)."""
+        the final Answer and whether any of its text was streamed. Falls back to the extractive
+        answer when the model fails, unless the model was asked for explicitly."""
         from .citations import CitationStream, cite
         from .llm import CitedAnswerEngine, ModelUnavailable, PaperRetriever
 

@@ -6,7 +6,6 @@ the configured timeout. Prints JSON lines: fault, seconds, mode, note.
 
 import argparse
 import json
-import socket
 import sys
 import tempfile
 import time
@@ -16,18 +15,13 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
 from assistant.api import Assistant  # noqa: E402
-from fake_llm import FakeLLM, Reply  # noqa: E402
+from fake_llm import FakeLLM, Reply, unreachable_url  # noqa: E402
 
-
-def closed_port_url() -> str:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return f"http://127.0.0.1:{s.getsockname()[1]}/v1"
 
 
 FAULTS = {
     "none": (Reply("Delta has several tasks [1]."), None),
-    "connection refused": (Reply(), closed_port_url()),
+    "connection refused": (Reply(), unreachable_url()),
     "dns failure": (Reply(), "http://no-such-host.invalid/v1"),
     "timeout (server silent)": (Reply(delay=60), None),
     "timeout (tokens trickle)": (Reply("word " * 200, chunk_delay=0.1), None),

@@ -13,6 +13,7 @@ turn (the last one repeats), or a function of the request body returning a Reply
 from __future__ import annotations
 
 import json
+import socket
 import threading
 import time
 from dataclasses import dataclass
@@ -131,3 +132,10 @@ class FakeLLM:
                 self.close_connection = True
 
         return Handler
+
+
+def unreachable_url() -> str:
+    """An endpoint on 127.0.0.1 where nothing listens: connections are refused."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return f"http://127.0.0.1:{s.getsockname()[1]}/v1"

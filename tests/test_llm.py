@@ -3,7 +3,6 @@ refusals, every fault, and a chat follow-up. Each test talks real HTTP to 127.0.
 
 import dataclasses
 import re
-import socket
 
 import pytest
 
@@ -11,7 +10,7 @@ from assistant.answer import Answer
 from assistant.api import Assistant, follow_up_fallback
 from assistant.errors import AssistantError
 from conftest import FIXTURES
-from fake_llm import FakeLLM, Reply
+from fake_llm import FakeLLM, Reply, unreachable_url
 
 QUESTION = "Which benchmark has several tasks?"
 TOP = "Delta Paper Without Year"  # what the fixture corpus ranks first for QUESTION
@@ -110,11 +109,6 @@ def test_nothing_relevant_is_refused_without_calling_the_model(ask):
     assert requests == []
 
 
-def closed_port_url():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return f"http://127.0.0.1:{s.getsockname()[1]}/v1"
-
 
 @pytest.mark.parametrize("fault, script, reason, attempts", [
     ("connection refused", Reply(), "connection refused", 0),
@@ -127,7 +121,7 @@ def closed_port_url():
     ("stream cut halfway", Reply("Delta has several tasks and the stream stops right here [1].", fault="cut"), "cut off", 1),
 ])
 def test_each_fault_falls_back_to_the_extractive_answer_with_a_note(ask, fault, script, reason, attempts):
-    url = {"connection refused": closed_port_url(), "dns failure": "http://no-such-host.invalid/v1"}.get(fault)
+    url = {"connection refused": unreachable_url(), "dns failure": "http://no-such-host.invalid/v1"}.get(fault)
     pieces, answer, requests = ask(script, url=url, llm_model="m", llm_timeout=2.0)
     assert answer.mode == "extractive" and answer.citations and answer.citations[0].title == TOP
     assert answer.note.startswith("the model was not used") and reason in answer.note

@@ -2,12 +2,11 @@
 or config file, in a real subprocess against the scripted server."""
 
 import re
-import socket
 
 import pytest
 
 from conftest import FIXTURES, run_cli
-from fake_llm import FakeLLM, Reply
+from fake_llm import FakeLLM, Reply, unreachable_url
 
 QUESTION = "Which benchmark has several tasks?"
 
@@ -19,11 +18,6 @@ def corpus_args(tmp_path_factory):
     assert run_cli("index", "--quiet", *args).returncode == 0
     return args
 
-
-def closed_port_url():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return f"http://127.0.0.1:{s.getsockname()[1]}/v1"
 
 
 @pytest.mark.parametrize("how", ["flags", "environment", "config file"])
@@ -48,7 +42,7 @@ def test_ask_uses_the_endpoint_however_it_is_configured(corpus_args, tmp_path, h
 
 
 def test_ask_with_the_endpoint_down_answers_extractively_and_says_why(corpus_args):
-    url = closed_port_url()
+    url = unreachable_url()
     result = run_cli("ask", *corpus_args, "--llm-base-url", url, "--llm-model", "m", "--llm-timeout", "3", QUESTION)
     assert result.returncode == 0, result.stderr
     assert "Delta abstract describes a benchmark" in result.stdout and "  [1] Delta Paper Without Year" in result.stdout
@@ -64,7 +58,7 @@ def test_doctor_checks_index_and_endpoint(corpus_args):
 
 
 def test_doctor_says_plainly_what_is_wrong(tmp_path):
-    url = closed_port_url()
+    url = unreachable_url()
     result = run_cli("doctor", "--index-dir", tmp_path / "none", "--llm-base-url", url, "--llm-timeout", "2")
     assert result.returncode == 1
     assert f"PROBLEM  index: none at {tmp_path / 'none'}; build it with `assistant index`" in result.stdout
