@@ -7,7 +7,7 @@ turn (the last one repeats), or a function of the request body returning a Reply
 
     with FakeLLM(Reply("Grokking is delayed generalisation [1].")) as llm:
         ... settings.llm_base_url = llm.base_url ...
-        llm.requests  # the JSON bodies received
+        llm.requests  # the JSON bodies received (llm.headers: their HTTP headers)
 """
 
 from __future__ import annotations
@@ -34,6 +34,7 @@ class FakeLLM:
     def __init__(self, script: Reply | list[Reply] | Callable[[dict], Reply] = Reply(), models=("fake-model",)):
         self.script, self.models = script, list(models)
         self.requests: list[dict] = []
+        self.headers: list[dict] = []  # the HTTP headers of each chat request, e.g. Authorization
         self._turn = 0
         self._lock = threading.Lock()
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
@@ -89,6 +90,7 @@ class FakeLLM:
                 body = json.loads(self.rfile.read(length) or b"{}")
                 if not self.path.rstrip("/").endswith("/chat/completions"):
                     return self.send_json(404, {"error": {"message": "not found"}})
+                fake.headers.append(dict(self.headers))
                 reply = fake.next_reply(body)
                 time.sleep(reply.delay)
                 if reply.status != 200:

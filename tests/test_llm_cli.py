@@ -23,10 +23,10 @@ def corpus_args(tmp_path_factory):
 @pytest.mark.parametrize("how", ["flags", "environment", "config file"])
 def test_ask_uses_the_endpoint_however_it_is_configured(corpus_args, tmp_path, how):
     with FakeLLM(Reply("Delta has several tasks [2, 1].")) as fake:
-        settings = {"llm_base_url": fake.base_url, "llm_model": "my-model"}
+        settings = {"llm_base_url": fake.base_url, "llm_model": "my-model", "llm_api_key": "sk-test"}
         flags, env = [], {}
         if how == "flags":
-            flags = ["--llm-base-url", fake.base_url, "--llm-model", "my-model"]
+            flags = ["--llm-base-url", fake.base_url, "--llm-model", "my-model", "--llm-api-key", "sk-test"]
         elif how == "environment":
             env = {f"ASSISTANT_{k.upper()}": v for k, v in settings.items()}
         else:
@@ -36,6 +36,7 @@ def test_ask_uses_the_endpoint_however_it_is_configured(corpus_args, tmp_path, h
         result = run_cli("ask", *corpus_args, *flags, QUESTION, env=env)
     assert result.returncode == 0, result.stderr
     assert fake.requests and fake.requests[0]["model"] == "my-model"
+    assert fake.headers[0]["Authorization"] == "Bearer sk-test"
     assert result.stdout.startswith("Delta has several tasks [1][2].\n")
     listed = re.findall(r"^  \[(\d+)\] ", result.stdout, re.M)
     assert listed == ["1", "2"] and "note:" not in result.stderr
@@ -64,3 +65,23 @@ def test_doctor_says_plainly_what_is_wrong(tmp_path):
     assert f"PROBLEM  index: none at {tmp_path / 'none'}; build it with `assistant index`" in result.stdout
     assert f"PROBLEM  model: cannot connect to {url}: connection refused" in result.stdout
     assert result.stderr.strip() == "error: doctor found 2 problem(s)"
+
+
+def test_flags_win_over_environment_which_wins_over_the_config_file(corpus_args, tmp_path):
+    config = tmp_path / "assistant.toml"
+    config.write_text('llm_model = "from-config"\n')
+    with FakeLLM(Reply("Delta has several tasks [1].")) as fake:
+        env = {"ASSISTANT_CONFIG": str(config), "ASSISTANT_LLM_BASE_URL": fake.base_url}
+        assert run_cli("ask", *corpus_args, QUESTION, env=env).returncode == 0
+        assert run_cli("ask", *corpus_args, QUESTION, env=env | {"ASSISTANT_LLM_MODEL": "from-env"}).returncode == 0
+        flagged = run_cli("ask", *corpus_args, "--llm-model", "from-flag", QUESTION, env=env | {"ASSISTANT_LLM_MODEL": "from-env"})
+        assert flagged.returncode == 0
+    assert [r["model"] for r in fake.requests] == ["from-config", "from-env", "from-flag"]
+
+
+@pytest.mark.parametrize("command", ["ask", "doctor"])
+def test_help_lists_the_model_options(command):
+    result = run_cli(command, "--help")
+    assert result.returncode == 0
+    for option in ("--llm-base-url", "--llm-model", "--llm-api-key", "--llm-timeout", "--mode"):
+        assert option in result.stdout
