@@ -80,8 +80,9 @@ class Endpoint:
             raise ModelUnavailable(f"no complete reply from {self.url} within the {self.settings.llm_timeout:g} s timeout")
         return left
 
-    def problem(self, exc: Exception) -> ModelUnavailable:
-        """What went wrong, and whether another attempt may succeed."""
+    def problem(self, exc: Exception, midway: bool = False) -> ModelUnavailable:
+        """What went wrong, and whether another attempt may succeed. `midway`: part of the
+        reply had arrived."""
         if isinstance(exc, ModelUnavailable):
             return exc
         if isinstance(exc, (openai.APITimeoutError, httpx.TimeoutException)):
@@ -93,6 +94,8 @@ class Endpoint:
             return ModelUnavailable(f"{self.url} answered HTTP {exc.status_code}: {detail}", retryable=retry)
         if isinstance(exc, (openai.APIConnectionError, httpx.TransportError)):
             cause = str(exc.__cause__ or exc)
+            if midway:
+                return ModelUnavailable(f"the reply from {self.url} was cut off: {cause.splitlines()[0][:200] if cause else 'connection lost'}")
             if "Name or service not known" in cause or "nodename nor servname" in cause or "getaddrinfo" in cause:
                 return ModelUnavailable(f"cannot connect to {self.url}: host not found")
             reason = "connection refused" if "refused" in cause.lower() else cause.split("\n")[0][:200] or "connection failed"
@@ -112,7 +115,7 @@ class Endpoint:
                     yield piece
                 return
             except Exception as exc:  # noqa: BLE001 - problem() re-raises what is not the endpoint's fault
-                problem = self.problem(exc)
+                problem = self.problem(exc, midway=yielded)
                 pause = BACKOFF * 2**n
                 if yielded or not problem.retryable or n == self.settings.llm_retries or pause >= self.deadline - time.monotonic():
                     raise problem from None

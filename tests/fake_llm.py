@@ -27,6 +27,7 @@ class Reply:
     delay: float = 0.0  # seconds before anything is sent
     status: int = 200  # anything else sends an OpenAI-style error body
     fault: str | None = None  # "malformed": body is not JSON; "empty": no content; "cut": stream closes halfway
+    # (cleanly, without a finish_reason); "drop": the connection is lost halfway (a body shorter than announced)
     chunk_delay: float = 0.0  # seconds between streamed pieces
 
 
@@ -114,9 +115,11 @@ class FakeLLM:
                 self.send_response(200)
                 self.send_header("Content-Type", "text/event-stream")
                 self.send_header("Connection", "close")
+                if reply.fault == "drop":
+                    self.send_header("Content-Length", "1000000")
                 self.end_headers()
                 pieces = [text[i : i + 8] for i in range(0, len(text), 8)]
-                if reply.fault == "cut":
+                if reply.fault in ("cut", "drop"):
                     pieces = pieces[: max(1, len(pieces) // 2)]
                 for piece in pieces:
                     chunk = {"id": "chatcmpl-fake", "object": "chat.completion.chunk", "created": int(time.time()), "model": model,
@@ -124,7 +127,7 @@ class FakeLLM:
                     self.wfile.write(f"data: {json.dumps(chunk)}\n\n".encode())
                     self.wfile.flush()
                     time.sleep(reply.chunk_delay)
-                if reply.fault == "cut":
+                if reply.fault in ("cut", "drop"):
                     self.close_connection = True  # the stream ends without a finish_reason or [DONE]
                     return
                 done = {"id": "chatcmpl-fake", "object": "chat.completion.chunk", "created": int(time.time()), "model": model,
