@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Iterator
+from contextlib import nullcontext
 from functools import cached_property
 
-from .answer import Answer, extractive, refusal, refusal_reason, vocabulary
+from .answer import Answer, content_words, extractive, refusal, refusal_reason, vocabulary, words
 from .config import Settings, load_settings
 from .errors import AssistantError
 from .index import Index, SyncReport
@@ -47,20 +49,86 @@ class Assistant:
 
     def stream(self, question: str, *, k: int | None = None, years: YearFilter | str | None = None,
                mode: str | None = None, history: list[tuple[str, str]] | None = None) -> Iterator[str | Answer]:
-        """Yield pieces of answer text as they are produced, then the final Answer."""
+        """Yield pieces of answer text as they are produced, then the final Answer.
+
+        The final Answer's text is the checked one (citations made valid); front ends show it
+        in place of the streamed pieces, which it usually just completes."""
         started = time.perf_counter()
         question = _checked(question)
-        standalone = question  # follow-up rewriting needs a model; without one the question stands alone
-        hits = self.retrieve(standalone, k, years)
-        reason = refusal_reason(standalone, hits, self.vocabulary)
-        if reason:
-            answer = refusal(question, reason, hits)
-        else:
-            answer = extractive(question, hits, self.index.embedder.embed)
-        yield answer.text
+        use_model, strict = self._mode(mode)
+        with _endpoint(self.settings) if use_model else nullcontext() as endpoint:
+            standalone, note, shown = question, None, False
+            if history:
+                standalone, note = self._standalone(question, history, endpoint, strict)
+            if endpoint and not note:  # a failed rewrite means the model is down: don't ask again
+                answer, shown = yield from self._model_answer(question, standalone, endpoint, strict, k, years)
+            else:
+                hits = self.retrieve(standalone, k, years)
+                reason = refusal_reason(standalone, hits, self.vocabulary)
+                answer = refusal(question, reason, hits) if reason else extractive(standalone, hits, self.index.embedder.embed)
+                answer.question = question
+                answer.note = answer.note or note
+        if not shown:
+            yield answer.text
         answer.latency = round(time.perf_counter() - started, 3)
         answer.standalone_question = standalone if standalone != question else None
         yield answer
+
+    def _mode(self, mode: str | None) -> tuple[bool, bool]:
+        """(use the model, fail rather than fall back): "model" asks for it explicitly, "auto"
+        uses it when an endpoint is configured and falls back to the extractive answer."""
+        mode = mode or self.settings.mode
+        if mode not in ("auto", "model", "extractive"):
+            raise AssistantError(f"mode must be auto, model or extractive, not {mode!r}")
+        return mode == "model" or (mode == "auto" and bool(self.settings.llm_base_url)), mode == "model"
+
+    def _standalone(self, question, history, endpoint, strict) -> tuple[str, str | None]:
+        """The follow-up rewritten as a standalone question: by the model when there is one,
+        else by carrying over the previous question's terms; and why the model was not used."""
+        if endpoint is None:
+            return follow_up_fallback(question, history), None
+        from .llm import ModelUnavailable, rewrite_question
+
+        try:
+            return rewrite_question(endpoint, question, history), None
+        except ModelUnavailable as exc:
+            if strict:
+                raise AssistantError(f"the model could not be used: {exc}") from None
+            return follow_up_fallback(question, history), _fallback_note(exc)
+
+    def _model_answer(self, question, standalone, endpoint, strict, k, years):
+        """Generator: stream the model's answer with citations checked as they arrive; returns
+        the final Answer and whether any of its text was streamed. Falls back to the extractive
+        answer when the model fails, unless the model was asked for explicitly."""
+        from .citations import CitationStream, cite
+        from .llm import CitedAnswerEngine, ModelUnavailable, PaperRetriever
+
+        retriever = PaperRetriever(lambda q: self.retrieve(q, k, years))
+        engine = CitedAnswerEngine(retriever=retriever, endpoint=endpoint, context_tokens=self.settings.llm_context_tokens)
+        nodes = retriever.retrieve(standalone)
+        hits = [retriever.hits[n.node.node_id] for n in nodes]
+        reason = refusal_reason(standalone, hits, self.vocabulary)
+        if reason:  # nothing relevant: the model is not asked
+            return refusal(question, reason, hits), False
+        sources = engine.sources(nodes)
+        checked = CitationStream(len(sources))
+        try:
+            for piece in engine.stream_answer(standalone, sources):
+                shown = checked.feed(piece)
+                if shown:
+                    yield shown
+            tail = checked.finish()
+            if tail:
+                yield tail
+        except ModelUnavailable as exc:
+            if strict:
+                raise AssistantError(f"the model could not be used: {exc}") from None
+            answer = extractive(standalone, hits, self.index.embedder.embed)
+            answer.question, answer.note = question, _fallback_note(exc)
+            return answer, bool(checked.shown)
+        answer = cite(question, checked.raw, hits, len(sources), embed=self.index.embedder.embed)
+        answer.model = endpoint.model
+        return answer, bool(checked.shown)
 
     def ask(self, question: str, **options) -> Answer:
         for event in self.stream(question, **options):
@@ -71,6 +139,31 @@ class Assistant:
     def chat(self, question: str, history: list[tuple[str, str]], **options) -> Answer:
         """A turn of a conversation: `history` holds earlier (question, answer) pairs."""
         return self.ask(question, history=history, **options)
+
+
+def _endpoint(settings: Settings):
+    from .llm import Endpoint  # llama-index is imported only when a model is used
+
+    return Endpoint(settings)
+
+
+def _fallback_note(exc: Exception) -> str:
+    return f"the model was not used ({exc}); this is the extractive answer"
+
+
+PRONOUNS = set("it its they them their this that these those he she his her there such".split())
+
+
+def follow_up_fallback(question: str, history: list[tuple[str, str]]) -> str:
+    """Without a model: a short follow-up, or one that points back with a pronoun, gets the
+    previous question's key terms appended, so retrieval knows what "they" are."""
+    asked = words(question)
+    if not history or (len(asked) > 8 and not PRONOUNS & set(asked)):
+        return question
+    previous = history[-1][0]
+    keep = content_words(previous)
+    terms = [t for t in re.findall(r"[A-Za-z0-9][\w.-]*[A-Za-z0-9]", previous) if t.lower() in keep and t.lower() not in asked]
+    return f"{question} ({' '.join(dict.fromkeys(terms))})" if terms else question
 
 
 def _checked(question: str) -> str:

@@ -91,7 +91,29 @@ def index(rebuild, quiet, as_json, config, corpus, **overrides):
     click.echo(str(report))
 
 
-def print_answer(answer) -> None:
+def model_options(f):
+    """Options for the OpenAI-compatible model; each overrides the config file and ASSISTANT_* variables."""
+    options = [
+        click.option("--llm-base-url", help="OpenAI-compatible endpoint, e.g. http://127.0.0.1:8080/v1 (none: extractive answers)."),
+        click.option("--llm-model", help="Model name (default: the first one the endpoint lists)."),
+        click.option("--llm-api-key", help="API key, if the endpoint needs one."),
+        click.option("--llm-timeout", type=click.FloatRange(min=0.1), help="Seconds the model may take for an answer, retries included (default 30)."),
+        click.option("--mode", type=click.Choice(["auto", "model", "extractive"]),
+                     help="auto (default): the model when an endpoint is set, else extractive; model: fail rather than fall back."),
+    ]
+    for option in reversed(options):
+        f = option(f)
+    return f
+
+
+def print_answer(answer, streamed: str = "") -> None:
+    if answer.text != streamed:
+        # The checked answer differs from the draft streamed above (citations attached, or the
+        # model failed and this is the extractive answer): print it in full.
+        if streamed.strip() and not answer.text.startswith(streamed):
+            click.echo("\n\nChecked answer:")
+        click.echo(answer.text[len(streamed):] if answer.text.startswith(streamed) else answer.text, nl=False)
+    click.echo()
     if answer.note:
         click.echo(f"note: {answer.note}", err=True)
     if answer.citations:
@@ -106,25 +128,74 @@ def print_answer(answer) -> None:
 
 @cli.command()
 @settings_options
+@model_options
 @click.argument("question")
 @click.option("-k", "--top-k", type=click.IntRange(1, 50), help="Papers to retrieve (default 5).")
 @click.option("--year", help="Only papers from this year or range: 2023, 2022-2024, 2023-, -2022.")
 @click.option("--json", "as_json", is_flag=True, help="Print the answer and its sources as JSON.")
 def ask(question, top_k, year, as_json, config, corpus, **overrides):
-    """Answer QUESTION from the corpus, with [n] citations and the numbered sources."""
+    """Answer QUESTION from the corpus, with [n] citations and the numbered sources.
+
+    With a model endpoint (--llm-base-url) the answer streams in as the model writes it."""
     from .api import Answer
 
     assistant = make_assistant(config, corpus, top_k=top_k, **overrides)
-    answer = None
+    answer, streamed = None, ""
     for event in assistant.stream(question, years=year):
         if isinstance(event, Answer):
             answer = event
         elif not as_json:
             click.echo(event, nl=False)
+            streamed += event
     if as_json:
         return emit_json(answer.to_dict())
-    click.echo()
-    print_answer(answer)
+    print_answer(answer, streamed)
+
+
+@cli.command()
+@settings_options
+@model_options
+def doctor(config, corpus, **overrides):
+    """Check the index and the model endpoint, and say plainly what is wrong."""
+    from .api import Assistant
+    from .config import load_settings
+
+    settings = load_settings(config, corpus=list(corpus) or None, **overrides)
+    problems = 0
+
+    def report(ok: bool, what: str) -> None:
+        nonlocal problems
+        problems += not ok
+        click.echo(f"{'ok     ' if ok else 'PROBLEM'}  {what}")
+
+    try:
+        assistant = Assistant(settings)
+        if not assistant.index.exists():
+            report(False, f"index: none at {settings.index_dir}; build it with `assistant index`")
+        else:
+            assistant.index.check_compatible()
+            report(True, f"index: {len(assistant.index.papers)} papers at {settings.index_dir}")
+    except AssistantError as exc:
+        report(False, f"index: {exc}")
+    if not settings.llm_base_url:
+        click.echo("-        model: none configured (answers are extractive); set --llm-base-url or ASSISTANT_LLM_BASE_URL")
+    else:
+        from .llm import Endpoint
+
+        with Endpoint(settings) as endpoint:
+            try:
+                names = endpoint.models()
+                report(True, f"endpoint {endpoint.url}: lists {len(names)} model(s): {', '.join(names[:5]) or 'none'}")
+                if settings.llm_model and names and settings.llm_model not in names:
+                    click.echo(f"warning  model {settings.llm_model!r} is not among the listed models")
+                reply = "".join(endpoint.stream("Reply with the word ready.", max_tokens=8, require_text=False)).strip()
+                report(True, f"model {endpoint.model}: answers chat requests (replied {reply[:60]!r})")
+                if not reply:
+                    click.echo("warning  the model replied with no text; answers will fall back to extractive if it does so again")
+            except AssistantError as exc:
+                report(False, f"model: {exc}")
+    if problems:
+        raise AssistantError(f"doctor found {problems} problem(s)")
 
 
 @cli.command()

@@ -37,6 +37,7 @@ class Settings:
     llm_max_tokens: int = 400
     llm_temperature: float = 0.1
     llm_retries: int = 2
+    llm_context_tokens: int = 2500  # sources packed into the prompt (cl100k tokens)
 
     @property
     def chunking(self) -> dict:

@@ -7,12 +7,13 @@ turn (the last one repeats), or a function of the request body returning a Reply
 
     with FakeLLM(Reply("Grokking is delayed generalisation [1].")) as llm:
         ... settings.llm_base_url = llm.base_url ...
-        llm.requests  # the JSON bodies received
+        llm.requests  # the JSON bodies received (llm.headers: their HTTP headers)
 """
 
 from __future__ import annotations
 
 import json
+import socket
 import threading
 import time
 from dataclasses import dataclass
@@ -26,6 +27,7 @@ class Reply:
     delay: float = 0.0  # seconds before anything is sent
     status: int = 200  # anything else sends an OpenAI-style error body
     fault: str | None = None  # "malformed": body is not JSON; "empty": no content; "cut": stream closes halfway
+    # (cleanly, without a finish_reason); "drop": the connection is lost halfway (a body shorter than announced)
     chunk_delay: float = 0.0  # seconds between streamed pieces
 
 
@@ -33,6 +35,7 @@ class FakeLLM:
     def __init__(self, script: Reply | list[Reply] | Callable[[dict], Reply] = Reply(), models=("fake-model",)):
         self.script, self.models = script, list(models)
         self.requests: list[dict] = []
+        self.headers: list[dict] = []  # the HTTP headers of each chat request, e.g. Authorization
         self._turn = 0
         self._lock = threading.Lock()
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
@@ -88,6 +91,7 @@ class FakeLLM:
                 body = json.loads(self.rfile.read(length) or b"{}")
                 if not self.path.rstrip("/").endswith("/chat/completions"):
                     return self.send_json(404, {"error": {"message": "not found"}})
+                fake.headers.append(dict(self.headers))
                 reply = fake.next_reply(body)
                 time.sleep(reply.delay)
                 if reply.status != 200:
@@ -97,7 +101,10 @@ class FakeLLM:
                 text = "" if reply.fault == "empty" else reply.text
                 model = body.get("model") or fake.models[0]
                 if body.get("stream"):
-                    return self.stream(reply, text, model)
+                    try:
+                        return self.stream(reply, text, model)
+                    except (BrokenPipeError, ConnectionResetError):
+                        return  # the client gave up (e.g. its timeout): nothing to report
                 self.send_json(200, {
                     "id": "chatcmpl-fake", "object": "chat.completion", "created": int(time.time()), "model": model,
                     "choices": [{"index": 0, "message": {"role": "assistant", "content": text}, "finish_reason": "stop"}],
@@ -108,9 +115,11 @@ class FakeLLM:
                 self.send_response(200)
                 self.send_header("Content-Type", "text/event-stream")
                 self.send_header("Connection", "close")
+                if reply.fault == "drop":
+                    self.send_header("Content-Length", "1000000")
                 self.end_headers()
                 pieces = [text[i : i + 8] for i in range(0, len(text), 8)]
-                if reply.fault == "cut":
+                if reply.fault in ("cut", "drop"):
                     pieces = pieces[: max(1, len(pieces) // 2)]
                 for piece in pieces:
                     chunk = {"id": "chatcmpl-fake", "object": "chat.completion.chunk", "created": int(time.time()), "model": model,
@@ -118,7 +127,7 @@ class FakeLLM:
                     self.wfile.write(f"data: {json.dumps(chunk)}\n\n".encode())
                     self.wfile.flush()
                     time.sleep(reply.chunk_delay)
-                if reply.fault == "cut":
+                if reply.fault in ("cut", "drop"):
                     self.close_connection = True  # the stream ends without a finish_reason or [DONE]
                     return
                 done = {"id": "chatcmpl-fake", "object": "chat.completion.chunk", "created": int(time.time()), "model": model,
@@ -128,3 +137,10 @@ class FakeLLM:
                 self.close_connection = True
 
         return Handler
+
+
+def unreachable_url() -> str:
+    """An endpoint on 127.0.0.1 where nothing listens: connections are refused."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return f"http://127.0.0.1:{s.getsockname()[1]}/v1"

@@ -1,0 +1,248 @@
+"""Answers written by any OpenAI-compatible model, through llama-index.
+
+`Endpoint` talks to the model (llama-index's OpenAILike) under one deadline: bounded retries
+with backoff for failures that may pass (5xx, 429, lost connections), none for those that
+will not (4xx, timeouts, malformed replies), and every failure turned into ModelUnavailable
+with a plain message. `PaperRetriever` and `CitedAnswerEngine` put the foundation's hybrid
+retriever and the model together as a llama-index query engine; the prompts are the text
+files in prompts/, read at run time.
+
+Imported only when a model is used: llama-index takes about 2 s to import.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import llama_index.core
+
+# tiktoken would download its encoding; llama-index ships it (see ENVIRONMENT.md).
+os.environ.setdefault("TIKTOKEN_CACHE_DIR", str(Path(llama_index.core.__file__).parent / "_static" / "tiktoken_cache"))
+
+import httpx  # noqa: E402
+import openai  # noqa: E402
+from llama_index.core.base.response.schema import StreamingResponse  # noqa: E402
+from llama_index.core.llms import ChatMessage  # noqa: E402
+from llama_index.core.query_engine import CustomQueryEngine  # noqa: E402
+from llama_index.core.retrievers import BaseRetriever  # noqa: E402
+from llama_index.core.schema import NodeWithScore, QueryBundle, TextNode  # noqa: E402
+from llama_index.llms.openai_like import OpenAILike  # noqa: E402
+
+from .config import ROOT, Settings  # noqa: E402
+from .errors import AssistantError  # noqa: E402
+from .retrieve import Hit  # noqa: E402
+
+PROMPTS = ROOT / "prompts"
+BACKOFF = 0.5  # seconds before the first retry; doubled for each further one
+MIN_SOURCE_TOKENS = 60  # a source cut shorter than this tells the model nothing
+
+
+class ModelUnavailable(AssistantError):
+    """The model could not be used; the message says why in words a user can act on."""
+
+    def __init__(self, message: str, retryable: bool = False):
+        super().__init__(message)
+        self.retryable = retryable
+
+
+def prompt(name: str, **values) -> str:
+    return (PROMPTS / f"{name}.txt").read_text(encoding="utf-8").format(**values)
+
+
+class Endpoint:
+    """One OpenAI-compatible endpoint, used under a single deadline of `settings.llm_timeout`
+    seconds that starts with the first call."""
+
+    def __init__(self, settings: Settings):
+        if not settings.llm_base_url:
+            raise AssistantError("no model endpoint: set --llm-base-url, ASSISTANT_LLM_BASE_URL or llm_base_url in assistant.toml")
+        self.settings = settings
+        self.url = settings.llm_base_url.rstrip("/")
+        self.deadline: float | None = None
+        self._model = settings.llm_model
+        self.http = httpx.Client()  # one connection pool (and TLS set-up) for every call
+
+    def __enter__(self) -> Endpoint:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.http.close()
+
+    # ---- the deadline and the failures -----------------------------------------------
+    def remaining(self) -> float:
+        if self.deadline is None:
+            self.deadline = time.monotonic() + self.settings.llm_timeout
+        left = self.deadline - time.monotonic()
+        if left <= 0:
+            raise ModelUnavailable(f"no complete reply from {self.url} within the {self.settings.llm_timeout:g} s timeout")
+        return left
+
+    def problem(self, exc: Exception, midway: bool = False) -> ModelUnavailable:
+        """What went wrong, and whether another attempt may succeed. `midway`: part of the
+        reply had arrived."""
+        if isinstance(exc, ModelUnavailable):
+            return exc
+        if isinstance(exc, (openai.APITimeoutError, httpx.TimeoutException)):
+            return ModelUnavailable(f"no reply from {self.url} within the {self.settings.llm_timeout:g} s timeout")
+        if isinstance(exc, openai.APIStatusError):
+            body = exc.body if isinstance(exc.body, dict) else {}
+            detail = str(body.get("message") or exc.message).split("\n")[0][:200]
+            retry = exc.status_code >= 500 or exc.status_code == 429
+            return ModelUnavailable(f"{self.url} answered HTTP {exc.status_code}: {detail}", retryable=retry)
+        if isinstance(exc, (openai.APIConnectionError, httpx.TransportError)):
+            cause = str(exc.__cause__ or exc)
+            if midway:
+                return ModelUnavailable(f"the reply from {self.url} was cut off: {cause.splitlines()[0][:200] if cause else 'connection lost'}")
+            if "Name or service not known" in cause or "nodename nor servname" in cause or "getaddrinfo" in cause:
+                return ModelUnavailable(f"cannot connect to {self.url}: host not found")
+            reason = "connection refused" if "refused" in cause.lower() else cause.split("\n")[0][:200] or "connection failed"
+            return ModelUnavailable(f"cannot connect to {self.url}: {reason}", retryable=True)
+        if isinstance(exc, (openai.APIResponseValidationError, ValueError, KeyError, TypeError, AttributeError)):
+            return ModelUnavailable(f"{self.url} sent a malformed reply")
+        raise exc  # anything else is a bug, not the endpoint's fault
+
+    def _attempts(self, attempt: Callable[[float], Iterator[str]]) -> Iterator[str]:
+        """Run `attempt(timeout)`, retrying with backoff while nothing was yielded yet (text
+        already shown cannot be taken back) and the deadline allows."""
+        for n in range(self.settings.llm_retries + 1):
+            yielded = False
+            try:
+                for piece in attempt(self.remaining()):
+                    yielded = True
+                    yield piece
+                return
+            except Exception as exc:  # noqa: BLE001 - problem() re-raises what is not the endpoint's fault
+                problem = self.problem(exc, midway=yielded)
+                pause = BACKOFF * 2**n
+                if yielded or not problem.retryable or n == self.settings.llm_retries or pause >= self.deadline - time.monotonic():
+                    raise problem from None
+                time.sleep(pause)
+
+    # ---- calls ------------------------------------------------------------------------
+    def _client(self, timeout: float) -> openai.OpenAI:
+        return openai.OpenAI(base_url=self.url, api_key=self.settings.llm_api_key or "none", timeout=timeout, max_retries=0, http_client=self.http)
+
+    def models(self) -> list[str]:
+        def attempt(timeout: float) -> Iterator[str]:
+            yield from (m.id for m in self._client(timeout).models.list().data)
+
+        return list(self._attempts(attempt))
+
+    @property
+    def model(self) -> str:
+        """The configured model, else the first one the endpoint lists."""
+        if not self._model:
+            try:
+                names = self.models()
+            except ModelUnavailable as exc:
+                raise ModelUnavailable(f"{exc} (listing the models; name one with --llm-model)") from None
+            if not names:
+                raise ModelUnavailable(f"{self.url}/models lists no model; set --llm-model")
+            self._model = names[0]
+        return self._model
+
+    def llm(self, timeout: float, max_tokens: int | None = None) -> OpenAILike:
+        s = self.settings
+        return OpenAILike(
+            model=self.model, api_base=self.url, api_key=s.llm_api_key or "none", is_chat_model=True,
+            timeout=timeout, max_retries=0, max_tokens=max_tokens or s.llm_max_tokens, temperature=s.llm_temperature,
+            http_client=self.http,
+        )
+
+    def stream(self, text: str, max_tokens: int | None = None, require_text: bool = True) -> Iterator[str]:
+        """The model's reply to one user message, piece by piece. An empty reply is a failure
+        unless `require_text` is false."""
+        messages = [ChatMessage(role="user", content=text)]
+        model = self.model
+
+        def attempt(timeout: float) -> Iterator[str]:
+            finish, got_text = None, False
+            for chunk in self.llm(timeout, max_tokens).stream_chat(messages):
+                choices = getattr(chunk.raw, "choices", None) or []
+                finish = (choices[0].finish_reason if choices else None) or finish
+                if chunk.delta:
+                    got_text = True
+                    yield chunk.delta
+                self.remaining()  # a server trickling tokens must not outlast the deadline
+            if finish is None:
+                what = "was cut off before it finished" if got_text else "was empty or malformed"
+                raise ModelUnavailable(f"the reply of {model} at {self.url} {what}")
+            if require_text and not got_text:
+                raise ModelUnavailable(f"{model} at {self.url} sent an empty reply")
+
+        return self._attempts(attempt)
+
+    def complete(self, text: str) -> str:
+        return "".join(self.stream(text))
+
+
+# ---- the query engine ----------------------------------------------------------------
+def source_date(hit: Hit) -> str:
+    p = hit.paper
+    if p.date and p.year and str(p.year) not in p.date:
+        return f"{p.date} {p.year}"
+    return p.date or (str(p.year) if p.year else "undated")
+
+
+class PaperRetriever(BaseRetriever):
+    """The foundation's hybrid retriever as a llama-index retriever: one node per paper,
+    its abstract as text. The Hits are kept, for refusal and the extractive fallback."""
+
+    def __init__(self, search: Callable[[str], list[Hit]]):
+        super().__init__()
+        self._search = search
+        self.hits: dict[str, Hit] = {}
+
+    def _retrieve(self, query_bundle: QueryBundle) -> list[NodeWithScore]:
+        hits = self._search(query_bundle.query_str)
+        self.hits.update((h.paper.id, h) for h in hits)
+        return [
+            NodeWithScore(node=TextNode(id_=h.paper.id, text=h.paper.abstract, metadata={"title": h.paper.title, "date": source_date(h)}), score=h.score)
+            for h in hits
+        ]
+
+
+class CitedAnswerEngine(CustomQueryEngine):
+    """Retrieve papers, number them, pack them into the token budget and stream the model's answer."""
+
+    retriever: PaperRetriever
+    endpoint: Endpoint
+    context_tokens: int
+
+    def sources(self, nodes: list[NodeWithScore]) -> list[str]:
+        """Numbered source blocks in rank order, as many as fit the token budget (the last one
+        may be cut)."""
+        import tiktoken
+
+        encoding = tiktoken.get_encoding("cl100k_base")
+        blocks: list[str] = []
+        left = self.context_tokens
+        for number, n in enumerate(nodes, 1):
+            block = prompt("source", number=number, title=n.node.metadata["title"], date=n.node.metadata["date"], abstract=n.node.get_content())
+            tokens = encoding.encode(block)
+            if len(tokens) > left:
+                if left >= MIN_SOURCE_TOKENS:
+                    blocks.append(encoding.decode(tokens[:left]) + " ...")
+                break
+            blocks.append(block.strip())
+            left -= len(tokens)
+        return blocks
+
+    def stream_answer(self, question: str, sources: list[str]) -> Iterator[str]:
+        return self.endpoint.stream(prompt("answer", sources="\n\n".join(sources), question=question))
+
+    def custom_query(self, query_str: str) -> StreamingResponse:
+        nodes = self.retriever.retrieve(query_str)
+        sources = self.sources(nodes)
+        return StreamingResponse(self.stream_answer(query_str, sources), source_nodes=nodes[: len(sources)])
+
+
+def rewrite_question(endpoint: Endpoint, question: str, history: list[tuple[str, str]]) -> str:
+    """The follow-up as a standalone question, written by the model from the conversation."""
+    conversation = "\n".join(f"User: {q}\nAssistant: {a}" for q, a in history)
+    reply = endpoint.complete(prompt("rewrite", history=conversation, question=question))
+    lines = [line.strip().strip("\"'") for line in reply.strip().splitlines() if line.strip()]
+    return lines[0][:500] if lines else question

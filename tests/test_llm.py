@@ -1,0 +1,216 @@
+"""The model path against the scripted OpenAI-compatible server (tests/fake_llm.py): citations,
+refusals, every fault, and a chat follow-up. Each test talks real HTTP to 127.0.0.1."""
+
+import dataclasses
+import re
+
+import pytest
+
+from assistant.answer import Answer
+from assistant.api import Assistant, follow_up_fallback
+from assistant.errors import AssistantError
+from conftest import FIXTURES
+from fake_llm import FakeLLM, Reply, unreachable_url
+
+QUESTION = "Which benchmark has several tasks?"
+TOP = "Delta Paper Without Year"  # what the fixture corpus ranks first for QUESTION
+
+
+@pytest.fixture(scope="module")
+def assistant(tmp_path_factory):
+    a = Assistant(index_dir=tmp_path_factory.mktemp("ix"), corpus=[FIXTURES / "meta.txt"])
+    a.index.sync(progress=False)
+    return a
+
+
+@pytest.fixture
+def ask(assistant):
+    """Ask through a FakeLLM running `script`; returns the streamed pieces, the Answer and the requests."""
+    base = assistant.settings
+
+    def run(script, question=QUESTION, url=None, **options):
+        settings = {"llm_timeout": 10.0} | {k: options.pop(k) for k in list(options) if k.startswith("llm_")}
+        with FakeLLM(script) as fake:
+            assistant.settings = dataclasses.replace(base, llm_base_url=url or fake.base_url, **settings)
+            try:
+                events = list(assistant.stream(question, **options))
+            finally:
+                assistant.settings = base
+        pieces, answer = events[:-1], events[-1]
+        assert isinstance(answer, Answer) and all(isinstance(p, str) for p in pieces)
+        return pieces, answer, fake.requests
+
+    return run
+
+
+def cited_numbers(text):
+    return [int(n) for n in re.findall(r"\[(\d+)\]", text)]
+
+
+def assert_citations_valid(answer):
+    """Every [n] in the text is a listed cited source, and the listed sources are numbered 1..n."""
+    assert [s.number for s in answer.citations] == list(range(1, len(answer.citations) + 1))
+    assert set(cited_numbers(answer.text)) <= {s.number for s in answer.citations}
+    assert not re.search(r"\(\d\)|\u3010|\[Source", answer.text)
+
+
+def prompt_of(request):
+    return request["messages"][-1]["content"]
+
+
+def test_well_cited_answer_streams_and_lists_its_sources(ask):
+    pieces, answer, requests = ask(Reply("Delta describes a benchmark with several tasks [1]."))
+    assert answer.mode == "model" and answer.model == "fake-model" and answer.note is None
+    assert answer.text == "Delta describes a benchmark with several tasks [1]."
+    assert len(pieces) > 1 and "".join(pieces) == answer.text
+    assert [s.title for s in answer.citations] == [TOP]
+    assert answer.citations[0].sentences and "benchmark" in answer.citations[0].sentences[0]
+    assert len(answer.uncited) == 3
+    prompt = prompt_of(requests[0])
+    assert f"[1] {TOP} (Sep 11)" in prompt and "Question: " + QUESTION in prompt
+    assert requests[0]["stream"] is True and requests[0]["model"] == "fake-model"
+
+
+@pytest.mark.parametrize("variant", ["[2]", "[2, 1]", "[2][1]", "[2-3]", "(2)", "\u30102\u3011", "[Source 2]"])
+def test_each_citation_variant_is_normalised(ask, variant):
+    _, answer, _ = ask(Reply(f"Delta has several tasks {variant}."))
+    assert_citations_valid(answer)
+    assert answer.text.startswith("Delta has several tasks [1]")
+    assert answer.citations[0].title != TOP  # source 2 of the prompt, renumbered 1
+
+
+def test_out_of_range_ids_are_removed(ask):
+    _, answer, _ = ask(Reply("Tasks [9]. Benchmark [1] [0] [27]."))
+    assert answer.text == "Tasks. Benchmark [1]."
+    assert [s.title for s in answer.citations] == [TOP]
+
+
+def test_answer_without_citations_gets_them_from_matching_sentences(ask):
+    _, answer, _ = ask(Reply("Delta abstract describes a benchmark with several tasks."))
+    assert answer.text.endswith("[1]") and [s.title for s in answer.citations] == [TOP]
+    assert "attached" in answer.note
+
+
+def test_answer_matching_nothing_is_marked_uncited(ask):
+    _, answer, _ = ask(Reply("Bananas grow in warm places."))
+    assert answer.citations == [] and answer.note.startswith("uncited")
+    assert answer.text == "Bananas grow in warm places."
+
+
+def test_model_refusal_is_shown_honestly(ask):
+    _, answer, _ = ask(Reply("I cannot answer this from the provided sources."))
+    assert answer.refused and answer.citations == [] and answer.mode == "model"
+    assert answer.text == "I cannot answer this from the provided sources."
+
+
+def test_nothing_relevant_is_refused_without_calling_the_model(ask):
+    _, answer, requests = ask(Reply("should not be asked [1]"), question="How does Chinchilla scale?")
+    assert answer.refused and "Chinchilla" in answer.text
+    assert requests == []
+
+
+
+@pytest.mark.parametrize("fault, script, reason, attempts", [
+    ("connection refused", Reply(), "connection refused", 0),
+    ("dns failure", Reply(), "host not found", 0),
+    ("timeout", Reply(delay=5), "timeout", 1),
+    ("http 4xx", Reply(status=400), "HTTP 400", 1),
+    ("http 5xx", Reply(status=503), "HTTP 503", 3),
+    ("empty reply", Reply(fault="empty"), "empty", 1),
+    ("malformed reply", Reply(fault="malformed"), "malformed", 1),
+    ("stream cut halfway", Reply("Delta has several tasks and the stream stops right here [1].", fault="cut"), "cut off", 1),
+    ("connection lost halfway", Reply("Delta has several tasks and the stream stops right here [1].", fault="drop"), "cut off", 1),
+])
+def test_each_fault_falls_back_to_the_extractive_answer_with_a_note(ask, fault, script, reason, attempts):
+    url = {"connection refused": unreachable_url(), "dns failure": "http://no-such-host.invalid/v1"}.get(fault)
+    pieces, answer, requests = ask(script, url=url, llm_model="m", llm_timeout=2.0)
+    assert answer.mode == "extractive" and answer.citations and answer.citations[0].title == TOP
+    assert answer.note.startswith("the model was not used") and reason in answer.note
+    assert len(requests) == attempts  # retried only where retrying can help
+    assert_citations_valid(answer)
+    if "halfway" in fault:
+        assert "".join(pieces).startswith("Delta has")  # the draft was shown; the Answer replaces it
+    else:
+        assert "".join(pieces) == answer.text
+
+
+def test_a_model_trickling_tokens_is_stopped_at_the_timeout(ask):
+    _, answer, _ = ask(Reply("Delta has several tasks. " * 20, chunk_delay=0.2), llm_timeout=1.5)
+    assert answer.mode == "extractive" and "timeout" in answer.note
+
+
+def test_a_server_error_is_retried_and_the_retry_used(ask):
+    _, answer, requests = ask([Reply(status=502), Reply("Delta has several tasks [1].")])
+    assert answer.mode == "model" and len(requests) == 2 and answer.note is None
+
+
+def test_mode_model_reports_the_failure_instead_of_falling_back(ask):
+    with pytest.raises(AssistantError, match="the model could not be used: .*HTTP 400"):
+        ask(Reply(status=400), mode="model")
+
+
+def test_without_a_model_name_the_first_listed_model_is_used(assistant):
+    base = assistant.settings
+    with FakeLLM(Reply("Delta has several tasks [1].")) as fake:
+        fake.models = ["first-model", "second-model"]
+        assistant.settings = dataclasses.replace(base, llm_base_url=fake.base_url)
+        try:
+            answer = assistant.ask(QUESTION)
+        finally:
+            assistant.settings = base
+    assert answer.model == "first-model" and fake.requests[0]["model"] == "first-model"
+
+
+def test_the_query_engine_works_as_a_plain_llama_index_engine(assistant):
+    from assistant.llm import CitedAnswerEngine, Endpoint, PaperRetriever
+
+    with FakeLLM(Reply("Delta has several tasks [1].")) as fake:
+        settings = dataclasses.replace(assistant.settings, llm_base_url=fake.base_url)
+        engine = CitedAnswerEngine(retriever=PaperRetriever(assistant.retrieve), endpoint=Endpoint(settings), context_tokens=1000)
+        response = engine.query(QUESTION)
+        assert "".join(response.response_gen) == "Delta has several tasks [1]."
+    assert response.source_nodes[0].node.metadata == {"title": TOP, "date": "Sep 11"}
+
+
+def test_follow_up_is_rewritten_by_the_model_before_retrieval(ask):
+    def script(body):
+        if prompt_of(body).startswith("Rewrite"):
+            return Reply(QUESTION)
+        return Reply("It has several tasks [1].")
+
+    history = [("Tell me about the Delta paper.", "It describes a benchmark [1].")]
+    _, answer, requests = ask(script, question="How many tasks does it have?", history=history)
+    rewrite, answering = map(prompt_of, requests)
+    assert "User: Tell me about the Delta paper." in rewrite and "Last question: How many tasks does it have?" in rewrite
+    assert answer.standalone_question == QUESTION and answer.question == "How many tasks does it have?"
+    assert "Question: " + QUESTION in answering  # the retrieval and the answer used the rewrite
+    assert f"[1] {TOP}" in answering and [s.title for s in answer.citations] == [TOP]
+
+
+def test_follow_up_without_a_model_carries_over_the_previous_terms():
+    history = [("Which papers study grokking in transformers?", "...")]
+    assert follow_up_fallback("What data do they use?", history) == "What data do they use? (grokking transformers)"
+    standalone = "Which optimisers make grokking happen sooner in small transformers?"
+    assert follow_up_fallback(standalone, history) == standalone
+
+
+def test_follow_up_with_the_model_failing_falls_back_to_carrying_over_terms(ask):
+    history = [("Which benchmark has several tasks?", "Delta [1].")]
+    _, answer, requests = ask(Reply(status=400), question="Who made it?", history=history)
+    assert len(requests) == 1  # the failed rewrite; the answer does not ask again
+    assert answer.standalone_question == "Who made it? (benchmark several tasks)"
+    assert answer.mode == "extractive" and "HTTP 400" in answer.note
+
+
+def test_extractive_answers_do_not_import_llama_index(assistant):
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from assistant.api import Assistant; "
+        f"a = Assistant(index_dir={str(assistant.settings.index_dir)!r}, corpus=[{str(FIXTURES / 'meta.txt')!r}]); "
+        f"assert a.ask({QUESTION!r}).citations; print(sorted({{m.split('.')[0] for m in sys.modules}} & {{'llama_index', 'openai'}}))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"  # importing them costs about 2 s of start-up
