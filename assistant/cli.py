@@ -217,16 +217,9 @@ def serve(host, port, config, corpus, **overrides):
     serve_ui(make_assistant(config, corpus, **overrides), host, port)
 
 
-def llm_options(f):
-    """The model endpoint for batch. (The LLM branch adds a shared `model_options` decorator
-    with these and more; when both are merged, batch should use that one instead.)"""
-    f = click.option("--llm-model", help="Model name at the endpoint.")(f)
-    return click.option("--llm-base-url", help="OpenAI-compatible endpoint (http://host:port/v1) that writes the answers.")(f)
-
-
 @cli.command()
 @settings_options
-@llm_options
+@model_options
 @click.argument("input_path", metavar="INPUT", type=click.Path(path_type=Path))
 @click.option("-o", "--output", required=True, type=click.Path(path_type=Path),
               help="Answers file: .jsonl (default), .csv or .md by its extension or --format.")
@@ -234,7 +227,7 @@ def llm_options(f):
 @click.option("-w", "--workers", type=click.IntRange(1, 64), default=1, show_default=True, help="Questions answered in parallel.")
 @click.option("--resume", is_flag=True, help="Keep the answers already in OUTPUT; ask only missing and failed questions.")
 @click.option("--overwrite", is_flag=True, help="Replace an existing OUTPUT.")
-@click.option("--no-fallback", is_flag=True, help="Record a failed model call as a failure instead of answering extractively.")
+@click.option("--no-fallback", is_flag=True, help="Record a failed model call as a failure instead of answering extractively (same as --mode model).")
 @click.option("-k", "--top-k", type=click.IntRange(1, 50), help="Papers to retrieve per question (default 5).")
 @click.option("--year", help="Only papers from this year or range: 2023, 2022-2024, 2023-, -2022.")
 @click.option("--quiet", is_flag=True, help="No progress bar.")
@@ -251,7 +244,8 @@ def batch(input_path, output, fmt, workers, resume, overwrite, no_fallback, top_
     from .retrieve import YearFilter
 
     years = YearFilter.parse(year)  # a bad filter is bad input, not 200 failed questions
-    mode = "model" if no_fallback else None
+    mode = overrides.pop("mode")
+    mode = "model" if no_fallback else mode
     assistant = make_assistant(config, corpus, top_k=top_k, mode=mode, **overrides)
     summary = run_batch(assistant, input_path, output, fmt=fmt, workers=workers, resume=resume, overwrite=overwrite,
                         progress=not quiet, years=years, mode=mode)
