@@ -8,6 +8,8 @@ from collections.abc import Iterator
 from contextlib import nullcontext
 from functools import cached_property
 
+import numpy as np
+
 from .answer import Answer, content_words, extractive, refusal, refusal_reason, vocabulary, words
 from .config import Settings, load_settings
 from .errors import AssistantError
@@ -34,6 +36,11 @@ class Assistant:
             self.index.check_compatible()
             return None
         return self.index.sync(progress=progress)
+
+    @cached_property
+    def embed_sentences(self):
+        """The embedder behind a cache: answers embed the same abstract sentences over and over."""
+        return SentenceCache(self.index.embedder.embed)
 
     @cached_property
     def vocabulary(self) -> set[str]:
@@ -65,7 +72,7 @@ class Assistant:
             else:
                 hits = self.retrieve(standalone, k, years)
                 reason = refusal_reason(standalone, hits, self.vocabulary)
-                answer = refusal(question, reason, hits) if reason else extractive(standalone, hits, self.index.embedder.embed)
+                answer = refusal(question, reason, hits) if reason else extractive(standalone, hits, self.embed_sentences)
                 answer.question = question
                 answer.note = answer.note or note
         if not shown:
@@ -123,10 +130,10 @@ class Assistant:
         except ModelUnavailable as exc:
             if strict:
                 raise AssistantError(f"the model could not be used: {exc}") from None
-            answer = extractive(standalone, hits, self.index.embedder.embed)
+            answer = extractive(standalone, hits, self.embed_sentences)
             answer.question, answer.note = question, _fallback_note(exc)
             return answer, bool(checked.shown)
-        answer = cite(question, checked.raw, hits, len(sources), embed=self.index.embedder.embed)
+        answer = cite(question, checked.raw, hits, len(sources), embed=self.embed_sentences)
         answer.model = endpoint.model
         return answer, bool(checked.shown)
 
@@ -170,3 +177,19 @@ def _checked(question: str) -> str:
     if not question or not question.strip():
         raise AssistantError("the question is empty")
     return question.strip()
+
+
+class SentenceCache:
+    """Memoises sentence vectors (bounded; safe to share between batch threads)."""
+
+    def __init__(self, embed, size: int = 50_000):
+        self.embed, self.size = embed, size
+        self.vectors: dict[str, np.ndarray] = {}
+
+    def __call__(self, texts: list[str]) -> np.ndarray:
+        missing = list(dict.fromkeys(t for t in texts if t not in self.vectors))
+        if missing:
+            if len(self.vectors) + len(missing) > self.size:
+                self.vectors.clear()
+            self.vectors.update(zip(missing, self.embed(missing)))
+        return np.stack([self.vectors[t] for t in texts])
