@@ -7,6 +7,7 @@ question plus the share of the question's content words they contain.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import asdict, dataclass, field
 
@@ -64,8 +65,26 @@ def words(text: str) -> list[str]:
     return re.findall(r"[a-z0-9]+(?:[-.][a-z0-9]+)*", text.lower())
 
 
+def stems(text: str) -> list[str]:
+    """The stems of the words that carry meaning, in order ("capabilities" -> "capabl"); numbers count."""
+    return _stemmer().stemWords([w for w in words(text) if w not in STOPWORDS and (len(w) > 2 or w.isdigit())])
+
+
+def phrases(text: str) -> set[tuple[str, str]]:
+    """Pairs of meaningful words that follow each other (stopwords between them skipped)."""
+    kept = stems(text)
+    return set(zip(kept, kept[1:]))
+
+
+@functools.cache
+def _stemmer():
+    import Stemmer
+
+    return Stemmer.Stemmer("english")
+
+
 def content_words(text: str) -> set[str]:
-    return {w for w in words(text) if w not in STOPWORDS and len(w) > 2}
+    return set(stems(text))
 
 
 def named_terms(question: str) -> list[str]:
@@ -117,34 +136,88 @@ def refusal(question: str, reason: str, hits: list[Hit]) -> Answer:
     return Answer(question, text, [], [Source.from_hit(i, h) for i, h in enumerate(hits, 1)], "extractive", refused=True)
 
 
+# What makes a sentence carry an answer rather than restate the question: it introduces a
+# contribution ("we propose X", "termed Y"), or it holds the figures a numeric question asks for.
+INTRODUCES = re.compile(
+    r"\b(?:we|this (?:paper|work|study)|our (?:paper|work))\s+(?:\w+\s+){0,2}?"
+    r"(?:propose|introduce|present|develop|design|call|term|name|dub|define|coin)s?\b"
+    r"|\b(?:termed|called|named|dubbed|coined|referred to as|known as)\b",
+    re.I,
+)
+NUMERIC_QUESTION = re.compile(
+    r"\b(?:how (?:many|much|large|big|long|often|fast)|by what|from what|to what"
+    r"|what (?:\w+ ){0,2}(?:percentage|percent|number|rate|accuracy|score|value|size|share|proportion|improvement|gain|speed-?up))\b",
+    re.I,
+)
+LIST_QUESTION = re.compile(r"^\s*(?:which|what) (?:\w+ )?(?:papers|works|studies)\b|\b(?:compare|contrast|both)\b", re.I)
+COMPARE_QUESTION = re.compile(r"\b(?:compare|contrast|both|the two)\b", re.I)
+NUMBER = re.compile(r"\d+(?:[.,]\d+)*%?")
+OVERLAP_WEIGHT = 0.5
+PHRASE_WEIGHT = 0.08
+INTRO_BONUS = 0.12
+NUMBER_BONUS = 0.15
+PAPER_MARGIN = 0.12  # another paper joins a one-paper answer only with a sentence this close to the best
+LIST_MARGIN = 0.2  # for "which papers"/"compare" questions: papers whose best sentence is this close
+
+
+def sentence_score(question: str, sentence: str, similarity: float, numeric: bool) -> float:
+    """Embedding similarity, plus the share of the question's words the sentence contains,
+    plus bonuses for what answers usually look like (see INTRODUCES, NUMBER)."""
+    asked = content_words(question)
+    score = similarity + OVERLAP_WEIGHT * len(asked & content_words(sentence)) / max(len(asked), 1)
+    # A phrase of the question found whole ("curated training samples") is stronger evidence.
+    score += PHRASE_WEIGHT * min(len(phrases(question) & phrases(sentence)), 2)
+    if INTRODUCES.search(sentence):
+        score += INTRO_BONUS
+    if numeric and set(NUMBER.findall(sentence)) - set(NUMBER.findall(question)):
+        score += NUMBER_BONUS
+    return score
+
+
+def short_title(title: str) -> str:
+    """"RecGPT: A Foundation Model for ..." -> "RecGPT"; a title without such a name stays whole."""
+    name, colon, _ = title.partition(":")
+    return name if colon and len(name.split()) <= 4 else title
+
+
 def extractive(question: str, hits: list[Hit], embed) -> Answer:
-    """Pick the sentences that carry the answer from the top papers and cite each one."""
+    """Pick the sentences that carry the answer from the top papers and cite each one.
+
+    A question about several papers ("Which papers ...", "Compare ...") gets the best sentence
+    of each paper nearly as relevant as the best one (two each when comparing two); any other
+    question gets up to three sentences of the best paper, plus the best sentence of another
+    paper only when it is about as good. At most MAX_SENTENCES in all.
+    """
     top = hits[:ANSWER_PAPERS]
     candidates = [(rank, s) for rank, h in enumerate(top) for s in split_sentences(h.paper.abstract)]
     vectors = embed([question] + [s for _, s in candidates])
-    similarity = vectors[1:] @ vectors[0]
-    asked = content_words(question)
-    scores = []
-    for (rank, sentence), sim in zip(candidates, similarity):
-        overlap = len(asked & content_words(sentence)) / max(len(asked), 1)
-        scores.append(float(sim) + 0.5 * overlap - 0.03 * rank)
-    order = np.argsort(scores)[::-1]
-    best = scores[order[0]]
-    chosen: list[int] = []
-    per_paper: dict[int, int] = {}
-    for i in order:
-        rank = candidates[i][0]
-        if len(chosen) >= MAX_SENTENCES or scores[i] < best - 0.25:
-            break
-        if per_paper.get(rank, 0) < 2:
-            chosen.append(i)
-            per_paper[rank] = per_paper.get(rank, 0) + 1
+    numeric = bool(NUMERIC_QUESTION.search(question))
+    scores = [sentence_score(question, s, float(sim), numeric) for (_, s), sim in zip(candidates, vectors[1:] @ vectors[0])]
+    ranked: dict[int, list[int]] = {}  # paper rank -> its sentences, best first
+    for i in sorted(range(len(candidates)), key=lambda i: -scores[i]):
+        ranked.setdefault(candidates[i][0], []).append(i)
+    papers = sorted(ranked, key=lambda r: -scores[ranked[r][0]])
+    best = scores[ranked[papers[0]][0]]
+    listing = bool(LIST_QUESTION.search(question))
+    if listing:
+        papers = [r for r in papers if scores[ranked[r][0]] >= best - LIST_MARGIN]
+        comparing = COMPARE_QUESTION.search(question)
+        if comparing:
+            papers = papers[:2] if len(papers) >= 2 else [r for r in sorted(ranked)][:2]
+        quota = {r: 2 if comparing else 1 for r in papers}
+    else:
+        others = [r for r in papers[1:] if scores[ranked[r][0]] >= best - PAPER_MARGIN]
+        papers = [papers[0], *others]
+        quota = {r: 1 for r in others} | {papers[0]: MAX_SENTENCES - 1}
+    chosen = [i for r in papers for i in ranked[r][: quota[r]]][:MAX_SENTENCES]
     # Read paper by paper, in the abstracts' own sentence order.
     chosen.sort(key=lambda i: (candidates[i][0], i))
     numbers: dict[int, int] = {}
     parts = []
     for i in chosen:
         rank, sentence = candidates[i]
+        if listing and rank not in numbers:  # a list of papers names each paper it lists
+            sentence = f"{short_title(top[rank].paper.title)}: {sentence}"
         number = numbers.setdefault(rank, len(numbers) + 1)
         parts.append(f"{sentence} [{number}]")
     cited = []
@@ -152,6 +225,5 @@ def extractive(question: str, hits: list[Hit], embed) -> Answer:
         source = Source.from_hit(number, top[rank])
         source.sentences = [candidates[i][1] for i in chosen if candidates[i][0] == rank]
         cited.append(source)
-    cited_ranks = set(numbers)
-    uncited = [Source.from_hit(len(numbers) + j + 1, h) for j, h in enumerate(h for r, h in enumerate(hits) if r not in cited_ranks)]
+    uncited = [Source.from_hit(len(numbers) + j + 1, h) for j, h in enumerate(h for r, h in enumerate(hits) if r not in numbers)]
     return Answer(question, " ".join(parts), cited, uncited, "extractive")
