@@ -118,13 +118,30 @@ def citation_problems(answer, retrieved_ids: set[str]) -> list[str]:
     return problems
 
 
+def ranking(retrieved: list[str], gold_titles: list[str]) -> tuple[list[int | None], dict[str, float], float]:
+    """Rank of each gold paper among the retrieved titles (best first), Recall@k and 1/rank of
+    the first gold paper within the top 10."""
+    ranks: dict[str, int] = {}
+    for i, title in enumerate(retrieved, 1):
+        ranks.setdefault(normalise_title(title), i)
+    gold_ranks = [ranks.get(normalise_title(t)) for t in gold_titles]
+    recall = {str(k): sum(r is not None and r <= k for r in gold_ranks) / len(gold_ranks) if gold_ranks else 0.0 for k in K_VALUES}
+    first = min((r for r in gold_ranks if r is not None), default=None)
+    return gold_ranks, recall, 1.0 / first if first and first <= max(K_VALUES) else 0.0
+
+
+def retrieval_summary(rankings: list[tuple[dict[str, float], float]]) -> dict:
+    """Recall@k and MRR@10 averaged over (recall, reciprocal rank) pairs of answerable questions."""
+    return {
+        **{f"recall_at_{k}": _share(recall[str(k)] for recall, _ in rankings) for k in K_VALUES},
+        "mrr_at_10": _share(rr for _, rr in rankings),
+    }
+
+
 def run_question(assistant, q: Question) -> Result:
     hits = assistant.retrieve(q.question, k=max(max(K_VALUES), assistant.settings.top_k))
     retrieved = [h.paper.title for h in hits]
-    ranks = {normalise_title(t): i for i, t in enumerate(retrieved, 1)}
-    gold_ranks = [ranks.get(normalise_title(t)) for t in q.gold_titles]
-    recall = {str(k): sum(r is not None and r <= k for r in gold_ranks) / len(gold_ranks) if gold_ranks else 0.0 for k in K_VALUES}
-    first = min((r for r in gold_ranks if r is not None), default=None)
+    gold_ranks, recall, reciprocal_rank = ranking(retrieved, q.gold_titles)
 
     started = time.perf_counter()
     answer = assistant.ask(q.question)
@@ -136,7 +153,7 @@ def run_question(assistant, q: Question) -> Result:
     return Result(
         id=q.id, type=q.type, question=q.question, gold_titles=q.gold_titles,
         retrieved=retrieved[: max(K_VALUES)], gold_ranks=gold_ranks, recall=recall,
-        reciprocal_rank=1.0 / first if first and first <= 10 else 0.0,
+        reciprocal_rank=reciprocal_rank,
         refused=answer.refused, mode=answer.mode, answer=answer.text, cited=[s.title for s in answer.citations],
         missing_keywords=missing, keyword_hit=None if q.negative or not q.answer_keywords else not missing,
         citation_problems=citation_problems(answer, answered_ids), latency=round(latency, 4),
@@ -156,8 +173,7 @@ def summarise(results: list[Result]) -> dict:
         "questions": len(results),
         "answerable": len(answerable),
         "negatives": len(negatives),
-        **{f"recall_at_{k}": _share(r.recall[str(k)] for r in answerable) for k in K_VALUES},
-        "mrr_at_10": _share(r.reciprocal_rank for r in answerable),
+        **retrieval_summary([(r.recall, r.reciprocal_rank) for r in answerable]),
         "negative_refusal_rate": _share(r.refused for r in negatives),
         "false_refusal_rate": _share(r.refused for r in answerable),
         "keyword_hit_rate": _share(r.keyword_hit for r in results if r.keyword_hit is not None),
