@@ -165,15 +165,15 @@ NUMERIC_QUESTION = re.compile(
     r"|what (?:\w+ ){0,2}(?:percentage|percent|number|rate|accuracy|score|value|size|share|proportion|improvement|gain|speed-?up))\b",
     re.I,
 )
-LIST_QUESTION = re.compile(r"^\s*(?:which|what) (?:\w+ )?(?:papers|works|studies)\b|\b(?:compare|contrast|both)\b", re.I)
-COMPARE_QUESTION = re.compile(r"\b(?:compare|contrast|both|the two)\b", re.I)
+LIST_QUESTION = re.compile(r"^\s*(?:(?:which|what) (?:\w+ )?(?:papers|works|studies)|compare|contrast)\b", re.I)
+COMPARE_QUESTION = re.compile(r"^\s*(?:compare|contrast)\b", re.I)
 NUMBER = re.compile(r"\d+(?:[.,]\d+)*%?")
 OVERLAP_WEIGHT = 0.7
 PHRASE_WEIGHT = 0.12
 INTRO_BONUS = 0.12
 NUMBER_BONUS = 0.15
 PAPER_MARGIN = 0.12  # another paper joins a one-paper answer only with a sentence this close to the best
-LIST_MARGIN = 0.2  # for "which papers"/"compare" questions: papers whose best sentence is this close
+LIST_SHARE = 0.7  # "which papers" lists the top papers whose retrieval score is this share of the best
 
 
 def sentence_score(question: str, sentence: str, similarity: float, numeric: bool) -> float:
@@ -199,10 +199,11 @@ def short_title(title: str) -> str:
 def extractive(question: str, hits: list[Hit], embed) -> Answer:
     """Pick the sentences that carry the answer from the top papers and cite each one.
 
-    A question about several papers ("Which papers ...", "Compare ...") gets the best sentence
-    of each paper nearly as relevant as the best one (two each when comparing two); any other
-    question gets up to three sentences of the best paper, plus the best sentence of another
-    paper only when it is about as good. At most MAX_SENTENCES in all.
+    "Which papers ..." gets, for each top paper retrieved nearly as well as the first
+    (LIST_SHARE), its name and its best sentence; "Compare/Contrast ..." the two best sentences
+    of each of the two top papers; any other question up to three sentences of the paper with
+    the best sentence, plus another paper's best sentence only when it is about as good
+    (PAPER_MARGIN). At most MAX_SENTENCES in all, each followed by its paper's [n].
     """
     top = hits[:ANSWER_PAPERS]
     candidates = [(rank, s) for rank, h in enumerate(top) for s in split_sentences(h.paper.abstract)]
@@ -215,12 +216,12 @@ def extractive(question: str, hits: list[Hit], embed) -> Answer:
     papers = sorted(ranked, key=lambda r: -scores[ranked[r][0]])
     best = scores[ranked[papers[0]][0]]
     listing = bool(LIST_QUESTION.search(question))
-    if listing:
-        papers = [r for r in papers if scores[ranked[r][0]] >= best - LIST_MARGIN]
-        comparing = COMPARE_QUESTION.search(question)
-        if comparing:
-            papers = papers[:2] if len(papers) >= 2 else [r for r in sorted(ranked)][:2]
-        quota = {r: 2 if comparing else 1 for r in papers}
+    if COMPARE_QUESTION.search(question):
+        papers = sorted(ranked)[:2]
+        quota = {r: 2 for r in papers}
+    elif listing:
+        papers = [r for r in sorted(ranked) if top[r].score >= LIST_SHARE * top[0].score]
+        quota = {r: 1 for r in papers}
     else:
         others = [r for r in papers[1:] if scores[ranked[r][0]] >= best - PAPER_MARGIN]
         papers = [papers[0], *others]
