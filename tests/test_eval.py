@@ -94,22 +94,25 @@ def test_citation_problems_catch_dangling_markers_and_unretrieved_papers():
     assert citation_problems(answer, {"p2"})[-1] == "cited paper 'Paper one' was not retrieved"
 
 
-def test_numeric_question_is_answered_with_the_sentence_holding_the_figure(embed):
-    paper = hit("Less Data for Reasoning", "Conventional wisdom says reasoning needs huge training sets. "
-                "We study how few curated examples a model needs to reason about mathematics. "
-                "Reasoning emerges from knowledge stored during pre-training. "
-                "With merely 817 curated training samples, the model reaches 57.1% accuracy on a competition benchmark.")
-    answer = extractive("How many curated training samples were needed to reach competition-level math reasoning?", [paper], embed)
-    assert "817" in answer.text and answer.citations[0].title == "Less Data for Reasoning"
-
-
-def test_question_about_a_method_gets_the_sentence_that_introduces_it(embed):
-    paper = hit("Memorisation in Open-Domain QA", "Open-domain question answering reads retrieved documents. "
-                "Readers tend to memorise the document collection and fail when it changes. "
-                "We introduce Corpus-Invariant Tuning (CIT), a training strategy that controls the likelihood of retrieved contexts. "
-                "Experiments on several benchmarks confirm the findings.")
-    answer = extractive("What training strategy keeps the reader from memorising its document collection?", [paper], embed)
-    assert "Corpus-Invariant Tuning" in answer.text
+@pytest.mark.parametrize(
+    "abstract, question, expected",
+    [
+        ("Conventional wisdom says reasoning needs huge training sets. "
+         "We study how few curated examples a model needs to reason about mathematics. "
+         "Reasoning emerges from knowledge stored during pre-training. "
+         "With merely 817 curated training samples, the model reaches 57.1% accuracy on a competition benchmark.",
+         "How many curated training samples were needed to reach competition-level math reasoning?", "817"),
+        ("Open-domain question answering reads retrieved documents. "
+         "Readers tend to memorise the document collection and fail when it changes. "
+         "We introduce Corpus-Invariant Tuning (CIT), a training strategy that controls the likelihood of retrieved contexts. "
+         "Experiments on several benchmarks confirm the findings.",
+         "What training strategy keeps the reader from memorising its document collection?", "Corpus-Invariant Tuning"),
+    ],
+    ids=["figure for a numeric question", "named contribution for a what-method question"],
+)
+def test_answer_holds_the_sentence_that_carries_the_answer(embed, abstract, question, expected):
+    answer = extractive(question, [hit("A paper", abstract)], embed)
+    assert expected in answer.text and answer.citations[0].title == "A paper"
 
 
 def test_which_papers_question_names_each_relevant_paper_once(embed):
