@@ -3,7 +3,7 @@ the plain llama-index default pipeline and this project's hybrid retrieval.
 
     .venv/bin/python bench/quality.py [QUESTIONS.jsonl ...] [--index-dir DIR]
 
-Default questions: ../shared/eval/dev.jsonl and bench/heldout.jsonl. Prints JSON: for every
+Default questions: ../shared/eval/dev.jsonl, bench/heldout.jsonl and bench/blind.jsonl. Prints JSON: for every
 question file and for all of them together, paper-level Recall@1/5/10 and MRR@10 of each system
 over the answerable questions (see assistant/evaluate.py).
 
@@ -35,7 +35,7 @@ from assistant.evaluate import K_VALUES, load_questions, ranking, retrieval_summ
 from assistant.retrieve import YearFilter  # noqa: E402
 
 DEPTH = max(K_VALUES)
-DEFAULT_QUESTIONS = [ROOT.parent / "shared" / "eval" / "dev.jsonl", ROOT / "bench" / "heldout.jsonl"]
+DEFAULT_QUESTIONS = [ROOT.parent / "shared" / "eval" / "dev.jsonl", ROOT / "bench" / "heldout.jsonl", ROOT / "bench" / "blind.jsonl"]
 
 
 def llamaindex_default(papers, store_dir: str):
