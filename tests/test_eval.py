@@ -13,8 +13,8 @@ from conftest import DEV, run_cli, write_jsonl
 METRICS = ("recall_at_5", "mrr_at_10", "negative_refusal_rate", "false_refusal_rate", "keyword_hit_rate", "citation_validity")
 
 
-def hit(title: str, abstract: str) -> Hit:
-    return Hit(Paper(title, abstract), score=0.03, dense=0.6, bm25=5.0)
+def hit(title: str, abstract: str, score: float = 0.8) -> Hit:
+    return Hit(Paper(title, abstract), score=score, dense=0.6, bm25=5.0)
 
 
 @pytest.fixture(scope="module")
@@ -118,8 +118,8 @@ def test_answer_holds_the_sentence_that_carries_the_answer(embed, abstract, ques
 def test_which_papers_question_names_each_relevant_paper_once(embed):
     hits = [
         hit("MEG-GPT: a foundation model for magnetoencephalography", "We train a transformer on recorded MEG brain signals."),
-        hit("BrainBlur: decoding images from EEG", "We decode what people see from recorded EEG brain activity with deep networks."),
-        hit("Cooking with robots", "A robot learns recipes from videos of human cooks."),
+        hit("BrainBlur: decoding images from EEG", "We decode what people see from recorded EEG brain activity with deep networks.", 0.7),
+        hit("Cooking with robots", "A robot learns recipes from videos of human cooks.", 0.3),
     ]
     answer = extractive("Which papers build deep-learning models of recorded human brain signals?", hits, embed)
     assert "MEG-GPT:" in answer.text and "BrainBlur:" in answer.text and "Cooking" not in answer.text
