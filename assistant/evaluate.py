@@ -144,7 +144,7 @@ def run_question(assistant, q: Question) -> Result:
     gold_ranks, recall, reciprocal_rank = ranking(retrieved, q.gold_titles)
 
     started = time.perf_counter()
-    answer = assistant.ask(q.question)
+    answer = assistant.ask(q.question, mode=assistant.settings.mode)
     latency = time.perf_counter() - started
 
     text = answer.text.lower()
@@ -189,7 +189,7 @@ def evaluate(assistant, questions: list[Question], progress: bool = False) -> tu
 
     assistant.ensure_index(progress=progress)
     check_gold_titles(questions, (p.title for p in assistant.index.papers.values()))
-    assistant.ask(questions[0].question)  # warm-up: loads the embedder, the store and BM25
+    assistant.ask(questions[0].question, mode=assistant.settings.mode)  # warm-up: loads the embedder, the store and BM25
     results = [run_question(assistant, q) for q in tqdm(questions, desc="Evaluating", unit="question", disable=not progress)]
     return summarise(results), results
 
