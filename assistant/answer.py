@@ -230,17 +230,19 @@ def extractive(question: str, hits: list[Hit], embed) -> Answer:
     # Read paper by paper, in the abstracts' own sentence order.
     chosen.sort(key=lambda i: (candidates[i][0], i))
     numbers: dict[int, int] = {}
-    parts = []
+    text = ""
     for i in chosen:
         rank, sentence = candidates[i]
-        if listing and rank not in numbers:  # a list of papers names each paper it lists
-            sentence = f"{short_title(top[rank].paper.title)}: {sentence}"
+        if listing and rank not in numbers:  # a list of papers names each paper, one a line
+            sentence = ("\n" if text else "") + f"{short_title(top[rank].paper.title)}: {sentence}"
+        elif text:
+            sentence = " " + sentence
         number = numbers.setdefault(rank, len(numbers) + 1)
-        parts.append(f"{sentence} [{number}]")
+        text += f"{sentence} [{number}]"
     cited = []
     for rank, number in numbers.items():
         source = Source.from_hit(number, top[rank])
         source.sentences = [candidates[i][1] for i in chosen if candidates[i][0] == rank]
         cited.append(source)
     uncited = [Source.from_hit(len(numbers) + j + 1, h) for j, h in enumerate(h for r, h in enumerate(hits) if r not in numbers)]
-    return Answer(question, " ".join(parts), cited, uncited, "extractive")
+    return Answer(question, text, cited, uncited, "extractive")
