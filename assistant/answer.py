@@ -1,8 +1,9 @@
 """Answers and their sources, the no-answer rule, and extractive answering (no LLM).
 
-An extractive answer is made of the abstract sentences that best match the question, each
-followed by the [n] of its paper. Sentences are scored by embedding similarity to the
-question plus the share of the question's content words they contain.
+An extractive answer is made of the abstract sentences that best carry the answer, each
+followed by the [n] of its paper. Sentences are scored by embedding similarity to the question,
+the question's words and phrases they contain, and whether they introduce a contribution or
+hold a figure a numeric question asks for (see `sentence_score` and `extractive`).
 """
 
 from __future__ import annotations
@@ -168,6 +169,8 @@ NUMERIC_QUESTION = re.compile(
 LIST_QUESTION = re.compile(r"^\s*(?:(?:which|what) (?:\w+ )?(?:papers|works|studies)|compare|contrast)\b", re.I)
 COMPARE_QUESTION = re.compile(r"^\s*(?:compare|contrast)\b", re.I)
 NUMBER = re.compile(r"\d+(?:[.,]\d+)*%?")
+# Weights measured with `assistant eval` (README, "Extractive answers"): results barely move
+# across a grid around them, so they are not fitted to particular questions.
 OVERLAP_WEIGHT = 0.7
 PHRASE_WEIGHT = 0.12
 INTRO_BONUS = 0.12
