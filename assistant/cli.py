@@ -254,6 +254,30 @@ def batch(input_path, output, fmt, workers, resume, overwrite, no_fallback, top_
         sys.exit(1)
 
 
+@cli.command("eval")
+@settings_options
+@click.argument("questions", type=click.Path(path_type=Path))
+@click.option("--mode", type=click.Choice(["auto", "model", "extractive"]), help="Answer mode (default: the configured one, auto).")
+@click.option("--details", type=click.Path(dir_okay=False, path_type=Path),
+              help="Per-question results as JSONL (default: out/eval-<QUESTIONS name>.jsonl).")
+@click.option("--json", "as_json", is_flag=True, help="Print the metrics as JSON.")
+def eval_command(questions, mode, details, as_json, config, corpus, **overrides):
+    """Measure retrieval, refusals, answer keywords, citations and latency on QUESTIONS (JSONL
+    with question, gold_titles, type, answer_keywords; see assistant/evaluate.py)."""
+    from .evaluate import evaluate, format_table, load_questions, write_details
+
+    items = load_questions(questions)
+    assistant = make_assistant(config, corpus, mode=mode, **overrides)
+    summary, results = evaluate(assistant, items, progress=not as_json and sys.stderr.isatty())
+    details = details or Path("out") / f"eval-{questions.stem}.jsonl"
+    write_details(results, details)
+    summary["details"] = str(details)
+    if as_json:
+        return emit_json(summary)
+    click.echo(format_table(summary))
+    click.echo(f"details: {details}")
+
+
 def main() -> None:
     try:
         sys.exit(cli.main(standalone_mode=False) or 0)  # standalone_mode=False returns ctx.exit codes

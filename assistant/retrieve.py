@@ -1,5 +1,6 @@
 """Hybrid retrieval ranked at paper level: dense chunks from Chroma and BM25 over papers,
-fused by reciprocal rank. Several chunks of one paper count once (its best chunk)."""
+fused by a convex combination of their scores. Several chunks of one paper count once (its
+best chunk)."""
 
 from __future__ import annotations
 
@@ -10,14 +11,17 @@ import numpy as np
 from .corpus import Paper
 from .index import Index, bm25_tokens
 
-RRF_K = 60
+# Equal weight to the best-chunk cosine and to BM25 divided by the best BM25 of the query.
+# Measured with bench/quality.py on 50 questions: Recall@1 0.83 and MRR@10 0.97, where
+# reciprocal-rank fusion gave 0.76 and 0.93 (below BM25 alone); weights 0.5 to 0.7 score the same.
+DENSE_WEIGHT = 0.5
 CANDIDATES = 50
 
 
 @dataclass
 class Hit:
     paper: Paper
-    score: float  # fused reciprocal-rank score
+    score: float  # fused score: DENSE_WEIGHT * dense + (1 - DENSE_WEIGHT) * bm25 / best bm25
     dense: float  # cosine similarity of the paper's best chunk (0 when not among the dense hits)
     bm25: float  # BM25 score of the paper (0 when no query term matched)
     dense_rank: int | None = None
@@ -108,16 +112,17 @@ class Retriever:
         self.index.check_compatible()
         dense = self.dense(self.embed_query(query), years)
         lexical = self.lexical(query, years)
-        fused: dict[str, float] = {}
-        for ranking in (dense, lexical):
-            for rank, pid in enumerate(ranking):
-                fused[pid] = fused.get(pid, 0.0) + 1.0 / (RRF_K + rank + 1)
+        top_bm25 = max(lexical.values(), default=1.0)
+        fused = {
+            pid: DENSE_WEIGHT * dense.get(pid, 0.0) + (1 - DENSE_WEIGHT) * lexical.get(pid, 0.0) / top_bm25
+            for pid in dense.keys() | lexical.keys()
+        }
         dense_rank = {pid: r for r, pid in enumerate(dense)}
         bm25_rank = {pid: r for r, pid in enumerate(lexical)}
         papers = self.index.papers
         hits = [
             Hit(papers[pid], score, dense.get(pid, 0.0), lexical.get(pid, 0.0), dense_rank.get(pid), bm25_rank.get(pid))
-            for pid, score in sorted(fused.items(), key=lambda kv: -kv[1])
+            for pid, score in sorted(fused.items(), key=lambda kv: (-kv[1], kv[0]))
             if pid in papers
         ]
         return hits[:k]

@@ -1,0 +1,221 @@
+"""Answer quality on your own questions, measured through the real pipeline (Assistant.ask).
+
+A question file is JSONL, one object a line (the format of shared/eval/dev.jsonl):
+
+    {"id": "q1", "question": "...", "gold_titles": ["exact paper title", ...],
+     "type": "fact|numeric|multi|compare|negative", "answer_keywords": ["...", ...]}
+
+Empty `gold_titles` marks a negative: the corpus does not cover it and it should be refused.
+Metrics (rates are None when nothing counts towards them):
+- recall_at_k: share of a question's gold papers among the first k retrieved, averaged over
+  questions with gold papers; mrr_at_10: mean of 1/rank of the first gold paper in the top 10.
+- negative_refusal_rate: negatives refused; false_refusal_rate: answerable questions refused.
+- keyword_hit_rate: answerable questions with keywords whose answer contains all of them
+  (case-insensitive); a refusal is a miss.
+- citation_validity: answers whose every [n] marker points at a listed source and whose every
+  cited paper is among the papers retrieved for the question.
+- latency_p50/p95: seconds per `ask`, after one warm-up call that loads the models.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import numpy as np
+
+from .corpus import normalise_title
+from .errors import AssistantError
+
+K_VALUES = (1, 5, 10)
+MARKER = re.compile(r"\[(\d+(?:\s*,\s*\d+)*)\]")  # [2] and [1, 3]
+
+
+@dataclass
+class Question:
+    id: str
+    question: str
+    gold_titles: list[str]
+    type: str
+    answer_keywords: list[str]
+
+    @property
+    def negative(self) -> bool:
+        return not self.gold_titles
+
+
+@dataclass
+class Result:
+    id: str
+    type: str
+    question: str
+    gold_titles: list[str]
+    retrieved: list[str]  # titles of the top 10 papers, best first
+    gold_ranks: list[int | None]  # 1-based rank of each gold paper in `retrieved`
+    recall: dict[str, float]  # "1", "5", "10" -> share of gold papers in the top k
+    reciprocal_rank: float
+    refused: bool
+    mode: str
+    answer: str
+    cited: list[str]
+    missing_keywords: list[str]
+    keyword_hit: bool | None  # None: no keywords to check
+    citation_problems: list[str]
+    latency: float
+
+
+def load_questions(path: Path) -> list[Question]:
+    try:
+        lines = Path(path).read_text(encoding="utf-8").splitlines()
+    except OSError as exc:
+        raise AssistantError(f"question file {path}: {exc.strerror}") from None
+    except UnicodeDecodeError:
+        raise AssistantError(f"question file {path}: not UTF-8 text") from None
+    questions = []
+    for number, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        where = f"{path}:{number}"
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise AssistantError(f"{where}: not valid JSON ({exc.msg})") from None
+        if not isinstance(record, dict):
+            raise AssistantError(f"{where}: expected a JSON object")
+        question = record.get("question")
+        if not isinstance(question, str) or not question.strip():
+            raise AssistantError(f"{where}: missing or empty 'question'")
+        lists = {}
+        for key in ("gold_titles", "answer_keywords"):
+            value = record.get(key, [])
+            if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+                raise AssistantError(f"{where}: '{key}' must be a list of non-empty strings")
+            lists[key] = value
+        kind = record.get("type") or ("fact" if lists["gold_titles"] else "negative")
+        questions.append(Question(str(record.get("id", number)), question.strip(), lists["gold_titles"], str(kind), lists["answer_keywords"]))
+    if not questions:
+        raise AssistantError(f"question file {path}: no questions")
+    return questions
+
+
+def check_gold_titles(questions: list[Question], titles) -> None:
+    """A gold title the corpus lacks would silently cap recall: refuse it instead."""
+    known = {normalise_title(t) for t in titles}
+    for q in questions:
+        for title in q.gold_titles:
+            if normalise_title(title) not in known:
+                raise AssistantError(f"question {q.id}: gold title {title!r} is not a paper of the corpus")
+
+
+def citation_problems(answer, retrieved_ids: set[str]) -> list[str]:
+    listed = {s.number for s in answer.citations}
+    markers = {int(n) for group in MARKER.findall(answer.text) for n in group.split(",")}
+    problems = [f"[{n}] points at no listed source" for n in sorted(markers - listed)]
+    problems += [f"cited paper {s.title!r} was not retrieved" for s in answer.citations if s.paper_id not in retrieved_ids]
+    return problems
+
+
+def ranking(retrieved: list[str], gold_titles: list[str]) -> tuple[list[int | None], dict[str, float], float]:
+    """Rank of each gold paper among the retrieved titles (best first), Recall@k and 1/rank of
+    the first gold paper within the top 10."""
+    ranks: dict[str, int] = {}
+    for i, title in enumerate(retrieved, 1):
+        ranks.setdefault(normalise_title(title), i)
+    gold_ranks = [ranks.get(normalise_title(t)) for t in gold_titles]
+    recall = {str(k): sum(r is not None and r <= k for r in gold_ranks) / len(gold_ranks) if gold_ranks else 0.0 for k in K_VALUES}
+    first = min((r for r in gold_ranks if r is not None), default=None)
+    return gold_ranks, recall, 1.0 / first if first and first <= max(K_VALUES) else 0.0
+
+
+def retrieval_summary(rankings: list[tuple[dict[str, float], float]]) -> dict:
+    """Recall@k and MRR@10 averaged over (recall, reciprocal rank) pairs of answerable questions."""
+    return {
+        **{f"recall_at_{k}": _share(recall[str(k)] for recall, _ in rankings) for k in K_VALUES},
+        "mrr_at_10": _share(rr for _, rr in rankings),
+    }
+
+
+def run_question(assistant, q: Question) -> Result:
+    hits = assistant.retrieve(q.question, k=max(max(K_VALUES), assistant.settings.top_k))
+    retrieved = [h.paper.title for h in hits]
+    gold_ranks, recall, reciprocal_rank = ranking(retrieved, q.gold_titles)
+
+    started = time.perf_counter()
+    answer = assistant.ask(q.question, mode=assistant.settings.mode)
+    latency = time.perf_counter() - started
+
+    text = answer.text.lower()
+    missing = list(q.answer_keywords) if answer.refused else [k for k in q.answer_keywords if k.lower() not in text]
+    answered_ids = {h.paper.id for h in hits[: assistant.settings.top_k]}
+    return Result(
+        id=q.id, type=q.type, question=q.question, gold_titles=q.gold_titles,
+        retrieved=retrieved[: max(K_VALUES)], gold_ranks=gold_ranks, recall=recall,
+        reciprocal_rank=reciprocal_rank,
+        refused=answer.refused, mode=answer.mode, answer=answer.text, cited=[s.title for s in answer.citations],
+        missing_keywords=missing, keyword_hit=None if q.negative or not q.answer_keywords else not missing,
+        citation_problems=citation_problems(answer, answered_ids), latency=round(latency, 4),
+    )
+
+
+def _share(flags) -> float | None:
+    flags = list(flags)
+    return round(sum(flags) / len(flags), 4) if flags else None
+
+
+def summarise(results: list[Result]) -> dict:
+    answerable = [r for r in results if r.gold_titles]
+    negatives = [r for r in results if not r.gold_titles]
+    latencies = [r.latency for r in results]
+    return {
+        "questions": len(results),
+        "answerable": len(answerable),
+        "negatives": len(negatives),
+        **retrieval_summary([(r.recall, r.reciprocal_rank) for r in answerable]),
+        "negative_refusal_rate": _share(r.refused for r in negatives),
+        "false_refusal_rate": _share(r.refused for r in answerable),
+        "keyword_hit_rate": _share(r.keyword_hit for r in results if r.keyword_hit is not None),
+        "citation_validity": _share(not r.citation_problems for r in results),
+        "latency_p50": round(float(np.percentile(latencies, 50)), 3),
+        "latency_p95": round(float(np.percentile(latencies, 95)), 3),
+        "modes": sorted({r.mode for r in results}),
+    }
+
+
+def evaluate(assistant, questions: list[Question], progress: bool = False) -> tuple[dict, list[Result]]:
+    from tqdm import tqdm
+
+    assistant.ensure_index(progress=progress)
+    check_gold_titles(questions, (p.title for p in assistant.index.papers.values()))
+    assistant.ask(questions[0].question, mode=assistant.settings.mode)  # warm-up: loads the embedder, the store and BM25
+    results = [run_question(assistant, q) for q in tqdm(questions, desc="Evaluating", unit="question", disable=not progress)]
+    return summarise(results), results
+
+
+def write_details(results: list[Result], path: Path) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("".join(json.dumps(asdict(r), ensure_ascii=False) + "\n" for r in results), encoding="utf-8")
+    except OSError as exc:
+        raise AssistantError(f"details file {path}: {exc.strerror}") from None
+
+
+def format_table(summary: dict) -> str:
+    def show(value) -> str:
+        return "n/a" if value is None else f"{value:.3f}" if isinstance(value, float) else str(value)
+
+    rows = [
+        ("questions", f"{summary['questions']} ({summary['answerable']} answerable, {summary['negatives']} negative)"),
+        *((f"Recall@{k}", show(summary[f"recall_at_{k}"])) for k in K_VALUES),
+        ("MRR@10", show(summary["mrr_at_10"])),
+        ("negative_refusal_rate", show(summary["negative_refusal_rate"])),
+        ("false_refusal_rate", show(summary["false_refusal_rate"])),
+        ("keyword_hit_rate", show(summary["keyword_hit_rate"])),
+        ("citation_validity", show(summary["citation_validity"])),
+        ("latency p50 / p95", f"{summary['latency_p50']:.3f} s / {summary['latency_p95']:.3f} s"),
+        ("answer modes", ", ".join(summary["modes"])),
+    ]
+    width = max(len(name) for name, _ in rows)
+    return "\n".join(f"{name:<{width}}  {value}" for name, value in rows)
