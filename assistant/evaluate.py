@@ -27,7 +27,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .corpus import normalise_title
+from .corpus import jsonl_objects, normalise_title, read_text
 from .errors import AssistantError
 
 K_VALUES = (1, 5, 10)
@@ -68,23 +68,12 @@ class Result:
 
 
 def load_questions(path: Path) -> list[Question]:
-    try:
-        lines = Path(path).read_text(encoding="utf-8").splitlines()
-    except OSError as exc:
-        raise AssistantError(f"question file {path}: {exc.strerror}") from None
-    except UnicodeDecodeError:
-        raise AssistantError(f"question file {path}: not UTF-8 text") from None
+    path = Path(path)
+    if not path.is_file():
+        raise AssistantError(f"question file {path} does not exist")
     questions = []
-    for number, line in enumerate(lines, 1):
-        if not line.strip():
-            continue
+    for number, record in jsonl_objects(read_text(path), str(path), "a 'question'"):
         where = f"{path}:{number}"
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise AssistantError(f"{where}: not valid JSON ({exc.msg})") from None
-        if not isinstance(record, dict):
-            raise AssistantError(f"{where}: expected a JSON object")
         question = record.get("question")
         if not isinstance(question, str) or not question.strip():
             raise AssistantError(f"{where}: missing or empty 'question'")
