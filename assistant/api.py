@@ -10,7 +10,7 @@ from functools import cached_property
 
 import numpy as np
 
-from .answer import Answer, content_words, extractive, refusal, refusal_reason, vocabulary, words
+from .answer import Answer, content_words, extractive, refusal, refusal_reason, stems, vocabulary, words
 from .config import Settings, load_settings
 from .errors import AssistantError
 from .index import Index, SyncReport
@@ -167,9 +167,8 @@ def follow_up_fallback(question: str, history: list[tuple[str, str]]) -> str:
     asked = words(question)
     if not history or (len(asked) > 8 and not PRONOUNS & set(asked)):
         return question
-    previous = history[-1][0]
-    keep = content_words(previous)
-    terms = [t for t in re.findall(r"[A-Za-z0-9][\w.-]*[A-Za-z0-9]", previous) if t.lower() in keep and t.lower() not in asked]
+    asked_stems = content_words(question)
+    terms = [t for t in re.findall(r"[A-Za-z0-9][\w.-]*[A-Za-z0-9]", history[-1][0]) if (s := stems(t)) and s[0] not in asked_stems]
     return f"{question} ({' '.join(dict.fromkeys(terms))})" if terms else question
 
 
