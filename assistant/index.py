@@ -47,7 +47,11 @@ def chunk_paper(paper: Paper, tokenizer: Tokenizer, chunk_tokens: int) -> list[C
     prefixed by the title; consecutive chunks share one sentence of overlap."""
     budget = max(chunk_tokens - tokenizer.count(paper.title), 48)
     pieces: list[tuple[str, int]] = []
-    for sentence in split_sentences(paper.abstract):
+    sentences = split_sentences(paper.abstract)
+    for sentence, n in zip(sentences, tokenizer.counts(sentences)):
+        if n <= budget:
+            pieces.append((" ".join(sentence.split()), n))
+            continue
         words = sentence.split()
         while words:  # a sentence longer than the budget is cut at word boundaries
             take = len(words)
@@ -92,6 +96,7 @@ class Index:
     def __init__(self, settings: Settings):
         self.settings = settings
         self.dir = Path(settings.index_dir)
+        self._checked_stamp: int | None = None  # manifest mtime at the last successful check
 
     # ---- pieces, built on first use -------------------------------------------------
     @cached_property
@@ -167,6 +172,10 @@ class Index:
 
     def check_compatible(self) -> None:
         """Refuse to mix vectors of different models or chunkings in one index."""
+        path = self.dir / "manifest.json"
+        stamp = path.stat().st_mtime_ns if path.exists() else None
+        if stamp is not None and stamp == self._checked_stamp:
+            return  # checked since its last change: a large manifest costs ms to parse per query
         manifest = self.manifest()
         if manifest is None:
             return
@@ -175,6 +184,7 @@ class Index:
         if built != wanted:
             diff = ", ".join(f"{k} {built[k]!r} (now {wanted[k]!r})" for k in wanted if built[k] != wanted[k])
             raise AssistantError(f"index at {self.dir} was built with {diff}; rebuild it with `assistant index --rebuild`")
+        self._checked_stamp = stamp
 
     def exists(self) -> bool:
         return (self.dir / "papers.json").exists()
@@ -268,7 +278,7 @@ class Index:
         tokenizer = Tokenizer()
         written = 0
         bar = tqdm(total=len(papers), unit="paper", desc="Embedding", disable=not progress, dynamic_ncols=True)
-        step = 64
+        step = 256  # papers per upsert: Chroma's cost per call dominates small batches
         for start in range(0, len(papers), step):
             batch = papers[start : start + step]
             chunks = [(p, c) for p in batch for c in chunk_paper(p, tokenizer, self.settings.chunk_tokens)]
