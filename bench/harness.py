@@ -54,7 +54,7 @@ def worker(name: str, **args) -> dict:
 
 
 def latency(fn, queries: list[str], rounds: int) -> dict:
-    """p50/p95 in ms of fn(query), warm: one untimed pass first."""
+    """p50/p95 in ms of fn(query), warm: a few untimed queries first."""
     for q in queries[:3]:
         fn(q)
     times = []
@@ -68,16 +68,26 @@ def latency(fn, queries: list[str], rounds: int) -> dict:
 
 
 def dev_questions() -> list[dict]:
+    """The dev set beside the checkout (as in tests/conftest.py); none in a lone clone."""
+    if not DEV.exists():
+        return []
     return [json.loads(line) for line in DEV.read_text().splitlines() if line.strip()]
 
 
-def recall_at_5(titles_for) -> float:
+def bench_queries() -> list[str]:
+    """The dev questions, or without them the first 20 shipped titles as questions."""
+    from assistant.corpus import load_corpus
+
+    return [q["question"] for q in dev_questions()] or [p.title for p in load_corpus([SHIPPED]).papers[:20]]
+
+
+def recall_at_5(titles_for) -> float | None:
     recalls = []
     for q in dev_questions():
         if q["gold_titles"]:
             titles = titles_for(q["question"])
             recalls.append(sum(t in titles for t in q["gold_titles"]) / len(q["gold_titles"]))
-    return round(sum(recalls) / len(recalls), 3)
+    return round(sum(recalls) / len(recalls), 3) if recalls else None
 
 
 # ---- corpora --------------------------------------------------------------------------

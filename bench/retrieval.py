@@ -15,11 +15,11 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from harness import SHIPPED, dev_questions, synthetic_corpus, worker  # noqa: E402
+from harness import SHIPPED, bench_queries, synthetic_corpus, worker  # noqa: E402
 
 
 def compare(tmp: Path, corpus: str, stand_in: bool, rounds: int) -> dict:
-    queries = [q["question"] for q in dev_questions()]
+    queries = bench_queries()
     out = {}
     for name, build, query in (("project", "project_build", "project_latency"), ("plain_llama_index", "plain_build", "plain_latency")):
         where = {"index_dir": str(tmp / name), "corpus": corpus, "stand_in": stand_in}
