@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import os
 import re
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from functools import cached_property
 from pathlib import Path
@@ -46,7 +47,11 @@ def chunk_paper(paper: Paper, tokenizer: Tokenizer, chunk_tokens: int) -> list[C
     prefixed by the title; consecutive chunks share one sentence of overlap."""
     budget = max(chunk_tokens - tokenizer.count(paper.title), 48)
     pieces: list[tuple[str, int]] = []
-    for sentence in split_sentences(paper.abstract):
+    sentences = split_sentences(paper.abstract)
+    for sentence, n in zip(sentences, tokenizer.counts(sentences)):
+        if n <= budget:
+            pieces.append((" ".join(sentence.split()), n))
+            continue
         words = sentence.split()
         while words:  # a sentence longer than the budget is cut at word boundaries
             take = len(words)
@@ -91,6 +96,7 @@ class Index:
     def __init__(self, settings: Settings):
         self.settings = settings
         self.dir = Path(settings.index_dir)
+        self._checked_stamp: int | None = None  # manifest mtime at the last successful check
 
     # ---- pieces, built on first use -------------------------------------------------
     @cached_property
@@ -99,27 +105,42 @@ class Index:
         return make_embedder(s.embedding, s.embed_base_url, s.embed_api_key, s.llm_timeout)
 
     @cached_property
-    def collection(self):
+    def client(self):
         os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
         import chromadb
         from chromadb.config import Settings as ChromaSettings
 
         chroma_settings = ChromaSettings(anonymized_telemetry=False)
-        try:
-            if self.settings.chroma_url:
-                from urllib.parse import urlparse
+        with self._store_errors():
+            if not self.settings.chroma_url:
+                return chromadb.PersistentClient(path=str(self.dir / "chroma"), settings=chroma_settings)
+            from urllib.parse import urlparse
 
-                url = urlparse(self.settings.chroma_url)
-                client = chromadb.HttpClient(host=url.hostname, port=url.port or 8000, ssl=url.scheme == "https", settings=chroma_settings)
-                client.heartbeat()
-            else:
-                client = chromadb.PersistentClient(path=str(self.dir / "chroma"), settings=chroma_settings)
+            url = urlparse(self.settings.chroma_url)
+            client = chromadb.HttpClient(host=url.hostname, port=url.port or 8000, ssl=url.scheme == "https", settings=chroma_settings)
+            client.heartbeat()
+            return client
+
+    @cached_property
+    def collection(self):
+        identity = self._identity()
+        with self._store_errors():
             # Vectors are always passed in, so no embedding function (the default one downloads a model).
-            return client.get_or_create_collection(
-                self.settings.collection, embedding_function=None, metadata=self._identity() | {"hnsw:space": "cosine"}
+            collection = self.client.get_or_create_collection(
+                self.settings.collection, embedding_function=None, metadata=identity | {"hnsw:space": "cosine"}
             )
-        except AssistantError:
-            raise
+        # A shared server may hold a collection another instance filled with other settings;
+        # the local manifest cannot see that, the collection's own metadata can.
+        stored = {k: (collection.metadata or {}).get(k) for k in identity}
+        if stored != identity:
+            raise AssistantError(f"Chroma collection {self.settings.collection!r} holds vectors built with {stored}; "
+                                 "set another collection name or rebuild it with `assistant index --rebuild`")
+        return collection
+
+    @contextmanager
+    def _store_errors(self):
+        try:
+            yield
         except Exception as exc:  # chromadb raises many types; all mean the store is unusable
             where = self.settings.chroma_url or self.dir / "chroma"
             raise AssistantError(f"Chroma store at {where} cannot be used: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}") from None
@@ -151,6 +172,10 @@ class Index:
 
     def check_compatible(self) -> None:
         """Refuse to mix vectors of different models or chunkings in one index."""
+        path = self.dir / "manifest.json"
+        stamp = path.stat().st_mtime_ns if path.exists() else None
+        if stamp is not None and stamp == self._checked_stamp:
+            return  # checked since its last change: a large manifest costs ms to parse per query
         manifest = self.manifest()
         if manifest is None:
             return
@@ -159,6 +184,7 @@ class Index:
         if built != wanted:
             diff = ", ".join(f"{k} {built[k]!r} (now {wanted[k]!r})" for k in wanted if built[k] != wanted[k])
             raise AssistantError(f"index at {self.dir} was built with {diff}; rebuild it with `assistant index --rebuild`")
+        self._checked_stamp = stamp
 
     def exists(self) -> bool:
         return (self.dir / "papers.json").exists()
@@ -184,14 +210,15 @@ class Index:
 
         if self.settings.chroma_url:
             try:
-                self.collection._client.delete_collection(self.settings.collection)
-            except Exception:
+                self.client.delete_collection(self.settings.collection)
+            except Exception:  # nothing stored under that name yet
                 pass
         for name in ("manifest.json", "papers.json"):
             (self.dir / name).unlink(missing_ok=True)
         for name in ("bm25", "chroma"):
             shutil.rmtree(self.dir / name, ignore_errors=True)
-        self.__dict__.pop("collection", None)
+        for name in ("client", "collection"):
+            self.__dict__.pop(name, None)
 
     def sync(self, corpus_paths: list[Path] | None = None, progress: bool = True, rebuild: bool = False) -> SyncReport:
         corpus = load_corpus(corpus_paths or self.settings.corpus)
@@ -251,7 +278,7 @@ class Index:
         tokenizer = Tokenizer()
         written = 0
         bar = tqdm(total=len(papers), unit="paper", desc="Embedding", disable=not progress, dynamic_ncols=True)
-        step = 64
+        step = 256  # papers per upsert: Chroma's cost per call dominates small batches
         for start in range(0, len(papers), step):
             batch = papers[start : start + step]
             chunks = [(p, c) for p in batch for c in chunk_paper(p, tokenizer, self.settings.chunk_tokens)]

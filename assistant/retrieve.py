@@ -97,11 +97,12 @@ class Retriever:
         if not words:
             return {}
         scores = self.index.bm25.get_scores(words)
-        order = np.argsort(-scores)
+        matched = np.flatnonzero(scores > 0)  # sorting only these keeps large corpora fast
+        order = matched[np.argsort(-scores[matched], kind="stable")]
         papers = self.index.papers
         out: dict[str, float] = {}
         for i in order:
-            if scores[i] <= 0 or len(out) >= n:
+            if len(out) >= n:
                 break
             if years.admits(papers[ids[i]]):
                 out[ids[i]] = float(scores[i])

