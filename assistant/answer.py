@@ -14,6 +14,7 @@ from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
+from .corpus import squash
 from .index import split_sentences
 from .retrieve import Hit
 
@@ -101,20 +102,6 @@ def named_terms(question: str) -> list[str]:
         if specific:
             terms.append(token)
     return terms
-
-
-def squash(text: str) -> str:
-    return re.sub(r"[^0-9a-z]+", "", text.lower())
-
-
-def vocabulary(texts) -> set[str]:
-    """Every word of the texts, squashed, whole and split at hyphens and slashes."""
-    vocab: set[str] = set()
-    for text in texts:
-        for token in text.split():
-            vocab.add(squash(token))
-            vocab.update(squash(part) for part in re.split(r"[-/]", token))
-    return vocab
 
 
 def uncovered_terms(question: str, vocab: set[str]) -> list[str]:

@@ -10,7 +10,7 @@ from functools import cached_property
 
 import numpy as np
 
-from .answer import Answer, content_words, extractive, refusal, refusal_reason, stems, vocabulary, words
+from .answer import Answer, content_words, extractive, refusal, refusal_reason, stems, words
 from .config import Settings, load_settings
 from .errors import AssistantError
 from .index import Index, SyncReport
@@ -42,10 +42,10 @@ class Assistant:
         """The embedder behind a cache: answers embed the same abstract sentences over and over."""
         return SentenceCache(self.index.embedder.embed)
 
-    @cached_property
+    @property
     def vocabulary(self) -> set[str]:
         """Every word of the corpus, to tell whether it mentions a name at all."""
-        return vocabulary(p.title + " " + p.abstract for p in self.index.papers.values())
+        return self.index.vocabulary
 
     def retrieve(self, question: str, k: int | None = None, years: YearFilter | str | None = None) -> list[Hit]:
         question = _checked(question)

@@ -101,6 +101,20 @@ def normalise_title(title: str) -> str:
     return " ".join(re.sub(r"[^0-9a-z]+", " ", title.lower()).split())
 
 
+def squash(text: str) -> str:
+    return re.sub(r"[^0-9a-z]+", "", text.lower())
+
+
+def vocabulary(texts) -> set[str]:
+    """Every word of the texts, squashed, whole and split at hyphens and slashes."""
+    vocab: set[str] = set()
+    for text in texts:
+        for token in text.split():
+            vocab.add(squash(token))
+            vocab.update(squash(part) for part in re.split(r"[-/]", token))
+    return vocab
+
+
 def read_text(path: Path) -> str:
     try:
         return path.read_text(encoding="utf-8")

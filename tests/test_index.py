@@ -74,3 +74,12 @@ def test_year_filter_restricts_retrieval(small):
     assistant, _ = small
     hits = assistant.retrieve("deep networks and models", k=5, years="2024")
     assert [h.paper.title for h in hits] == ["Retrieval Augmented Readers"]
+
+
+def test_corpus_vocabulary_is_written_with_the_index(small):
+    """The no-answer rule's word list is stored at index time, not rebuilt at every start."""
+    assistant, _ = small
+    assistant.index.sync(progress=False)
+    stored = json.loads((assistant.index.dir / "vocabulary.json").read_text())
+    assert {"grokking", "meg", "corpusinvariant", "invariant"} <= set(stored)
+    assert assistant.ask("What does the Chinchilla paper recommend?").refused
