@@ -256,18 +256,18 @@ def batch(input_path, output, fmt, workers, resume, overwrite, no_fallback, top_
 
 @cli.command("eval")
 @settings_options
+@model_options
 @click.argument("questions", type=click.Path(path_type=Path))
-@click.option("--mode", type=click.Choice(["auto", "model", "extractive"]), help="Answer mode (default: the configured one, auto).")
 @click.option("--details", type=click.Path(dir_okay=False, path_type=Path),
               help="Per-question results as JSONL (default: out/eval-<QUESTIONS name>.jsonl).")
 @click.option("--json", "as_json", is_flag=True, help="Print the metrics as JSON.")
-def eval_command(questions, mode, details, as_json, config, corpus, **overrides):
+def eval_command(questions, details, as_json, config, corpus, **overrides):
     """Measure retrieval, refusals, answer keywords, citations and latency on QUESTIONS (JSONL
     with question, gold_titles, type, answer_keywords; see assistant/evaluate.py)."""
     from .evaluate import evaluate, format_table, load_questions, write_details
 
     items = load_questions(questions)
-    assistant = make_assistant(config, corpus, mode=mode, **overrides)
+    assistant = make_assistant(config, corpus, **overrides)
     summary, results = evaluate(assistant, items, progress=not as_json and sys.stderr.isatty())
     details = details or Path("out") / f"eval-{questions.stem}.jsonl"
     write_details(results, details)

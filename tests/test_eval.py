@@ -48,6 +48,21 @@ def test_eval_command_prints_json_metrics_and_writes_details(shipped_index, dev_
     assert rows[1]["refused"] and rows[0]["gold_ranks"][0] is not None
 
 
+def test_eval_command_in_model_mode_scores_the_model_answers(shipped_index, dev_questions, tmp_path):
+    from fake_llm import FakeLLM, Reply
+
+    fact = next(q for q in dev_questions if q["type"] == "fact")
+    questions = write_jsonl(tmp_path / "q.jsonl", [fact])
+    # The model cites one real source and one that does not exist: the metric must see only valid ones.
+    with FakeLLM(Reply(f"The answer is {fact['answer_keywords'][0]} [1] [9].")) as llm:
+        result = run_cli("eval", questions, "--json", "--details", tmp_path / "d.jsonl", "--index-dir",
+                         shipped_index.settings.index_dir, "--mode", "model", "--llm-base-url", llm.base_url)
+    assert result.returncode == 0, result.stderr
+    summary = json.loads(result.stdout)
+    assert summary["modes"] == ["model"] and len(llm.requests) == 2  # warm-up + the question
+    assert summary["keyword_hit_rate"] == 1.0 and summary["citation_validity"] == 1.0
+
+
 def test_eval_command_table(shipped_index, dev_questions, tmp_path):
     questions = write_jsonl(tmp_path / "q.jsonl", dev_questions[:1])
     result = run_cli("eval", questions, "--index-dir", shipped_index.settings.index_dir, "--details", tmp_path / "d.jsonl")
