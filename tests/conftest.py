@@ -1,7 +1,11 @@
+import contextlib
 import json
 import os
+import socket
 import subprocess
 import sys
+import time
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -19,6 +23,36 @@ def run_cli(*args, env=None, timeout=300):
         [sys.executable, "-m", "assistant", *map(str, args)],
         capture_output=True, text=True, timeout=timeout, cwd=ROOT, env={**os.environ, **(env or {})},
     )
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextlib.contextmanager
+def running_server(command, ready_url: str, log_path: Path, env=None, timeout: float = 300):
+    """Start a real server process, wait until `ready_url` answers, stop it afterwards. Its
+    output goes to `log_path` and is shown if it dies or never becomes ready."""
+    with open(log_path, "w+") as log:
+        process = subprocess.Popen([str(c) for c in command], cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
+                                   env={**os.environ, **(env or {})})
+        try:
+            deadline = time.monotonic() + timeout
+            while True:
+                try:
+                    urllib.request.urlopen(ready_url, timeout=2)
+                    break
+                except OSError:
+                    if process.poll() is not None or time.monotonic() > deadline:
+                        log.seek(0)
+                        pytest.fail(f"{command[0]} did not start:\n{log.read()[-3000:]}")
+                    time.sleep(0.5)
+            yield
+        finally:
+            process.terminate()
+            process.wait(timeout=30)
 
 
 def write_jsonl(path: Path, records) -> Path:

@@ -1,49 +1,23 @@
 """Scale-out: indexing and querying through a real `chroma run` server."""
 
-import socket
-import subprocess
 import sys
-import time
 from pathlib import Path
 
-import httpx
 import pytest
 
 from assistant.api import Assistant
+from conftest import free_port, running_server
 
 pytestmark = pytest.mark.slow
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def chroma_url(tmp_path_factory):
-    port = free_port()
-    chroma = Path(sys.executable).parent / "chroma"
-    server = subprocess.Popen(
-        [str(chroma), "run", "--path", str(tmp_path_factory.mktemp("chroma")), "--host", "127.0.0.1", "--port", str(port)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
+    port, tmp = free_port(), tmp_path_factory.mktemp("chroma")
+    command = [Path(sys.executable).parent / "chroma", "run", "--path", tmp / "data", "--host", "127.0.0.1", "--port", port]
     url = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(120):
-            try:
-                if httpx.get(f"{url}/api/v2/heartbeat", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            assert server.poll() is None, "chroma server exited"
-            time.sleep(0.5)
-        else:
-            pytest.fail("chroma server did not start")
+    with running_server(command, f"{url}/api/v2/heartbeat", tmp / "server.log", timeout=60):
         yield url
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
 
 
 @pytest.fixture(scope="module")

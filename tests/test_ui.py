@@ -2,18 +2,14 @@
 Debian Chromium (Playwright, never a downloaded browser) and by gradio_client."""
 
 import contextlib
-import os
 import re
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, write_jsonl
+from conftest import ROOT, free_port, running_server, write_jsonl
 from test_ui_render import models_endpoint  # noqa: F401 (a fixture)
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -35,41 +31,19 @@ PAPERS = [
 ]
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @contextlib.contextmanager
 def running_app(*args, env=None, log_path, port_from_env=False):
     """`python app.py ARGS` on a free port (given by --port or Gradio's GRADIO_SERVER_PORT), as a
     user would start it; stopped on exit."""
     port = free_port()
-    env = {**os.environ, **(env or {})}
+    env = dict(env or {})
     if port_from_env:
         env["GRADIO_SERVER_PORT"] = str(port)
     else:
         args = ("--port", port, *args)
-    with open(log_path, "w+") as log:
-        process = subprocess.Popen([sys.executable, "app.py", *map(str, args)], cwd=ROOT,
-                                   stdout=log, stderr=subprocess.STDOUT, env=env)
-        url = f"http://127.0.0.1:{port}"
-        try:
-            deadline = time.monotonic() + 300
-            while True:
-                try:
-                    urllib.request.urlopen(url, timeout=2)
-                    break
-                except OSError:
-                    if process.poll() is not None or time.monotonic() > deadline:
-                        log.seek(0)
-                        pytest.fail(f"app.py did not start:\n{log.read()}")
-                    time.sleep(0.5)
-            yield url
-        finally:
-            process.terminate()
-            process.wait(timeout=30)
+    url = f"http://127.0.0.1:{port}"
+    with running_server([sys.executable, "app.py", *args], url, log_path, env=env):
+        yield url
 
 
 @pytest.fixture(scope="module")
