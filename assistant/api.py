@@ -8,10 +8,9 @@ from collections.abc import Iterator
 from contextlib import nullcontext
 from functools import cached_property
 
-import numpy as np
-
 from .answer import Answer, content_words, extractive, refusal, refusal_reason, stems, words
 from .config import Settings, load_settings
+from .embeddings import SentenceCache
 from .errors import AssistantError
 from .index import Index, SyncReport
 from .retrieve import Hit, Retriever, YearFilter
@@ -176,19 +175,3 @@ def _checked(question: str) -> str:
     if not question or not question.strip():
         raise AssistantError("the question is empty")
     return question.strip()
-
-
-class SentenceCache:
-    """Memoises sentence vectors (bounded; safe to share between batch threads)."""
-
-    def __init__(self, embed, size: int = 50_000):
-        self.embed, self.size = embed, size
-        self.vectors: dict[str, np.ndarray] = {}
-
-    def __call__(self, texts: list[str]) -> np.ndarray:
-        missing = list(dict.fromkeys(t for t in texts if t not in self.vectors))
-        if missing:
-            if len(self.vectors) + len(missing) > self.size:
-                self.vectors.clear()
-            self.vectors.update(zip(missing, self.embed(missing)))
-        return np.stack([self.vectors[t] for t in texts])

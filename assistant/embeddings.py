@@ -148,6 +148,25 @@ class OpenAIEmbedder:
         return _normalise(np.array(vectors, dtype=np.float32))
 
 
+class SentenceCache:
+    """Memoises an embedder's vectors (bounded). Batch threads share one: each call works on
+    its own copies, so another thread clearing the cache cannot take a vector from under it."""
+
+    def __init__(self, embed, size: int = 50_000):
+        self.embed, self.size = embed, size
+        self.vectors: dict[str, np.ndarray] = {}
+
+    def __call__(self, texts: list[str]) -> np.ndarray:
+        known = {t: v for t in texts if (v := self.vectors.get(t)) is not None}
+        missing = list(dict.fromkeys(t for t in texts if t not in known))
+        if missing:
+            known.update(zip(missing, self.embed(missing)))
+            if len(self.vectors) + len(missing) > self.size:
+                self.vectors.clear()
+            self.vectors.update((t, known[t]) for t in missing)
+        return np.stack([known[t] for t in texts])
+
+
 def _normalise(vectors: np.ndarray) -> np.ndarray:
     vectors = np.asarray(vectors, dtype=np.float32)
     return vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)

@@ -60,3 +60,21 @@ def test_stand_in_embedding_is_deterministic_unit_length_and_word_sensitive():
     vectors = HashEmbedder().embed(["grokking in transformers", "grokking in transformers", "protein folding"])
     assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0)
     assert np.allclose(vectors[0], vectors[1]) and vectors[0] @ vectors[2] < 0.5
+
+
+def test_sentence_cache_embeds_each_text_once_and_survives_being_cleared():
+    import numpy as np
+
+    from assistant.embeddings import SentenceCache
+
+    calls = []
+
+    def embed(texts):
+        calls.append(list(texts))
+        return np.array([[len(t), 1.0] for t in texts])
+
+    cache = SentenceCache(embed, size=2)
+    first = cache(["a", "bb", "a"])
+    assert calls == [["a", "bb"]] and first[:, 0].tolist() == [1, 2, 1]
+    again = cache(["ccc", "a"])  # over the bound: the cache is cleared, the answer still complete
+    assert calls[-1] == ["ccc"] and again[:, 0].tolist() == [3, 1]
