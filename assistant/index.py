@@ -290,17 +290,20 @@ class Index:
         bar = tqdm(total=len(papers), unit="paper", desc="Embedding", disable=not progress, dynamic_ncols=True)
         step = 256  # papers per upsert: Chroma's cost per call dominates small batches
         for start in range(0, len(papers), step):
-            batch = papers[start : start + step]
-            chunks = [(p, c) for p in batch for c in chunk_paper(p, tokenizer, self.settings.chunk_tokens)]
-            vectors = self.embedder.embed([c.text for _, c in chunks])
+            chunks = [(p, c) for p in papers[start : start + step] for c in chunk_paper(p, tokenizer, self.settings.chunk_tokens)]
+            vectors = []
+            for group in range(0, len(chunks), 32):  # embedded in small groups so the bar moves
+                end = min(group + 32, len(chunks))
+                vectors.extend(self.embedder.embed([c.text for _, c in chunks[group:end]]))
+                # a paper is done when its last chunk is: the next chunk belongs to another paper
+                bar.update(sum(j + 1 == len(chunks) or chunks[j + 1][0] is not chunks[j][0] for j in range(group, end)))
             self.collection.upsert(
                 ids=[c.id for _, c in chunks],
-                embeddings=vectors.tolist(),
+                embeddings=[v.tolist() for v in vectors],
                 documents=[c.text for _, c in chunks],
                 metadatas=[p.metadata() | {"content_hash": p.content_hash} for p, _ in chunks],
             )
             written += len(chunks)
-            bar.update(len(batch))
         bar.close()
         return written
 
