@@ -51,6 +51,11 @@ class Paper:
         return hashlib.sha1(normalise_title(self.title).encode()).hexdigest()[:12]
 
     @property
+    def text(self) -> str:
+        """What is searched by words: the title and the abstract."""
+        return f"{self.title}. {self.abstract}"
+
+    @property
     def content_hash(self) -> str:
         """Changes whenever anything that is embedded or shown for the paper changes."""
         fields = [self.title, self.abstract, self.date, self.year, self.authors, self.upvotes]

@@ -159,7 +159,7 @@ class Index:
         path = self.dir / "vocabulary.json"
         if path.exists():
             return set(json.loads(path.read_text()))
-        return vocabulary(p.title + " " + p.abstract for p in self.papers.values())  # an index from before the file
+        return vocabulary(p.text for p in self.papers.values())  # an index from before the file
 
     @cached_property
     def bm25(self):
@@ -254,7 +254,7 @@ class Index:
 
         papers = [{"id": p.id, **asdict(p)} for p in corpus.papers]
         self._write_bm25(corpus.papers)
-        self._write_json("vocabulary.json", sorted(vocabulary(p.title + " " + p.abstract for p in corpus.papers)))
+        self._write_json("vocabulary.json", sorted(vocabulary(p.text for p in corpus.papers)))
         self._write_json("papers.json", papers)
         self._write_json("manifest.json", {**self._identity(), "papers": {p.id: p.content_hash for p in corpus.papers}})
         for name in ("papers", "bm25", "bm25_ids", "vocabulary"):
@@ -313,7 +313,7 @@ class Index:
         import bm25s
 
         retriever = bm25s.BM25()
-        retriever.index(bm25_tokens([f"{p.title}. {p.abstract}" for p in papers]), show_progress=False)
+        retriever.index(bm25_tokens([p.text for p in papers]), show_progress=False)
         tmp = self.dir / ".bm25.tmp"
         shutil.rmtree(tmp, ignore_errors=True)
         retriever.save(str(tmp))
