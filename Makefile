@@ -12,6 +12,7 @@ $(STAMP): pyproject.toml constraints.txt
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q -c constraints.txt "torch==2.13.0"
 	$(BIN)/pip install -q -c constraints.txt -e ".[torch,test]"
+	$(BIN)/python -m assistant.fastmodel  # the int8 embedding model, made once per machine
 	touch $(STAMP)
 
 install: $(STAMP)

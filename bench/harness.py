@@ -49,6 +49,12 @@ def run(cmd: list[str], env: dict | None = None) -> dict:
     return {"wall_s": round(wall, 3), "peak_mb": round(usage.ru_maxrss / 1024, 1), **result}
 
 
+def median_of(runs: list[dict]) -> dict:
+    """Several runs of one measurement: the median wall time, the highest peak memory."""
+    return {**runs[0], "wall_s": round(statistics.median(r["wall_s"] for r in runs), 3),
+            "peak_mb": max(r["peak_mb"] for r in runs), "runs": [r["wall_s"] for r in runs]}
+
+
 def worker(name: str, **args) -> dict:
     return run([sys.executable, str(Path(__file__)), name, json.dumps(args)])
 
