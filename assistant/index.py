@@ -3,7 +3,7 @@
 Layout of the index folder:
   manifest.json  embedding model and chunk settings the index was built with
   papers.json    every indexed paper (metadata and abstract), for BM25, answers and display
-  bm25/          the bm25s index over title + abstract, one document a paper
+  bm25/          BM25 term counts over title + abstract, one row a paper (lexical.py)
   chroma/        the embedded Chroma store (absent when a Chroma server is used)
 
 Sync is incremental and resumable: a paper is (re-)embedded only when no chunk with its
@@ -18,7 +18,7 @@ import json
 import os
 import re
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
@@ -26,6 +26,7 @@ from .config import Settings
 from .corpus import Paper, load_corpus, vocabulary
 from .embeddings import Tokenizer, make_embedder
 from .errors import AssistantError
+from .lexical import Lexical
 
 FORMAT_VERSION = 2  # 2: chunks without overlap
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z(\[\"'])")
@@ -77,13 +78,6 @@ def chunk_paper(paper: Paper, tokenizer: Tokenizer, chunk_tokens: int) -> list[C
         Chunk(id=f"{paper.id}:{i}", paper_id=paper.id, text=paper.title + "\n" + " ".join(group))
         for i, group in enumerate(groups)
     ]
-
-
-def bm25_tokens(texts: list[str]):
-    import bm25s
-    import Stemmer
-
-    return bm25s.tokenize(texts, stopwords="en", stemmer=Stemmer.Stemmer("english"), show_progress=False)
 
 
 @dataclass
@@ -169,14 +163,8 @@ class Index:
         return vocabulary(p.text for p in self.papers.values())  # an index from before the file
 
     @cached_property
-    def bm25(self):
-        import bm25s
-
-        return bm25s.BM25.load(str(self.dir / "bm25"), mmap=True)
-
-    @cached_property
-    def bm25_ids(self) -> list[str]:
-        return json.loads((self.dir / "bm25" / "paper_ids.json").read_text())
+    def lexical(self) -> Lexical:
+        return Lexical(self.dir / "bm25")
 
     # ---- identity: what the stored vectors mean -------------------------------------
     def _identity(self) -> dict:
@@ -233,7 +221,7 @@ class Index:
             (self.dir / name).unlink(missing_ok=True)
         for name in ("bm25", "chroma"):
             shutil.rmtree(self.dir / name, ignore_errors=True)
-        for name in ("client", "collection"):
+        for name in ("client", "collection", "lexical"):
             self.__dict__.pop(name, None)
 
     def sync(self, corpus_paths: list[Path] | None = None, progress: bool = True, rebuild: bool = False) -> SyncReport:
@@ -259,12 +247,12 @@ class Index:
         report.embedded = len(todo)
         report.chunks_written = self._embed_and_store(todo, progress)
 
-        papers = [{"id": p.id, **asdict(p)} for p in corpus.papers]
-        self._write_bm25(corpus.papers)
+        papers = [p.record() for p in corpus.papers]
+        self.lexical.update(corpus.papers)
         self._write_json("vocabulary.json", sorted(vocabulary(p.text for p in corpus.papers)))
         self._write_json("papers.json", papers)
         self._write_json("manifest.json", {**self._identity(), "papers": {p.id: p.content_hash for p in corpus.papers}})
-        for name in ("papers", "bm25", "bm25_ids", "vocabulary"):
+        for name in ("papers", "vocabulary"):
             self.__dict__.pop(name, None)
         return report
 
@@ -313,17 +301,3 @@ class Index:
             written += len(chunks)
         bar.close()
         return written
-
-    def _write_bm25(self, papers: list[Paper]) -> None:
-        import shutil
-
-        import bm25s
-
-        retriever = bm25s.BM25()
-        retriever.index(bm25_tokens([p.text for p in papers]), show_progress=False)
-        tmp = self.dir / ".bm25.tmp"
-        shutil.rmtree(tmp, ignore_errors=True)
-        retriever.save(str(tmp))
-        (tmp / "paper_ids.json").write_text(json.dumps([p.id for p in papers]))
-        shutil.rmtree(self.dir / "bm25", ignore_errors=True)
-        tmp.replace(self.dir / "bm25")

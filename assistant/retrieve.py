@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .corpus import Paper
-from .index import Index, bm25_tokens
+from .index import Index
 
 # Equal weight to the best-chunk cosine and to BM25 divided by the best BM25 of the query.
 # Measured with bench/quality.py on 50 questions: Recall@1 0.83 and MRR@10 0.97, where
@@ -86,20 +86,12 @@ class Retriever:
         return best
 
     def lexical(self, query: str, years: YearFilter, n: int = CANDIDATES) -> dict[str, float]:
-        tokens = bm25_tokens([query])
-        if not tokens.vocab:
-            return {}
-        ids = self.index.bm25_ids
-        # Map the query's words onto the stored vocabulary; unknown words score nothing.
-        vocab = self.index.bm25.vocab_dict
-        inverse = {i: w for w, i in tokens.vocab.items()}
-        words = [inverse[i] for i in tokens.ids[0] if inverse[i] in vocab]
-        if not words:
-            return {}
-        scores = self.index.bm25.get_scores(words)
+        """BM25 per paper, in rank order (words the corpus lacks score nothing)."""
+        lexical = self.index.lexical
+        scores = lexical.scores(query)
         matched = np.flatnonzero(scores > 0)  # sorting only these keeps large corpora fast
         order = matched[np.argsort(-scores[matched], kind="stable")]
-        papers = self.index.papers
+        ids, papers = lexical.paper_ids, self.index.papers
         out: dict[str, float] = {}
         for i in order:
             if len(out) >= n:
