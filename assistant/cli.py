@@ -18,7 +18,7 @@ def settings_options(f):
         click.option("--corpus", "corpus", multiple=True, type=click.Path(path_type=Path),
                      help="Corpus file or folder (.txt Daily Papers dumps, .jsonl, .csv); repeatable. Default: the shipped corpus."),
         click.option("--index-dir", type=click.Path(path_type=Path), help="Index folder (default: ./index in the project)."),
-        click.option("--embedding", help="minilm-onnx (default), minilm (PyTorch) or openai:MODEL."),
+        click.option("--embedding", help="minilm-onnx (default: all-MiniLM-L6-v2 in int8), minilm (the same through PyTorch) or openai:MODEL."),
         click.option("--embed-base-url", help="OpenAI-compatible endpoint for openai:MODEL embeddings."),
         click.option("--chroma-url", help="Use a Chroma server (http://host:port) instead of the embedded store."),
     ]
@@ -177,6 +177,12 @@ def doctor(config, corpus, **overrides):
             report(True, f"index: {len(assistant.index.papers)} papers at {settings.index_dir}")
     except AssistantError as exc:
         report(False, f"index: {exc}")
+    try:
+        embedder = Assistant(settings).index.embedder
+        embedder.embed(["ready"])
+        report(True, f"embedding: {embedder.name} embeds text")
+    except AssistantError as exc:
+        report(False, f"embedding: {exc}")
     if not settings.llm_base_url:
         click.echo("-        model: none configured (answers are extractive); set --llm-base-url or ASSISTANT_LLM_BASE_URL")
     else:

@@ -20,9 +20,10 @@ from .errors import AssistantError
 
 MAX_TOKENS = 256  # all-MiniLM-L6-v2 reads at most this many word pieces
 BATCH = 32
-# Measured on 2 cores, 572 chunks: batch 1 on single-threaded sessions, one thread per core
-# (52 chunks/s), beats one session with 2 intra-op threads (39) and padded batches of 4 or 16
-# (37, 39): without AVX-512 VNNI int8 gains nothing from batching, and padding costs.
+# Measured on 2 cores, the shipped corpus's 444 chunks: batch 1 on single-threaded sessions, one
+# thread per core (45 chunks/s), beats one session with 2 intra-op threads (33); PyTorch does 18.
+# Padded batches of 4 or 16 were slower too (37 and 39 against 52 on 200-token chunks): without
+# AVX-512 VNNI int8 gains nothing from batching, and padding costs.
 ONNX_WORKERS = os.cpu_count() or 1
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")

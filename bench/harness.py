@@ -107,11 +107,12 @@ def edit_one_paper(corpus_dir: Path) -> str:
     """Change one sentence of one abstract in place, as a user fixing a typo would."""
     from assistant.corpus import load_corpus
 
-    paper = next(p for p in load_corpus([corpus_dir]).papers if len(p.sources) == 1)
-    path = corpus_dir / paper.sources[0]
-    head = paper.abstract[:60]
-    path.write_text(path.read_text().replace(head, "Revised. " + head, 1))
-    return paper.title
+    for paper in load_corpus([corpus_dir]).papers:
+        path, head = corpus_dir / paper.sources[0], paper.abstract[:60]
+        if len(paper.sources) == 1 and head in (text := path.read_text()):  # as written in the file (not JSON-escaped)
+            path.write_text(text.replace(head, "Revised. " + head, 1))
+            return paper.title
+    raise SystemExit(f"no paper in {corpus_dir} could be edited")
 
 
 def synthetic_corpus(n: int, dest: Path, seed: int = 7) -> Path:

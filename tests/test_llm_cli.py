@@ -55,6 +55,7 @@ def test_doctor_checks_index_and_endpoint(corpus_args):
         result = run_cli("doctor", *corpus_args, "--llm-base-url", fake.base_url)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "ok       index: 4 papers" in result.stdout
+    assert "ok       embedding: all-MiniLM-L6-v2/onnx-int8-dynamic embeds text" in result.stdout
     assert "lists 1 model(s): fake-model" in result.stdout and "replied 'ready'" in result.stdout
 
 
@@ -65,6 +66,13 @@ def test_doctor_says_plainly_what_is_wrong(tmp_path):
     assert f"PROBLEM  index: none at {tmp_path / 'none'}; build it with `assistant index`" in result.stdout
     assert f"PROBLEM  model: cannot connect to {url}: connection refused" in result.stdout
     assert result.stderr.strip() == "error: doctor found 2 problem(s)"
+
+
+def test_doctor_reports_an_embedding_endpoint_that_is_down(corpus_args):
+    url = unreachable_url()
+    result = run_cli("doctor", *corpus_args, "--embedding", "openai:e5", "--embed-base-url", url)
+    assert result.returncode == 1
+    assert f"PROBLEM  embedding: embedding endpoint {url}:" in result.stdout
 
 
 def test_flags_win_over_environment_which_wins_over_the_config_file(corpus_args, tmp_path):
