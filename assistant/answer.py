@@ -12,8 +12,6 @@ import functools
 import re
 from dataclasses import asdict, dataclass, field
 
-import numpy as np
-
 from .corpus import squash
 from .index import split_sentences
 from .retrieve import Hit
@@ -67,9 +65,10 @@ def words(text: str) -> list[str]:
     return re.findall(r"[a-z0-9]+(?:[-.][a-z0-9]+)*", text.lower())
 
 
-def stems(text: str) -> list[str]:
+@functools.lru_cache(maxsize=50_000)  # scoring sentences asks again for the question's and each sentence's stems
+def stems(text: str) -> tuple[str, ...]:
     """The stems of the words that carry meaning, in order ("capabilities" -> "capabl"); numbers count."""
-    return _stemmer().stemWords([w for w in words(text) if w not in STOPWORDS and (len(w) > 2 or w.isdigit())])
+    return tuple(_stemmer().stemWords([w for w in words(text) if w not in STOPWORDS and (len(w) > 2 or w.isdigit())]))
 
 
 def phrases(text: str) -> set[tuple[str, str]]:

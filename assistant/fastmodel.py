@@ -177,24 +177,26 @@ def _prune(graph) -> None:
         getattr(graph, field).extend(items)
 
 
-def check(src: Path, dst: Path, floor: float = 0.97) -> None:
-    """The prepared model must embed like the shipped one (measured: cosine >= 0.987 on corpus chunks)."""
+def embed(path: Path, texts: list[str]) -> np.ndarray:
+    """Normalised mean-pooled vectors from either model file (the shipped one also reads a mask)."""
     import onnxruntime as ort
 
-    from .embeddings import OnnxMiniLM
+    from .embeddings import MAX_TOKENS, word_pieces
 
-    tokenizer = OnnxMiniLM()._tokenizer
-    vectors = []
-    for path in (src, dst):
-        session = ort.InferenceSession(str(path), providers=["CPUExecutionProvider"])
-        names = {i.name for i in session.get_inputs()}
-        rows = []
-        for text in PROBES:
-            ids = np.array([tokenizer.encode(text).ids], dtype=np.int64)
-            feed = {"input_ids": ids, "attention_mask": np.ones_like(ids), "token_type_ids": np.zeros_like(ids)}
-            rows.append(session.run(None, {k: v for k, v in feed.items() if k in names})[0][0].mean(0))
-        vectors.append(np.array(rows) / np.linalg.norm(rows, axis=1, keepdims=True))
-    agreement = float((vectors[0] * vectors[1]).sum(1).min())
+    tokenizer = word_pieces(MAX_TOKENS)
+    session = ort.InferenceSession(str(path), providers=["CPUExecutionProvider"])
+    names = {i.name for i in session.get_inputs()}
+    rows = []
+    for text in texts:
+        ids = np.array([tokenizer.encode(text).ids], dtype=np.int64)
+        feed = {"input_ids": ids, "attention_mask": np.ones_like(ids), "token_type_ids": np.zeros_like(ids)}
+        rows.append(session.run(None, {k: v for k, v in feed.items() if k in names})[0][0].mean(0))
+    return np.array(rows) / np.linalg.norm(rows, axis=1, keepdims=True)
+
+
+def check(src: Path, dst: Path, floor: float = 0.97) -> None:
+    """The prepared model must embed like the shipped one (measured: cosine >= 0.987 on corpus chunks)."""
+    agreement = float((embed(src, PROBES) * embed(dst, PROBES)).sum(1).min())
     if agreement < floor:
         raise AssistantError(f"the prepared int8 embedding model disagrees with the shipped one (cosine {agreement:.3f}); "
                              "use --embedding minilm")

@@ -157,10 +157,7 @@ class Index:
     def vocabulary(self) -> set[str]:
         """Every word of the corpus (see corpus.vocabulary), written at index time because
         computing it costs about a second per 1,000 papers at every start."""
-        path = self.dir / "vocabulary.json"
-        if path.exists():
-            return set(json.loads(path.read_text()))
-        return vocabulary(p.text for p in self.papers.values())  # an index from before the file
+        return set(json.loads((self.dir / "vocabulary.json").read_text()))
 
     @cached_property
     def lexical(self) -> Lexical:

@@ -58,15 +58,19 @@ class Lexical:
     def arrays(self) -> dict[str, np.ndarray]:
         return {name: np.load(self.dir / f"{name}.npy", mmap_mode="r") for name in ("indptr", "rows", "counts", "lengths")}
 
+    @cached_property
+    def norm(self) -> np.ndarray:
+        """Each row's length normalisation, k1 (1 - b + b |d| / avgdl): the same for every query."""
+        lengths = self.arrays["lengths"]
+        return K1 * (1 - B + B * lengths / max(float(lengths.mean()), 1e-9)) if len(lengths) else lengths
+
     def scores(self, query: str) -> np.ndarray:
         """BM25 of every row for the query (zeros when no query term is in the corpus)."""
-        a = self.arrays
-        lengths = a["lengths"]
-        n = len(lengths)
+        a, norm = self.arrays, self.norm
+        n = len(norm)
         scores = np.zeros(n, dtype=np.float32)
         if not n:
             return scores
-        norm = K1 * (1 - B + B * lengths / max(float(lengths.mean()), 1e-9))
         for term in tokenize([query])[0]:
             column = self.terms.get(term)
             if column is None:
@@ -82,18 +86,12 @@ class Lexical:
         """Make the stored counts describe exactly `papers`; returns how many were tokenized."""
         from scipy import sparse
 
-        wanted = {p.id: p for p in papers}
-        terms = list(self.terms) if self.exists() else []
-        keep: list[int] = []  # stored rows still current
-        rows: list[list[str]] = []
-        kept: set[str] = set()
-        for i, (paper_id, content_hash) in enumerate(self.rows if self.exists() else []):
-            if paper_id not in kept and paper_id in wanted and wanted[paper_id].content_hash == content_hash:
-                keep.append(i)
-                rows.append([paper_id, content_hash])
-                kept.add(paper_id)
+        wanted = {p.id: p.content_hash for p in papers}
+        stored = self.rows if self.exists() else []
+        keep = [i for i, (paper_id, content_hash) in enumerate(stored) if wanted.get(paper_id) == content_hash]
+        kept = {stored[i][0] for i in keep}
         todo = [p for p in papers if p.id not in kept]
-        column = {term: i for i, term in enumerate(terms)}
+        column = dict(self.terms) if stored else {}
         new_cols, new_rows = [], []
         for row, tokens in enumerate(tokenize([p.text for p in todo]) if todo else []):
             for token in tokens:
@@ -103,10 +101,10 @@ class Lexical:
         added = sparse.csr_matrix((np.ones(len(new_cols), dtype=np.float32), (new_rows, new_cols)), shape=(len(todo), len(terms)))
         if keep:
             a = self.arrays
-            old = sparse.csc_matrix((a["counts"], a["rows"], a["indptr"]), shape=(len(self.rows), len(self.terms))).tocsr()[keep]
+            old = sparse.csc_matrix((a["counts"], a["rows"], a["indptr"]), shape=(len(stored), len(self.terms))).tocsr()[keep]
             old.resize(len(keep), len(terms))
             added = sparse.vstack([old, added], format="csr")
-        rows += [[p.id, p.content_hash] for p in todo]
+        rows = [stored[i] for i in keep] + [[p.id, p.content_hash] for p in todo]
         counts = added.tocsc()
         counts.sum_duplicates()
         self._write(rows, terms, counts)
@@ -127,5 +125,5 @@ class Lexical:
             self.dir.rename(old)  # readers that mapped the old files keep them until they close
         tmp.rename(self.dir)
         shutil.rmtree(old, ignore_errors=True)
-        for name in ("rows", "paper_ids", "terms", "arrays"):
+        for name in ("rows", "paper_ids", "terms", "arrays", "norm"):
             self.__dict__.pop(name, None)

@@ -2,11 +2,9 @@
 
 import numpy as np
 import onnx
-import onnxruntime as ort
 import pytest
 
 from assistant import fastmodel
-from assistant.embeddings import OnnxMiniLM
 from assistant.errors import AssistantError
 
 TEXTS = [
@@ -16,18 +14,6 @@ TEXTS = [
 ]
 
 
-def embed(path, texts):
-    session = ort.InferenceSession(str(path), providers=["CPUExecutionProvider"])
-    names = {i.name for i in session.get_inputs()}
-    tokenizer = OnnxMiniLM()._tokenizer
-    rows = []
-    for text in texts:
-        ids = np.array([tokenizer.encode(text).ids], dtype=np.int64)
-        feed = {"input_ids": ids, "attention_mask": np.ones_like(ids), "token_type_ids": np.zeros_like(ids)}
-        rows.append(session.run(None, {k: v for k, v in feed.items() if k in names})[0][0].mean(0))
-    return np.array(rows) / np.linalg.norm(rows, axis=1, keepdims=True)
-
-
 def test_prepared_model_computes_in_int8_and_embeds_like_the_shipped_one(tmp_path):
     out = tmp_path / "model.onnx"
     fastmodel.prepare(fastmodel.source_model(), out)
@@ -35,7 +21,7 @@ def test_prepared_model_computes_in_int8_and_embeds_like_the_shipped_one(tmp_pat
     ops = {node.op_type for node in graph.node}
     assert {"QAttention", "MatMulInteger"} <= ops and "Softmax" not in ops  # attention fused, products in int8
     assert [i.name for i in graph.input] == ["input_ids", "token_type_ids"]
-    agreement = (embed(out, TEXTS) * embed(fastmodel.source_model(), TEXTS)).sum(1)
+    agreement = (fastmodel.embed(out, TEXTS) * fastmodel.embed(fastmodel.source_model(), TEXTS)).sum(1)
     assert agreement.min() > 0.98
 
 
