@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import time
 from collections.abc import Iterator
@@ -9,7 +10,7 @@ from contextlib import nullcontext
 from functools import cached_property
 
 from .answer import Answer, content_words, extractive, refusal, refusal_reason, stems, words
-from .config import Settings, load_settings
+from .config import Settings, check_mode, load_settings
 from .embeddings import SentenceCache
 from .errors import AssistantError
 from .index import Index, SyncReport
@@ -35,6 +36,20 @@ class Assistant:
             self.index.check_compatible()
             return None
         return self.index.sync(progress=progress)
+
+    def warm_up(self, progress: bool = True) -> None:
+        """Build or open the index and load every lazily created piece (store, BM25, embedding
+        session, vocabulary) once, before threads or concurrent requests share them."""
+        self.ensure_index(progress=progress)
+        self.retrieve("warm up")
+        self.vocabulary  # noqa: B018 - a cached property, loaded here on purpose
+
+    def with_settings(self, **changes) -> Assistant:
+        """An Assistant with other settings (say, another model endpoint) sharing this one's
+        loaded index, retriever and sentence-vector cache."""
+        other = Assistant(dataclasses.replace(self.settings, **changes))
+        other.index, other.retriever, other.embed_sentences = self.index, self.retriever, self.embed_sentences
+        return other
 
     @cached_property
     def embed_sentences(self):
@@ -80,13 +95,15 @@ class Assistant:
         answer.standalone_question = standalone if standalone != question else None
         yield answer
 
+    def uses_model(self, mode: str | None = None) -> bool:
+        """Whether an answer in this mode comes from the model: "model" asks for it explicitly,
+        "auto" uses it when an endpoint is configured."""
+        mode = check_mode(mode or self.settings.mode)
+        return mode == "model" or (mode == "auto" and bool(self.settings.llm_base_url))
+
     def _mode(self, mode: str | None) -> tuple[bool, bool]:
-        """(use the model, fail rather than fall back): "model" asks for it explicitly, "auto"
-        uses it when an endpoint is configured and falls back to the extractive answer."""
-        mode = mode or self.settings.mode
-        if mode not in ("auto", "model", "extractive"):
-            raise AssistantError(f"mode must be auto, model or extractive, not {mode!r}")
-        return mode == "model" or (mode == "auto" and bool(self.settings.llm_base_url)), mode == "model"
+        """(use the model, fail rather than fall back to the extractive answer)."""
+        return self.uses_model(mode), (mode or self.settings.mode) == "model"
 
     def _standalone(self, question, history, endpoint, strict) -> tuple[str, str | None]:
         """The follow-up rewritten as a standalone question: by the model when there is one,

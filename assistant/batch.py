@@ -31,7 +31,7 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .corpus import jsonl_objects
+from .corpus import jsonl_objects, read_text
 from .errors import AssistantError
 
 RECORD_FIELDS = ("id", "question", "status", "answer", "citations", "uncited", "mode", "model", "note", "latency", "error", "fallback")
@@ -75,15 +75,7 @@ def read_questions(path: Path) -> list[Question]:
     kind = path.suffix.lower()
     if kind not in (".txt", ".jsonl", ".csv"):
         raise AssistantError(f"{path}: questions must be in a .txt, .jsonl or .csv file")
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise AssistantError(f"{path}: no such file") from None
-    except UnicodeDecodeError:
-        raise AssistantError(f"{path}: not UTF-8 text") from None
-    except OSError as exc:
-        raise AssistantError(f"{path}: {exc.strerror}") from None
-    rows = {".txt": _txt_rows, ".jsonl": _jsonl_rows, ".csv": _csv_rows}[kind](path, text)
+    rows = {".txt": _txt_rows, ".jsonl": _jsonl_rows, ".csv": _csv_rows}[kind](path, read_text(path))
     questions: list[Question] = []
     first_line: dict[str, int] = {}
     for line, row in rows:
@@ -122,14 +114,6 @@ def _csv_rows(path: Path, text: str):
 
 
 # ---- answering --------------------------------------------------------------------------
-def warm_up(assistant) -> None:
-    """Build or open the index and load every lazily created piece (store, BM25, embedding
-    session, vocabulary) once, before threads share them."""
-    assistant.ensure_index()
-    assistant.retrieve("warm up")
-    assistant.vocabulary  # noqa: B018 - a cached property, loaded here on purpose
-
-
 def answer_one(assistant, question: Question, **options) -> dict:
     """Answer one question; any failure becomes the record's error instead of an exception."""
     started = time.perf_counter()
@@ -139,10 +123,10 @@ def answer_one(assistant, question: Question, **options) -> dict:
         return make_record(question, None, str(exc), time.perf_counter() - started)
     except Exception as exc:  # a bug must not cost the rest of a long run; the error names it
         return make_record(question, None, f"unexpected {type(exc).__name__}: {exc}", time.perf_counter() - started)
-    return make_record(question, answer, None, time.perf_counter() - started, assistant.settings.llm_base_url is not None)
+    return make_record(question, answer, None, time.perf_counter() - started, assistant.uses_model(options.get("mode")))
 
 
-def make_record(question: Question, answer, error: str | None, latency: float, model_configured: bool = False) -> dict:
+def make_record(question: Question, answer, error: str | None, latency: float, model_wanted: bool = False) -> dict:
     record = {
         "id": question.id,
         "question": question.text,
@@ -155,8 +139,8 @@ def make_record(question: Question, answer, error: str | None, latency: float, m
         "note": answer.note if answer else None,
         "latency": round(latency, 3),
         "error": error,
-        # a model was configured, yet the answer is extractive: it is the fallback
-        "fallback": bool(answer and model_configured and answer.mode == "extractive" and not answer.refused),
+        # the model was to answer, yet the answer is extractive: it is the fallback
+        "fallback": bool(answer and model_wanted and answer.mode == "extractive" and not answer.refused),
     }
     # Input fields ride along; one named like a record field is kept as input_<name>.
     return record | {(f"input_{k}" if k in record else k): v for k, v in question.extra.items()}
@@ -172,7 +156,7 @@ def answer_questions(assistant, questions: Iterable[Question | str], workers: in
     todo = [q if isinstance(q, Question) else Question(f"q{n:04d}", q, n) for n, q in enumerate(questions, 1)]
     if not todo:
         return
-    warm_up(assistant)
+    assistant.warm_up()
     pool = ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="batch")
     try:
         futures = [pool.submit(answer_one, assistant, q, **options) for q in todo]

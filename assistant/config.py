@@ -39,10 +39,6 @@ class Settings:
     llm_retries: int = 2
     llm_context_tokens: int = 2500  # sources packed into the prompt (cl100k tokens)
 
-    @property
-    def chunking(self) -> dict:
-        return {"chunk_tokens": self.chunk_tokens, "title_prefix": True}
-
 
 def _coerce(name: str, raw, where: str):
     kind = {f.name: f.type for f in dataclasses.fields(Settings)}[name]
@@ -82,9 +78,14 @@ def load_settings(config: str | Path | None = None, **overrides) -> Settings:
             values[name] = _coerce(name, os.environ[env], f"environment {env}")
     values.update({k: _coerce(k, v, f"option --{k.replace('_', '-')}") for k, v in overrides.items() if v is not None})
     settings = Settings(**values)
-    if settings.mode not in ("auto", "model", "extractive"):
-        raise AssistantError(f"mode must be auto, model or extractive, not {settings.mode!r}")
+    check_mode(settings.mode)
     if settings.embedding.startswith("minilm") and not 64 <= settings.chunk_tokens <= 256:
         raise AssistantError(f"chunk_tokens must be between 64 and 256 for MiniLM (it reads at most 256 tokens), "
                              f"not {settings.chunk_tokens}")
     return settings
+
+
+def check_mode(mode: str) -> str:
+    if mode not in ("auto", "model", "extractive"):
+        raise AssistantError(f"mode must be auto, model or extractive, not {mode!r}")
+    return mode

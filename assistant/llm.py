@@ -5,7 +5,7 @@ with backoff for failures that may pass (5xx, 429, lost connections), none for t
 will not (4xx, timeouts, malformed replies), and every failure turned into ModelUnavailable
 with a plain message. `PaperRetriever` and `CitedAnswerEngine` put the foundation's hybrid
 retriever and the model together as a llama-index query engine; the prompts are the text
-files in prompts/, read at run time.
+files in prompts/, read once per process.
 
 Imported only when a model is used: llama-index takes about 2 s to import.
 """
@@ -50,7 +50,12 @@ class ModelUnavailable(AssistantError):
 
 
 def prompt(name: str, **values) -> str:
-    return (PROMPTS / f"{name}.txt").read_text(encoding="utf-8").format(**values)
+    return _template(name).format(**values)
+
+
+@functools.cache  # read once per process, not once per source of every answer
+def _template(name: str) -> str:
+    return (PROMPTS / f"{name}.txt").read_text(encoding="utf-8")
 
 
 @functools.cache

@@ -8,8 +8,6 @@ cards of earlier answers stay in the panel so old markers keep their target.
 
 from __future__ import annotations
 
-import dataclasses
-import html
 import os
 import re
 import tempfile
@@ -158,23 +156,24 @@ def example_questions(papers, n: int = 4) -> list[str]:
 
 
 # ---- the model endpoint ------------------------------------------------------------
-def endpoint_state(base_url: str | None, timeout: float = 2.0) -> tuple[bool, str]:
-    """Whether an OpenAI-compatible endpoint answers GET /models (kept apart so a shared
-    health check can replace it)."""
+def endpoint_state(base_url: str | None, api_key: str | None = None, timeout: float = 2.0) -> tuple[bool, str]:
+    """Whether an OpenAI-compatible endpoint answers GET /models. A plain request, not llm.Endpoint:
+    the page checks on load, and llama-index costs about 2 s to import."""
     if not base_url:
         return False, "no model endpoint set: answers are extractive"
     import httpx
 
+    headers = {"Authorization": f"Bearer {api_key}"} if api_key else {}
     try:
-        response = httpx.get(base_url.rstrip("/") + "/models", timeout=timeout)
+        response = httpx.get(base_url.rstrip("/") + "/models", headers=headers, timeout=timeout)
         response.raise_for_status()
     except httpx.HTTPError as exc:
         return False, f"unreachable: {type(exc).__name__}"
     return True, "reachable"
 
 
-def render_reach(base_url: str | None) -> str:
-    ok, message = endpoint_state(base_url)
+def render_reach(base_url: str | None, api_key: str | None = None) -> str:
+    ok, message = endpoint_state(base_url, api_key)
     return f'<span class="{"reach-ok" if ok else "reach-bad"}">● {safe(base_url or "")} {safe(message)}</span>'
 
 
@@ -193,9 +192,7 @@ class Session:
         if key == (s.llm_base_url, s.llm_model):
             return self.assistant
         if key not in self._variants:
-            variant = type(self.assistant)(dataclasses.replace(s, llm_base_url=key[0], llm_model=key[1]))
-            variant.index, variant.retriever = self.assistant.index, self.assistant.retriever
-            self._variants[key] = variant
+            self._variants[key] = self.assistant.with_settings(llm_base_url=key[0], llm_model=key[1])
         return self._variants[key]
 
     def status(self) -> str:
@@ -271,7 +268,7 @@ def build(assistant):
                     reach = gr.HTML(elem_id="reach")
                     check = gr.Button("Check endpoint", size="sm")
                     mode = gr.Radio(MODES, label="Answer mode", elem_id="mode",
-                                    value="model" if s.mode == "model" or (s.mode == "auto" and s.llm_base_url) else "extractive")
+                                    value="model" if assistant.uses_model() else "extractive")
                     k = gr.Slider(1, 20, value=s.top_k, step=1, label="Papers retrieved")
                     years = gr.Textbox(label="Years", placeholder="2024, 2023-2025, 2024-, -2023")
 
@@ -285,7 +282,7 @@ def build(assistant):
                   None, outputs, api_visibility="undocumented")
         for event in (check.click, base_url.submit, demo.load):
             # Off the queue: a slow endpoint check must not hold a slot that a chat could use.
-            event(render_reach, base_url, reach, api_visibility="undocumented", queue=False)
+            event(lambda url: render_reach(url, s.llm_api_key), base_url, reach, api_visibility="undocumented", queue=False)
         gr.api(ask, api_name="ask")
     return demo
 
@@ -309,9 +306,8 @@ def serve(assistant, host: str, port: int) -> None:
     """Build the index if there is none (with a progress bar), then serve the UI until stopped."""
     if not assistant.index.exists():
         print(f"No index at {assistant.settings.index_dir}: building it from the corpus (first start only)...", flush=True)
-    assistant.ensure_index(progress=True)
     # Load the embedder and stores now, once, instead of inside several first requests at once.
-    assistant.retrieve("warm up")
+    assistant.warm_up(progress=True)
     demo = build(assistant)
     demo.queue(default_concurrency_limit=4, max_size=100)
     auth = auth_from_env()

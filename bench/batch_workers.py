@@ -21,7 +21,7 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 from fake_llm import FakeLLM, Reply  # noqa: E402
 
 from assistant.api import Assistant  # noqa: E402
-from assistant.batch import answer_questions, warm_up  # noqa: E402
+from assistant.batch import answer_questions  # noqa: E402
 
 QUESTIONS = [
     "Which papers study grokking?",
@@ -47,7 +47,7 @@ def main() -> None:
     questions = [QUESTIONS[i % len(QUESTIONS)] for i in range(args.questions)]
     with FakeLLM(Reply("The retrieved papers address this [1].", delay=args.delay)) as llm:
         assistant = Assistant(llm_base_url=llm.base_url, llm_model="fake-model", llm_retries=0)
-        warm_up(assistant)  # the index build or load is not what is measured
+        assistant.warm_up()  # the index build or load is not what is measured
         serial_s, serial = timed_run(assistant, questions, 1)
         parallel_s, parallel = timed_run(assistant, questions, args.workers)
         requests = len(llm.requests)

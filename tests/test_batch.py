@@ -15,7 +15,7 @@ import time
 import pytest
 
 from conftest import FIXTURES, ROOT, run_cli, write_jsonl
-from fake_llm import FakeLLM, Reply
+from fake_llm import FakeLLM, Reply, unreachable_url
 from test_cli import assert_one_line_error
 
 from assistant.api import Assistant
@@ -266,6 +266,16 @@ def test_endpoint_failures_fall_back_to_extractive_by_default(tmp_path, tiny_arg
     assert "3 answered (3 by extractive fallback)" in result.stdout
     for record in read_records(tmp_path / "out.jsonl"):
         assert record["mode"] == "extractive" and record["note"] and record["fallback"] is True
+
+
+def test_extractive_mode_asked_for_is_not_a_fallback(tmp_path, tiny):
+    """An endpoint is configured, but the run asks for extractive answers: none is a fallback."""
+    with_endpoint = tiny.with_settings(llm_base_url=unreachable_url(), llm_model="fake-model")
+    (tmp_path / "q.txt").write_text("What does the gamma method do?\n")
+    summary = run_batch(with_endpoint, tmp_path / "q.txt", tmp_path / "out.jsonl", progress=False, mode="extractive")
+    assert summary.answered == 1
+    [record] = read_records(tmp_path / "out.jsonl")
+    assert record["mode"] == "extractive" and record["fallback"] is False and record["note"] is None
 
 
 # ---- other output formats ---------------------------------------------------------------
