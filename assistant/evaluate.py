@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import json
 import re
-import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -132,9 +131,7 @@ def run_question(assistant, q: Question) -> Result:
     retrieved = [h.paper.title for h in hits]
     gold_ranks, recall, reciprocal_rank = ranking(retrieved, q.gold_titles)
 
-    started = time.perf_counter()
-    answer = assistant.ask(q.question, mode=assistant.settings.mode)
-    latency = time.perf_counter() - started
+    answer = assistant.ask(q.question)
 
     text = answer.text.lower()
     missing = list(q.answer_keywords) if answer.refused else [k for k in q.answer_keywords if k.lower() not in text]
@@ -145,7 +142,7 @@ def run_question(assistant, q: Question) -> Result:
         reciprocal_rank=reciprocal_rank,
         refused=answer.refused, mode=answer.mode, answer=answer.text, cited=[s.title for s in answer.citations],
         missing_keywords=missing, keyword_hit=None if q.negative or not q.answer_keywords else not missing,
-        citation_problems=citation_problems(answer, answered_ids), latency=round(latency, 4),
+        citation_problems=citation_problems(answer, answered_ids), latency=answer.latency,
     )
 
 
@@ -178,7 +175,7 @@ def evaluate(assistant, questions: list[Question], progress: bool = False) -> tu
 
     assistant.ensure_index(progress=progress)
     check_gold_titles(questions, (p.title for p in assistant.index.papers.values()))
-    assistant.ask(questions[0].question, mode=assistant.settings.mode)  # warm-up: loads the embedder, the store and BM25
+    assistant.ask(questions[0].question)  # warm-up: loads the embedder, the store and BM25
     results = [run_question(assistant, q) for q in tqdm(questions, desc="Evaluating", unit="question", disable=not progress)]
     return summarise(results), results
 

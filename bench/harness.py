@@ -73,27 +73,26 @@ def latency(fn, queries: list[str], rounds: int) -> dict:
     return {"p50_ms": round(statistics.median(times), 2), "p95_ms": round(times[int(0.95 * (len(times) - 1))], 2), "queries": len(times)}
 
 
-def dev_questions() -> list[dict]:
+def dev_questions() -> list:
     """The dev set beside the checkout (as in tests/conftest.py); none in a lone clone."""
-    if not DEV.exists():
-        return []
-    return [json.loads(line) for line in DEV.read_text().splitlines() if line.strip()]
+    from assistant.evaluate import load_questions
+
+    return load_questions(DEV) if DEV.exists() else []
 
 
 def bench_queries() -> list[str]:
     """The dev questions, or without them the first 20 shipped titles as questions."""
     from assistant.corpus import load_corpus
 
-    return [q["question"] for q in dev_questions()] or [p.title for p in load_corpus([SHIPPED]).papers[:20]]
+    return [q.question for q in dev_questions()] or [p.title for p in load_corpus([SHIPPED]).papers[:20]]
 
 
 def recall_at_5(titles_for) -> float | None:
-    recalls = []
-    for q in dev_questions():
-        if q["gold_titles"]:
-            titles = titles_for(q["question"])
-            recalls.append(sum(t in titles for t in q["gold_titles"]) / len(q["gold_titles"]))
-    return round(sum(recalls) / len(recalls), 3) if recalls else None
+    """Paper-level Recall@5 over the answerable dev questions, as `assistant eval` computes it."""
+    from assistant.evaluate import ranking, retrieval_summary
+
+    scored = [ranking(titles_for(q.question), q.gold_titles)[1:] for q in dev_questions() if q.gold_titles]
+    return retrieval_summary(scored)["recall_at_5"] if scored else None
 
 
 # ---- corpora --------------------------------------------------------------------------

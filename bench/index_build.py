@@ -55,7 +55,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         corpus = str(copy_shipped(tmp / "corpus"))
-        ours = {"index_dir": str(tmp / "ours"), "corpus": corpus}
+        ours = {"index_dir": str(tmp / "ours-0"), "corpus": corpus}  # the first cold build, used again below
         plain = {"index_dir": str(tmp / "plain"), "corpus": corpus}
         cold: dict[str, list] = {"project": [], "plain_llama_index": []}
         for i in range(args.repeat):
@@ -63,7 +63,6 @@ def main() -> None:
             cold["project"].append(worker("project_build", index_dir=str(tmp / f"ours-{i}"), corpus=corpus, recall=True))
         result["project"]["cold"] = median_of(cold["project"])
         result["plain_llama_index"]["cold"] = median_of(cold["plain_llama_index"])
-        worker("project_build", **ours)
         result["plain_llama_index"]["unchanged"] = worker("plain_build", **plain)
         result["project"]["unchanged"] = worker("project_build", **ours)
         result["edited_paper"] = edit_one_paper(Path(corpus))

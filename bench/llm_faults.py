@@ -5,6 +5,7 @@ the configured timeout. Prints JSON lines: fault, seconds, mode, note.
 """
 
 import argparse
+import dataclasses
 import json
 import sys
 import tempfile
@@ -16,8 +17,6 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
 from assistant.api import Assistant  # noqa: E402
 from fake_llm import FakeLLM, Reply, unreachable_url  # noqa: E402
-
-
 
 FAULTS = {
     "none": (Reply("Delta has several tasks [1]."), None),
@@ -44,7 +43,7 @@ def main() -> None:
         base = assistant.settings
         for fault, (reply, url) in FAULTS.items():
             with FakeLLM(reply) as fake:
-                assistant.settings = base.__class__(**{**base.__dict__, "llm_base_url": url or fake.base_url, "llm_model": "m", "llm_timeout": args.timeout})
+                assistant.settings = dataclasses.replace(base, llm_base_url=url or fake.base_url, llm_model="m", llm_timeout=args.timeout)
                 started = time.perf_counter()
                 answer = assistant.ask("Which benchmark has several tasks?")
                 seconds = time.perf_counter() - started

