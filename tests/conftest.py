@@ -1,9 +1,11 @@
 import contextlib
+import http.server
 import json
 import os
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -73,3 +75,14 @@ def shipped_index(tmp_path_factory):
 @pytest.fixture(scope="session")
 def dev_questions():
     return [json.loads(line) for line in DEV.read_text().splitlines() if line.strip()]
+
+
+@pytest.fixture
+def models_endpoint(tmp_path):
+    """A server whose /models lists nothing: an OpenAI-compatible endpoint that is up."""
+    (tmp_path / "models").write_text('{"data": []}')
+    handler = lambda *a: http.server.SimpleHTTPRequestHandler(*a, directory=str(tmp_path))  # noqa: E731
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()

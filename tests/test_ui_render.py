@@ -1,13 +1,8 @@
 """The UI's pure parts: escaping, citation links, sources cards, export, examples, endpoint check."""
 
-import http.server
-import socket
-import threading
-
-import pytest
-
 from assistant.corpus import Paper
 from assistant.ui import conversation_markdown, endpoint_state, example_questions, render_answer, render_sources, safe
+from conftest import free_port
 
 ATTACK = "<img src=x onerror=alert(1)> [evil](javascript:alert(2)) $x$ **b**"
 
@@ -58,21 +53,9 @@ def test_example_questions_come_from_frequent_title_topics():
         "Which papers study process reward?", "Which papers study grokking tickets?"]
 
 
-@pytest.fixture
-def models_endpoint(tmp_path):
-    (tmp_path / "models").write_text('{"data": []}')
-    handler = lambda *a: http.server.SimpleHTTPRequestHandler(*a, directory=str(tmp_path))  # noqa: E731
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-
-
 def test_endpoint_state_reachable_and_unreachable(models_endpoint):
     assert endpoint_state(models_endpoint) == (True, "reachable")
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        closed = f"http://127.0.0.1:{s.getsockname()[1]}/v1"
+    closed = f"http://127.0.0.1:{free_port()}/v1"
     ok, message = endpoint_state(closed)
     assert not ok and message.startswith("unreachable")
     assert endpoint_state("") == (False, "no model endpoint set: answers are extractive")
