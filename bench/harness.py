@@ -21,7 +21,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 SHIPPED = ROOT / "corpus"
-DEV = ROOT.parent / "shared" / "eval" / "dev.jsonl"  # the dev questions, as in tests/conftest.py
+DEV = ROOT / "tests" / "fixtures" / "dev.jsonl"  # a copy of ../shared/eval/dev.jsonl (as in tests/conftest.py)
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -74,17 +74,14 @@ def latency(fn, queries: list[str], rounds: int) -> dict:
 
 
 def dev_questions() -> list:
-    """The dev set beside the checkout (as in tests/conftest.py); none in a lone clone."""
+    """The dev set (as in tests/conftest.py)."""
     from assistant.evaluate import load_questions
 
-    return load_questions(DEV) if DEV.exists() else []
+    return load_questions(DEV)
 
 
 def bench_queries() -> list[str]:
-    """The dev questions, or without them the first 20 shipped titles as questions."""
-    from assistant.corpus import load_corpus
-
-    return [q.question for q in dev_questions()] or [p.title for p in load_corpus([SHIPPED]).papers[:20]]
+    return [q.question for q in dev_questions()]
 
 
 def recall_at_5(titles_for) -> float | None:

@@ -14,7 +14,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).parent / "fixtures"
-DEV = ROOT.parent / "shared" / "eval" / "dev.jsonl"
+DEV = FIXTURES / "dev.jsonl"  # a copy of ../shared/eval/dev.jsonl, so a clone anywhere has it
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 
