@@ -4,8 +4,9 @@ the plain llama-index default pipeline and this project's hybrid retrieval.
     .venv/bin/python bench/quality.py [QUESTIONS.jsonl ...] [--index-dir DIR]
 
 Default questions: the dev set (tests/fixtures/dev.jsonl, a copy of ../shared/eval/dev.jsonl),
-bench/heldout.jsonl and bench/blind.jsonl. Prints JSON: for every question file and for all of them together, paper-level Recall@1/5/10 and MRR@10 of each system
-over the answerable questions (see assistant/evaluate.py).
+bench/heldout.jsonl and bench/blind.jsonl. Prints JSON: for every question file and for all of
+them together, paper-level Recall@1/5/10 and MRR@10 of each system over the answerable questions
+(see assistant/evaluate.py).
 
 - bm25: the project's persisted BM25 index alone (title + abstract, one document a paper).
 - dense: the project's Chroma chunks alone (MiniLM, int8 ONNX), a paper ranked by its best chunk.
