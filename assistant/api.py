@@ -9,7 +9,10 @@ from collections.abc import Iterator
 from contextlib import nullcontext
 from functools import cached_property
 
-from .answer import Answer, content_words, extractive, refusal, refusal_reason, stems, words
+from .extractive import extractive
+from .gate import refusal, refusal_reason
+from .text import content_words, stems, words
+from .types import Answer
 from .config import Settings, check_mode, load_settings
 from .embeddings import SentenceCache
 from .errors import AssistantError

@@ -15,8 +15,8 @@ import re
 
 import numpy as np
 
-from .answer import Answer, Source, content_words
-from .index import split_sentences
+from .text import content_words, split_sentences
+from .types import Answer, Source
 from .retrieve import Hit
 
 IDS = r"(?:sources?\s*)?\d{1,4}(?:\s*(?:[-\u2013,;]|and)\s*(?:sources?\s*)?\d{1,4})*"

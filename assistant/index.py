@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cached_property
@@ -27,15 +26,9 @@ from .corpus import Paper, load_corpus, vocabulary
 from .embeddings import Tokenizer, make_embedder
 from .errors import AssistantError
 from .lexical import Lexical
+from .text import split_sentences
 
 FORMAT_VERSION = 2  # 2: chunks without overlap
-SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z(\[\"'])")
-
-
-def split_sentences(text: str) -> list[str]:
-    return [s.strip() for s in SENTENCE_END.split(text) if s.strip()]
-
-
 @dataclass
 class Chunk:
     id: str

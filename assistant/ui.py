@@ -17,7 +17,8 @@ os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 
 import gradio as gr  # noqa: E402
 
-from .answer import STOPWORDS, Answer, words  # noqa: E402
+from .text import STOPWORDS, words  # noqa: E402
+from .types import Answer  # noqa: E402
 from .errors import AssistantError  # noqa: E402
 
 MARKER = re.compile(r"\[(\d+)\]")

@@ -115,7 +115,7 @@ def synthetic_corpus(n: int, dest: Path, seed: int = 7) -> Path:
     """n abstracts as JSONL, each 4-8 sentences drawn from the shipped corpus and a title made
     of corpus words: the same n and seed always give the same file."""
     from assistant.corpus import load_corpus
-    from assistant.index import split_sentences
+    from assistant.text import split_sentences
 
     papers = load_corpus([SHIPPED]).papers
     sentences = [s for p in papers for s in split_sentences(p.abstract)]

@@ -3,7 +3,9 @@ import re
 
 import pytest
 
-from assistant.answer import Answer, Source, extractive, named_terms, uncovered_terms
+from assistant.extractive import extractive
+from assistant.gate import named_terms, uncovered_terms
+from assistant.types import Answer, Source
 from assistant.corpus import Paper
 from assistant.errors import AssistantError
 from assistant.evaluate import citation_problems, evaluate, load_questions, ranking

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from assistant.answer import Answer
+from assistant.types import Answer
 from assistant.api import Assistant, follow_up_fallback
 from assistant.errors import AssistantError
 from conftest import FIXTURES

@@ -1,4 +1,4 @@
-from assistant.answer import named_terms
+from assistant.gate import named_terms
 
 
 def test_dev_set_recall_at_5(shipped_index, dev_questions):

@@ -1,0 +1,48 @@
+"""What an answer is: its text, the sources it cites and those it does not.
+
+Every front end (CLI, UI, batch, eval) and every way of answering (extractive, model) speaks
+in these types.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .retrieve import Hit
+
+
+@dataclass
+class Source:
+    number: int
+    paper_id: str
+    title: str
+    date: str | None
+    year: int | None
+    authors: int | None
+    upvotes: int | None
+    score: float
+    sentences: list[str] = field(default_factory=list)  # the sentences the answer rests on
+
+    @classmethod
+    def from_hit(cls, number: int, hit: Hit) -> Source:
+        p = hit.paper
+        return cls(number, p.id, p.title, p.date, p.year, p.authors, p.upvotes, round(hit.score, 4))
+
+
+@dataclass
+class Answer:
+    question: str
+    text: str
+    citations: list[Source]  # cited papers; their numbers are the [n] in the text
+    uncited: list[Source]  # retrieved but not cited
+    mode: str  # "extractive" or "model"
+    refused: bool = False
+    model: str | None = None
+    note: str | None = None  # e.g. why the model was not used
+    latency: float = 0.0
+    standalone_question: str | None = None  # a chat follow-up rewritten for retrieval
+
+    def to_dict(self) -> dict:
+        return asdict(self)
