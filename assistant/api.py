@@ -10,7 +10,7 @@ from contextlib import nullcontext
 from functools import cached_property
 
 from .extractive import extractive
-from .gate import refusal, refusal_reason
+from .gate import Evidence, admit, refusal
 from .text import content_words, stems, words
 from .types import Answer
 from .config import Settings, check_mode, load_settings
@@ -88,8 +88,8 @@ class Assistant:
                 answer, shown = yield from self._model_answer(question, standalone, endpoint, strict, k, years)
             else:
                 hits = self.retrieve(standalone, k, years)
-                reason = refusal_reason(standalone, hits, self.vocabulary)
-                answer = refusal(question, reason, hits) if reason else extractive(standalone, hits, self.embed_sentences)
+                evidence = self.gate(standalone, hits)
+                answer = refusal(question, evidence.reason, hits) if evidence.reason else extractive(standalone, evidence.hits, self.embed_sentences)
                 answer.question = question
                 answer.note = answer.note or note
         if not shown:
@@ -97,6 +97,10 @@ class Assistant:
         answer.latency = round(time.perf_counter() - started, 3)
         answer.standalone_question = standalone if standalone != question else None
         yield answer
+
+    def gate(self, question: str, hits: list[Hit]) -> Evidence:
+        """The retrieved papers that address the question, or why none does (gate.admit)."""
+        return admit(question, hits, self.vocabulary, self.embed_sentences)
 
     def uses_model(self, mode: str | None = None) -> bool:
         """Whether an answer in this mode comes from the model: "model" asks for it explicitly,
@@ -132,10 +136,13 @@ class Assistant:
         retriever = PaperRetriever(lambda q: self.retrieve(q, k, years))
         engine = CitedAnswerEngine(retriever=retriever, endpoint=endpoint, context_tokens=self.settings.llm_context_tokens)
         nodes = retriever.retrieve(standalone)
-        hits = [retriever.hits[n.node.node_id] for n in nodes]
-        reason = refusal_reason(standalone, hits, self.vocabulary)
-        if reason:  # nothing relevant: the model is not asked
-            return refusal(question, reason, hits), False
+        retrieved = [retriever.hits[n.node.node_id] for n in nodes]
+        evidence = self.gate(standalone, retrieved)
+        if evidence.reason:  # nothing relevant: the model is not asked
+            return refusal(question, evidence.reason, retrieved), False
+        by_id = {n.node.node_id: n for n in nodes}
+        hits = evidence.hits
+        nodes = [by_id[h.paper.id] for h in hits]  # only papers that passed the gate become sources
         sources = engine.sources(nodes)
         checked = CitationStream(len(sources))
         try:

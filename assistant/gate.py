@@ -7,6 +7,7 @@ answer says the corpus does not cover the question and no model is called.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from .corpus import squash
 from .retrieve import Hit
@@ -59,6 +60,19 @@ def refusal_reason(question: str, hits: list[Hit], vocab: set[str]) -> str | Non
     if max(h.dense for h in hits) < MIN_DENSE:
         return "no paper in the corpus is close enough to the question"
     return None
+
+
+@dataclass
+class Evidence:
+    hits: list[Hit]  # the retrieved papers that may serve as sources, best first
+    reason: str | None  # why the corpus cannot answer; None when some paper passes
+
+
+def admit(question: str, hits: list[Hit], vocab: set[str], embed) -> Evidence:
+    """The gate both answering modes pass through: which retrieved papers become sources.
+    `embed` embeds a list of texts (unit vectors), for scoring a paper against the question."""
+    reason = refusal_reason(question, hits, vocab)
+    return Evidence([] if reason else hits, reason)
 
 
 def refusal(question: str, reason: str, hits: list[Hit]) -> Answer:
