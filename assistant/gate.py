@@ -34,8 +34,17 @@ def named_terms(question: str) -> list[str]:
 def uncovered_terms(question: str, vocab: set[str]) -> list[str]:
     """Named terms of the question that the corpus never mentions (whole words, compared
     without case or hyphens, so "GPT4" matches "GPT-4" but "SAM" does not match "same";
-    a plural such as "PRMs" counts as mentioned when "PRM" is)."""
-    return [t for t in named_terms(question) if not {squash(t), squash(t).removesuffix("s")} & vocab]
+    a plural such as "PRMs" counts as mentioned when "PRM" is). A name glued to ordinary
+    lower-case words ("SAE-tuned", "Hebbian-inspired") is mentioned when the name is: the
+    glued word is English, not part of the name; "GPT-5" and "wav2vec" stay whole."""
+    missing = []
+    for term in named_terms(question):
+        parts = re.split(r"[-/]", term)
+        named = [p for p in parts if not re.fullmatch(r"[a-z]+", p)]
+        name = "-".join(named) if named and len(named) < len(parts) else term
+        if not any({squash(form), squash(form).removesuffix("s")} & vocab for form in (term, name)):
+            missing.append(name)
+    return missing
 
 
 def refusal_reason(question: str, hits: list[Hit], vocab: set[str]) -> str | None:
