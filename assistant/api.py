@@ -100,7 +100,7 @@ class Assistant:
 
     def gate(self, question: str, hits: list[Hit]) -> Evidence:
         """The retrieved papers that address the question, or why none does (gate.admit)."""
-        return admit(question, hits, self.vocabulary, self.embed_sentences)
+        return admit(question, hits, self.vocabulary, self.embed_sentences, idf=self.index.lexical.idf)
 
     def uses_model(self, mode: str | None = None) -> bool:
         """Whether an answer in this mode comes from the model: "model" asks for it explicitly,

@@ -34,6 +34,10 @@ def tokenize(texts: list[str]) -> list[list[str]]:
     return bm25s.tokenize(texts, stopwords="en", stemmer=Stemmer.Stemmer("english"), return_ids=False, show_progress=False)
 
 
+def _idf(n: int, df: int) -> float:
+    return float(np.log(1 + (n - df + 0.5) / (df + 0.5)))
+
+
 class Lexical:
     def __init__(self, folder: Path):
         self.dir = Path(folder)
@@ -77,9 +81,16 @@ class Lexical:
                 continue
             start, end = a["indptr"][column], a["indptr"][column + 1]
             rows, tf = a["rows"][start:end], a["counts"][start:end]
-            idf = np.log(1 + (n - (end - start) + 0.5) / ((end - start) + 0.5))
-            scores[rows] += idf * tf / (tf + norm[rows])
+            scores[rows] += _idf(n, end - start) * tf / (tf + norm[rows])
         return scores
+
+    def idf(self, term: str) -> float | None:
+        """BM25's inverse document frequency of a (stemmed) term; None when no paper has it."""
+        column = self.terms.get(term)
+        if column is None:
+            return None
+        indptr = self.arrays["indptr"]
+        return _idf(len(self.norm), int(indptr[column + 1] - indptr[column]))
 
     # ---- writing -------------------------------------------------------------------
     def update(self, papers: list) -> int:
