@@ -43,7 +43,7 @@ GENERIC = (
     "shows shown find finds found result results corpus anything something someone somebody kind type way ways "
     "example examples like such describe explain tell give list name named called call mention mentions compare "
     "compared comparison contrast difference differ between versus vs main key according claim claims new novel "
-    "introduce introduced present presented among one two each other both "
+    "introduce introduced present presented among one two each other both have has had having exactly "
     # function words bm25s' short stop list keeps
     "about above after again against all also although any back because before below both but "
     "down during either else even ever every few from further here him his her hers i if its it itself just "

@@ -1,0 +1,85 @@
+"""The evidence gate on a small corpus: real BM25 statistics, the real sentence embedder."""
+
+import pytest
+
+from assistant.corpus import Paper, vocabulary
+from assistant.embeddings import make_embedder
+from assistant.gate import admit, uncovered_terms
+from assistant.lexical import Lexical
+from assistant.retrieve import Hit
+
+PAPERS = [
+    Paper("MEG-GPT: a foundation model for magnetoencephalography",
+          "We train a transformer on recorded MEG brain signals from hundreds of participants. "
+          "The model forecasts future brain activity and transfers to decoding tasks."),
+    Paper("BrainBlur: decoding images from EEG",
+          "We decode what people see from recorded EEG brain activity with deep networks. "
+          "An uncertainty-aware blur prior closes the gap between visual stimuli and brain signals."),
+    Paper("Towards Better Generalization in Open-Domain Question Answering by Mitigating Context Memorization",
+          "Retrieve-then-read systems answer questions from a document collection. "
+          "Readers tend to memorise the collection and fail when it is updated or replaced. "
+          "We introduce Corpus-Invariant Tuning, a training strategy that controls the likelihood of retrieved contexts."),
+    Paper("Grokking: Generalization Beyond Overfitting on Small Algorithmic Datasets",
+          "Neural networks trained on small algorithmic datasets generalize long after they overfit. "
+          "Weight decay speeds up this delayed generalization."),
+    Paper("Length generalization in transformers",
+          "Transformers fail on inputs longer than those seen in training. "
+          "We build models to study how the training data and positional encodings affect length generalization of deep networks."),
+    Paper("Cooking with robots", "A robot learns recipes from videos of human cooks and generalizes to new kitchens."),
+    Paper("Resa: Transparent Reasoning Models via SAEs",
+          "We elicit reasoning in language models with SAE-Tuning, a sparse autoencoder tuning procedure."),
+]
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory):
+    lexical = Lexical(tmp_path_factory.mktemp("bm25"))
+    lexical.update(PAPERS)
+    embed = make_embedder("minilm-onnx").embed
+    vocab = vocabulary(p.text for p in PAPERS)
+
+    def gate(question, titles):
+        hits = [Hit(p, score=1.0 - i / 10, dense=0.5, bm25=3.0) for i, p in enumerate(p for t in titles for p in PAPERS if p.title.startswith(t))]
+        return admit(question, hits, vocab, embed, idf=lexical.idf)
+
+    return gate
+
+
+def test_a_name_glued_to_an_ordinary_word_is_known_when_the_name_is():
+    vocab = vocabulary(p.text for p in PAPERS)
+    assert uncovered_terms("How cheap is SAE-tuned reasoning?", vocab) == []
+    assert uncovered_terms("Which EEG-inspired decoders exist?", vocab) == []
+    assert uncovered_terms("Is a Hebbian-inspired rule used?", vocab) == ["Hebbian"]
+    # Names the corpus lacks are still caught, however they are written.
+    assert uncovered_terms("How does GPT-5 do on BEIR, unlike FlashAttention or wav2vec?", vocab) == ["GPT-5", "BEIR", "FlashAttention", "wav2vec"]
+    assert uncovered_terms("What does SAM add to Chinchilla's recipe?", vocab) == ["SAM", "Chinchilla's"]
+    # Month names are dates; an apostrophe inside a name keeps it whole.
+    assert uncovered_terms("Which papers are dated December 2022?", vocab) == []
+    assert uncovered_terms("What is Yo'LLaVA?", vocab | {"yollava"}) == []
+
+
+def test_a_near_topic_question_is_refused_and_says_what_is_missing(corpus):
+    evidence = corpus("How does dropout prevent co-adaptation of hidden units in deep networks?",
+                      ["Length generalization", "Grokking", "MEG-GPT"])
+    assert evidence.hits == [] and evidence.reason.startswith("no paper in the corpus addresses")
+    assert '"dropout"' in evidence.reason
+
+
+def test_an_answerable_paraphrase_is_admitted_with_its_paper_first(corpus):
+    evidence = corpus("Which training recipe stops a reader from memorising the documents it retrieves from?",
+                      ["Towards Better Generalization", "Grokking", "Cooking"])
+    assert evidence.reason is None
+    assert evidence.hits[0].paper.title.startswith("Towards Better Generalization")
+    assert evidence.hits[0].extra["gate"]["passed"] and evidence.score >= 0.8
+
+
+def test_a_list_question_keeps_every_paper_that_addresses_it_and_drops_the_rest(corpus):
+    evidence = corpus("Which papers build deep-learning models of recorded human brain signals?",
+                      ["MEG-GPT", "Cooking", "BrainBlur", "Grokking"])
+    kept = [h.paper.title.split(":")[0] for h in evidence.hits]
+    assert kept == ["MEG-GPT", "BrainBlur"]
+
+
+def test_a_metadata_question_without_a_topic_passes_every_paper(corpus):
+    evidence = corpus("Which papers have exactly two authors?", ["Cooking", "Grokking"])
+    assert evidence.reason is None and len(evidence.hits) == 2
