@@ -200,7 +200,7 @@ def admit(question: str, hits: list[Hit], vocab: set[str], embed, idf=None) -> E
     reason = refusal_reason(question, hits, vocab)
     if reason:
         return Evidence([], reason)
-    idf = idf or (lambda stem: 1.0 if stem in vocab else None)
+    idf = idf or (lambda stem: 1.0)
     metadata = bool(METADATA_CUE.search(question))
     topic = focus(question, idf, metadata)
     if metadata and not topic.words:
