@@ -209,17 +209,19 @@ def admit(question: str, hits: list[Hit], vocab: set[str], embed, idf=None) -> E
     for h, s in zip(hits, scores):
         h.extra["gate"] = s
     best = max(range(len(hits)), key=lambda i: scores[i]["score"])
-    question_score = scores[best]["score"]
+    question_score, keep = scores[best]["score"], {best}
     if COMPARE_CUE.search(question) and len(hits) > 1:
-        # Each side of a comparison is in its own paper: the two best papers together must cover the focus.
+        # Each side of a comparison is in its own paper: the two best papers together must
+        # cover the focus, and both are sources.
         a, b = sorted(range(len(hits)), key=lambda i: -scores[i]["score"])[:2]
         together = topic.coverage(set(_terms(hits[a].paper.text)) | set(_terms(hits[b].paper.text)))
-        question_score = max(question_score, (scores[a]["closeness"] + scores[b]["closeness"]) / 2 + together)
+        question_score = max(question_score, round((scores[a]["closeness"] + scores[b]["closeness"]) / 2 + together, 4))
+        keep = {a, b}
     if question_score < MIN_SCORE:
         missing = topic.missing(set(_terms(hits[best].paper.text)))
         what = ", ".join(f'"{w}"' for w in missing) if missing else "what the question asks"
         return Evidence([], f"no paper in the corpus addresses {what}", question_score)
-    passed = [h for h, s in zip(hits, scores) if s["score"] >= MIN_PAPER or h is hits[best]]
+    passed = [h for i, (h, s) in enumerate(zip(hits, scores)) if s["score"] >= MIN_PAPER or i in keep]
     for h in hits:
         h.extra["gate"]["passed"] = any(h is p for p in passed)
     return Evidence(passed, None, question_score)
