@@ -83,3 +83,11 @@ def test_a_list_question_keeps_every_paper_that_addresses_it_and_drops_the_rest(
 def test_a_metadata_question_without_a_topic_passes_every_paper(corpus):
     evidence = corpus("Which papers have exactly two authors?", ["Cooking", "Grokking"])
     assert evidence.reason is None and len(evidence.hits) == 2
+
+
+def test_both_sides_of_a_comparison_become_sources(corpus):
+    evidence = corpus("Compare how the MEG foundation model and the EEG image decoder use brain signals.",
+                      ["MEG-GPT", "Cooking", "BrainBlur"])
+    assert evidence.reason is None
+    assert {h.paper.title.split(":")[0] for h in evidence.hits} >= {"MEG-GPT", "BrainBlur"}
+    assert "Cooking with robots" not in [h.paper.title for h in evidence.hits]
