@@ -24,11 +24,13 @@ class Source:
     upvotes: int | None
     score: float
     sentences: list[str] = field(default_factory=list)  # the sentences the answer rests on
+    relevance: float | None = None  # the evidence gate's score of the paper (gate.py), when it scored it
 
     @classmethod
     def from_hit(cls, number: int, hit: Hit) -> Source:
         p = hit.paper
-        return cls(number, p.id, p.title, p.date, p.year, p.authors, p.upvotes, round(hit.score, 4))
+        return cls(number, p.id, p.title, p.date, p.year, p.authors, p.upvotes, round(hit.score, 4),
+                   relevance=hit.extra.get("gate", {}).get("score"))
 
 
 @dataclass
