@@ -59,7 +59,7 @@ METADATA = (
 MONTHS = set(METADATA.split()[-12:])
 METADATA_CUE = re.compile(
     r"\b(?:upvot\w*|most recent|newest|latest|oldest|earliest|published|dated|released|authors?|"
-    + "|".join(MONTHS) + r")\b|\b(?:in|from|since|before|after) (?:19|20)\d\d\b",
+    + "(?-i:" + "|".join(sorted(m.capitalize() for m in MONTHS)) + r"))\b|\b(?:in|from|since|before|after) (?:19|20)\d\d\b",  # "May", not "may"
     re.I,
 )
 COMPARE_CUE = re.compile(r"\b(?:compare|contrast|versus|vs\.?|differ\w*|both|each)\b", re.I)

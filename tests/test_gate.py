@@ -4,7 +4,7 @@ import pytest
 
 from assistant.corpus import Paper, vocabulary
 from assistant.embeddings import make_embedder
-from assistant.gate import admit, uncovered_terms
+from assistant.gate import METADATA_CUE, admit, uncovered_terms
 from assistant.lexical import Lexical
 from assistant.retrieve import Hit
 
@@ -83,6 +83,8 @@ def test_a_list_question_keeps_every_paper_that_addresses_it_and_drops_the_rest(
 def test_a_metadata_question_without_a_topic_passes_every_paper(corpus):
     evidence = corpus("Which papers have exactly two authors?", ["Cooking", "Grokking"])
     assert evidence.reason is None and len(evidence.hits) == 2
+    # Month names mark metadata questions; "may" the verb does not.
+    assert METADATA_CUE.search("Which papers are from May 2024?") and not METADATA_CUE.search("What may help?")
 
 
 def test_both_sides_of_a_comparison_become_sources(corpus):
