@@ -9,16 +9,20 @@ from collections.abc import Iterator
 from contextlib import nullcontext
 from functools import cached_property
 
-from .extractive import extractive
+from . import metadata
+from .extractive import LIST_SHARE, extractive
 from .gate import Evidence, admit, refusal
+from .questions import QuestionPlan, plan
 from .text import content_words, stems, words
 from .types import Answer
 from .config import Settings, check_mode, load_settings
 from .embeddings import SentenceCache
 from .errors import AssistantError
 from .index import Index, SyncReport
+from .metadata import PaperFilter
 from .retrieve import Hit, Retriever, YearFilter
 
+DEEP_K = 30  # papers a list or metadata question retrieves before the gate and LIST_SHARE pick the relevant ones
 
 class Assistant:
     """Ask questions of a paper corpus.
@@ -65,38 +69,122 @@ class Assistant:
         return self.index.vocabulary
 
     def retrieve(self, question: str, k: int | None = None, years: YearFilter | str | None = None) -> list[Hit]:
+        """The k papers that best match the question, best first. A comparison also retrieves for
+        each side it names and puts each side's best paper first (Hit.extra["side"])."""
         question = _checked(question)
-        if not isinstance(years, YearFilter):
-            years = YearFilter.parse(years)
+        filters = years if isinstance(years, YearFilter) else YearFilter.parse(years)
         self.ensure_index()
-        return self.retriever.search(question, k or self.settings.top_k, years)
+        k = k or self.settings.top_k
+        sides = plan(question).sides
+        hits = self._search(question, k, filters)
+        if not sides:
+            return hits
+        context = question
+        for side in sides:
+            context = context.replace(side, " ")
+        firsts: list[Hit] = []
+        for i, side in enumerate(sides):
+            for hit in self._search(f"{side} {context}", k, filters):
+                if all(hit.paper.id != f.paper.id for f in firsts):
+                    hit.extra["side"] = i
+                    firsts.append(hit)
+                    break
+        ids = {f.paper.id for f in firsts}
+        return (firsts + [h for h in hits if h.paper.id not in ids])[:k]
+
+    def _search(self, query: str, k: int, filters: YearFilter) -> list[Hit]:
+        """Retriever.search; a month filter, which the store cannot apply, is applied to a
+        deeper ranking instead."""
+        if not getattr(filters, "months", None):
+            return self.retriever.search(query, k, filters)
+        return [h for h in self.retriever.search(query, max(k, DEEP_K) * 3, filters) if filters.admits(h.paper)][:k]
 
     def stream(self, question: str, *, k: int | None = None, years: YearFilter | str | None = None,
-               mode: str | None = None, history: list[tuple[str, str]] | None = None) -> Iterator[str | Answer]:
+               mode: str | None = None, history: list[tuple] | None = None,
+               filters: PaperFilter | None = None) -> Iterator[str | Answer]:
         """Yield pieces of answer text as they are produced, then the final Answer.
+
+        `history` holds earlier turns as (question, answer text) or (question, answer text,
+        cited paper ids): the ids tell a follow-up such as "Which of these is the most recent?"
+        which papers "these" are. `filters` (metadata.PaperFilter: years, months, an ordering)
+        restricts and orders the papers like the same words in the question would; `years`
+        alone is the older way to give a year filter.
 
         The final Answer's text is the checked one (citations made valid); front ends show it
         in place of the streamed pieces, which it usually just completes."""
         started = time.perf_counter()
         question = _checked(question)
+        filters = _merged_filter(years, filters)
+        pairs = [(turn[0], turn[1]) for turn in history or []]
+        asked = plan(question)
+        if filters.order and asked.kind != "meta":  # a sort chosen in the UI/CLI/API ranks by metadata
+            asked = QuestionPlan("meta", meta=metadata.MetaQuery(topic=question))
+        if asked.meta:
+            asked.meta = metadata.with_filter(asked.meta, filters)
+            filters = asked.meta.filter
         use_model, strict = self._mode(mode)
-        with _endpoint(self.settings) if use_model else nullcontext() as endpoint:
-            standalone, note, shown = question, None, False
-            if history:
-                standalone, note = self._standalone(question, history, endpoint, strict)
-            if endpoint and not note:  # a failed rewrite means the model is down: don't ask again
-                answer, shown = yield from self._model_answer(question, standalone, endpoint, strict, k, years)
-            else:
-                hits = self.retrieve(standalone, k, years)
-                evidence = self.gate(standalone, hits)
-                answer = refusal(question, evidence.reason, hits) if evidence.reason else extractive(standalone, evidence.hits, self.embed_sentences)
-                answer.question = question
-                answer.note = answer.note or note
+        standalone = question
+        if asked.kind == "meta":  # dates and counts are answered from the metadata, in every mode
+            answer, shown = self._metadata_answer(question, asked.meta, k, history), False
+        else:
+            with _endpoint(self.settings) if use_model else nullcontext() as endpoint:
+                note, shown = None, False
+                if pairs:
+                    standalone, note = self._standalone(question, pairs, endpoint, strict)
+                if endpoint and not note:  # a failed rewrite means the model is down: don't ask again
+                    answer, shown = yield from self._model_answer(question, standalone, endpoint, strict, k, filters)
+                else:
+                    asked = plan(standalone) if standalone != question else asked
+                    query = asked.meta.topic if asked.meta and asked.meta.topic else standalone
+                    deep = asked.kind == "list"
+                    hits = self.retrieve(query, max(k or self.settings.top_k, DEEP_K) if deep else k, filters)
+                    evidence = self.gate(query, hits)
+                    if evidence.reason:
+                        answer = refusal(question, evidence.reason, hits)
+                    else:
+                        answer = extractive(standalone, evidence.hits, self.embed_sentences, asked)
+                    answer.question = question
+                    answer.note = answer.note or note
         if not shown:
             yield answer.text
         answer.latency = round(time.perf_counter() - started, 3)
         answer.standalone_question = standalone if standalone != question else None
         yield answer
+
+    def _metadata_answer(self, question: str, query: metadata.MetaQuery, k: int | None, history) -> Answer:
+        """Rank or describe papers by their metadata: the previous answer's papers for a
+        follow-up ("Which of these ..."), the papers on the question's topic, or the whole
+        corpus when the question names no topic."""
+        if history and (query.previous or not query.topic):
+            papers = self.previous_papers(history)
+            hits, scope = metadata.as_hits(papers), f"{len(papers)} papers of the previous answer"
+        elif query.topic:
+            hits = self.retrieve(query.topic, max(k or self.settings.top_k, DEEP_K), query.filter)
+            evidence = self.gate(query.topic, hits)
+            if evidence.reason:
+                return refusal(question, evidence.reason, hits)
+            top = evidence.hits[0].score
+            hits = [h for h in evidence.hits if h.score >= LIST_SHARE * top]
+            scope = f"{len(hits)} papers that match the question"
+        else:
+            self.ensure_index()
+            hits = metadata.as_hits(list(self.index.papers.values()))
+            scope = f"{len(hits)} papers in the corpus"
+        return metadata.answer(question, query, hits, scope)
+
+    def previous_papers(self, history) -> list:
+        """The papers the last answer rested on: its cited paper ids when the front end kept
+        them, else the papers whose titles (or names before a colon) the answer text shows,
+        else the papers retrieved again for the previous question."""
+        self.ensure_index()
+        papers = self.index.papers
+        last = history[-1]
+        ids = list(last[2]) if len(last) > 2 and last[2] else []
+        if not ids:
+            ids = metadata.titles_in(last[1], papers.values())
+        if not ids:
+            ids = [h.paper.id for h in self.gate(last[0], self.retrieve(last[0])).hits]
+        return [papers[i] for i in dict.fromkeys(ids) if i in papers]
 
     def gate(self, question: str, hits: list[Hit]) -> Evidence:
         """The retrieved papers that address the question, or why none does (gate.admit)."""
@@ -196,6 +284,15 @@ def follow_up_fallback(question: str, history: list[tuple[str, str]]) -> str:
     asked_stems = content_words(question)
     terms = [t for t in re.findall(r"[A-Za-z0-9][\w.-]*[A-Za-z0-9]", history[-1][0]) if (s := stems(t)) and s[0] not in asked_stems]
     return f"{question} ({' '.join(dict.fromkeys(terms))})" if terms else question
+
+
+def _merged_filter(years, filters: PaperFilter | None) -> PaperFilter:
+    """One PaperFilter from the `years` and `filters` arguments (filters win where both say)."""
+    base = years if isinstance(years, YearFilter) else YearFilter.parse(years)
+    filters = filters or PaperFilter()
+    return PaperFilter(filters.start if filters.start is not None else base.start,
+                       filters.end if filters.end is not None else base.end,
+                       filters.months or getattr(base, "months", frozenset()), filters.order or getattr(base, "order", None))
 
 
 def _checked(question: str) -> str:
