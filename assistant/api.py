@@ -10,7 +10,7 @@ from contextlib import nullcontext
 from functools import cached_property
 
 from . import metadata
-from .extractive import LIST_SHARE, extractive
+from .extractive import extractive, listed
 from .gate import Evidence, admit, refusal
 from .questions import QuestionPlan, plan
 from .text import content_words, stems, words
@@ -142,7 +142,7 @@ class Assistant:
                     if evidence.reason:
                         answer = refusal(question, evidence.reason, hits)
                     else:
-                        answer = extractive(standalone, evidence.hits, self.embed_sentences, asked)
+                        answer = extractive(standalone, evidence.hits, self.embed_sentences, asked, k or self.settings.top_k)
                     answer.question = question
                     answer.note = answer.note or note
         if not shown:
@@ -157,19 +157,18 @@ class Assistant:
         corpus when the question names no topic."""
         if history and (query.previous or not query.topic):
             papers = self.previous_papers(history)
-            hits, scope = metadata.as_hits(papers), f"{len(papers)} papers of the previous answer"
+            hits, scope = metadata.as_hits(papers), "papers of the previous answer"
         elif query.topic:
             hits = self.retrieve(query.topic, max(k or self.settings.top_k, DEEP_K), query.filter)
             evidence = self.gate(query.topic, hits)
             if evidence.reason:
                 return refusal(question, evidence.reason, hits)
-            top = evidence.hits[0].score
-            hits = [h for h in evidence.hits if h.score >= LIST_SHARE * top]
-            scope = f"{len(hits)} papers that match the question"
+            hits = listed(evidence.hits, k or self.settings.top_k)
+            scope = "papers that match the question"
         else:
             self.ensure_index()
             hits = metadata.as_hits(list(self.index.papers.values()))
-            scope = f"{len(hits)} papers in the corpus"
+            scope = "papers in the corpus"
         return metadata.answer(question, query, hits, scope)
 
     def previous_papers(self, history) -> list:
@@ -257,8 +256,9 @@ class Assistant:
                 return event
         raise AssertionError("stream ended without an answer")
 
-    def chat(self, question: str, history: list[tuple[str, str]], **options) -> Answer:
-        """A turn of a conversation: `history` holds earlier (question, answer) pairs."""
+    def chat(self, question: str, history: list[tuple], **options) -> Answer:
+        """A turn of a conversation: `history` holds earlier (question, answer text) or
+        (question, answer text, cited paper ids) turns, oldest first."""
         return self.ask(question, history=history, **options)
 
 
@@ -289,7 +289,7 @@ def follow_up_fallback(question: str, history: list[tuple[str, str]]) -> str:
 def _merged_filter(years, filters: PaperFilter | None) -> PaperFilter:
     """One PaperFilter from the `years` and `filters` arguments (filters win where both say)."""
     base = years if isinstance(years, YearFilter) else YearFilter.parse(years)
-    filters = filters or PaperFilter()
+    filters = PaperFilter() if filters is None else filters
     return PaperFilter(filters.start if filters.start is not None else base.start,
                        filters.end if filters.end is not None else base.end,
                        filters.months or getattr(base, "months", frozenset()), filters.order or getattr(base, "order", None))

@@ -91,8 +91,12 @@ class PaperFilter(YearFilter):
             bits.append("/".join(MONTH_NAMES[m - 1].title() for m in sorted(self.months)))
         if self.start is not None and self.start == self.end:
             bits.append(str(self.start))
-        elif self.start is not None or self.end is not None:
-            bits.append(f"{self.start or ''}-{self.end or ''}")
+        elif self.start is not None and self.end is not None:
+            bits.append(f"{self.start}-{self.end}")
+        elif self.start is not None:
+            bits.append(f"{self.start} or later")
+        elif self.end is not None:
+            bits.append(f"{self.end} or earlier")
         return " ".join(bits)
 
     @classmethod
@@ -222,11 +226,12 @@ def parse(question: str) -> MetaQuery | None:
 def answer(question: str, query: MetaQuery, hits: list[Hit], scope: str) -> Answer:
     """Answer from the papers' metadata: ordered by the field asked about (papers lacking it
     named apart), or each paper's value of the field looked up. `scope` says which papers were
-    considered ("the 4 papers of the previous answer", "papers on grokking")."""
+    considered ("papers of the previous answer"); the answer counts those that pass the filter."""
     hits = [h for h in hits if query.filter.admits(h.paper)]
     where = f" from {query.filter.describe()}" if query.filter else ""
+    scope = f"{len(hits)} {scope}" if hits else scope
     if not hits:
-        text = f"None of the {scope}{where} is in the corpus with that metadata."
+        text = f"None of the {scope} is{where or ' in the corpus'}."
         return Answer(question, text, [], [], "extractive", refused=True)
     name = query.lookup or (query.filter.order[0] if query.filter.order else None)
     cited: list[Hit] = []
@@ -243,35 +248,48 @@ def answer(question: str, query: MetaQuery, hits: list[Hit], scope: str) -> Answ
         known = [h for h in hits if field_value(h.paper, name) is not None]
         known.sort(key=lambda h: field_value(h.paper, name), reverse=descending)
         missing = [h for h in hits if field_value(h.paper, name) is None]
-        superlative = {("date", True): "most recent", ("date", False): "oldest", ("upvotes", True): "most upvoted",
-                       ("upvotes", False): "least upvoted", ("authors", True): "with the most authors",
-                       ("authors", False): "with the fewest authors"}[query.filter.order]
+        superlative = SUPERLATIVES[query.filter.order]
         if known:
-            first = known[: query.limit or len(known)]
+            first = known[: query.limit or MAX_LISTED]
             # Ties share the first place: never pick one of equals silently.
             first += [h for h in known[len(first):] if field_value(h.paper, name) == field_value(first[-1].paper, name)]
-            head = "; ".join(cite(h) for h in first)
-            lines.append(f"Of the {scope}{where}, the {superlative}: {head}." if len(first) > 1 or query.limit != 1
-                         else f"Of the {scope}{where}, the {superlative} is {head}.")
+            named = "; ".join(cite(h) for h in first)
+            if query.limit is None:  # an ordering of them all ("sort by upvotes")
+                lines.append(f"The {scope}{where}, {ORDER_WORDS[query.filter.order]}: {named}.")
+            else:
+                lines.append(f"Of the {scope}{where}, the {superlative} {'is' if len(first) == 1 else 'are'} {named}.")
             rest = known[len(first):]
             if rest:
-                lines.append("Then: " + "; ".join(cite(h) for h in rest[:MAX_LISTED]) + ".")
+                lines.append("Next: " + "; ".join(cite(h) for h in rest[:MAX_NEXT]) + ("; ..." if len(rest) > MAX_NEXT else "") + ".")
         else:
-            lines.append(f"None of the {scope}{where} has a {FIELD_WORDS[name]} in the corpus, so none can be called {superlative}.")
+            lines.append(f"None of the {scope}{where} has a {FIELD_WORDS[name]} in the corpus, so none can be called the {superlative}.")
         if missing:
             lacking = "no year given" if name == "date" and any(h.paper.date for h in missing) else f"no {FIELD_WORDS[name]} given"
-            lines.append(f"Not ranked ({lacking}): " + "; ".join(cite(h) for h in missing[:MAX_LISTED]) + ".")
+            if len(missing) <= MAX_UNRANKED_NAMED:
+                lines.append(f"Not ranked ({lacking}): " + "; ".join(cite(h, value=False) for h in missing) + ".")
+            else:  # the whole corpus: count them rather than cite a hundred papers
+                lines.append(f"{len(missing)} of them could not be ranked ({lacking}).")
     elif name is not None:
         lines += [cite(h) + "." for h in hits[: query.limit or LOOKUP_PAPERS]]
     else:  # only filters: the papers that pass, in relevance order, with their dates
         name = "date"
-        lines.append(f"The {scope}{where}: " + "; ".join(cite(h) for h in hits[:MAX_LISTED]) + ".")
+        shown = hits[:MAX_LISTED]
+        more = f" (the first {len(shown)} of {len(hits)})" if len(hits) > len(shown) else ""
+        lines.append(f"The {scope}{where}{more}: " + "; ".join(cite(h) for h in shown) + ".")
     sources = [Source.from_hit(i, h) for i, h in enumerate(cited, 1)]
     return Answer(question, "\n".join(lines), sources, [], "extractive")
 
 
-MAX_LISTED = 15
+MAX_LISTED = 15  # papers named first or listed by a filter
+MAX_NEXT = 5  # runners-up named after the first
+MAX_UNRANKED_NAMED = 15  # papers lacking the field are named up to this many, else counted
 LOOKUP_PAPERS = 1
+ORDER_WORDS = {("date", True): "newest first", ("date", False): "oldest first", ("upvotes", True): "most upvoted first",
+               ("upvotes", False): "least upvoted first", ("authors", True): "most authors first",
+               ("authors", False): "fewest authors first"}
+SUPERLATIVES = {("date", True): "most recent", ("date", False): "oldest", ("upvotes", True): "most upvoted",
+                ("upvotes", False): "least upvoted", ("authors", True): "paper with the most authors",
+                ("authors", False): "paper with the fewest authors"}
 
 
 def as_hits(papers: list[Paper]) -> list[Hit]:
@@ -294,7 +312,7 @@ def titles_in(text: str, papers) -> list[str]:
 
 def with_filter(query: MetaQuery, extra: PaperFilter | None) -> MetaQuery:
     """A question's own metadata combined with filters chosen in the UI/CLI/API (the question wins)."""
-    if not extra:
+    if extra is None:
         return query
     mine = query.filter
     return replace(query, filter=PaperFilter(

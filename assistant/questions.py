@@ -61,7 +61,7 @@ class QuestionPlan:
 
 def plan(question: str) -> QuestionPlan:
     meta = metadata.parse(question)
-    if meta is not None and meta.ranks:
+    if meta is not None and (meta.ranks or not meta.topic):  # an ordering, a field, or filters alone
         return QuestionPlan("meta", meta=meta)
     if COMPARE.search(question) and not NUMERIC.match(question):
         return QuestionPlan("compare", compared_sides(question), meta)
