@@ -163,7 +163,7 @@ class Assistant:
             evidence = self.gate(query.topic, hits)
             if evidence.reason:
                 return refusal(question, evidence.reason, hits)
-            hits = listed(evidence.hits, k or self.settings.top_k)
+            hits = [p.hit for p in listed(query.topic, evidence.hits, self.embed_sentences, k or self.settings.top_k)]
             scope = "papers that match the question"
         else:
             self.ensure_index()

@@ -27,7 +27,7 @@ LIST = re.compile(
     re.I,
 )
 COMPARE = re.compile(
-    r"^\W*(?:compare|contrast)\b|\bhow (?:do|does|did)\b.+\b(?:differ|compare)\b|\bdifferences? between\b|\bwhat distinguishes\b"
+    r"^\W*(?:compare|contrast)\b|\bboth\b[^?]*\beach\b|\beach\b[^?]*\bboth\b|\bhow (?:do|does|did)\b.+\b(?:differ|compare)\b|\bdifferences? between\b|\bwhat distinguishes\b"
     r"|\bone\b[^.?]*,\s*(?:and\s+|while\s+|whereas\s+)?the other\b",
     re.I,
 )
@@ -39,17 +39,24 @@ NUMERIC = re.compile(
     re.I,
 )
 # The sides of a comparison, most specific pattern first; each yields the texts compared.
+PAPER_VERBS = (r"(?:study|studies|describe|use|train|report|propose|elicit|show|find|aim|target|rely|examine|evaluate"
+               r"|address|tackle|introduce|present|model|explain|analy[sz]e|measure|claim|argue|build|learn)")
 SIDES = [
     re.compile(r"\bone\s+(?P<a>[^.?;]+?),\s*(?:and\s+|while\s+|whereas\s+)?the other\s+(?P<b>[^.?;]+)", re.I),
-    # "Compare two ways of X: A versus B"
-    re.compile(r":\s*(?P<a>[^:?;]+?)\s+(?:versus|vs\.?|or|compared (?:to|with))\s+(?P<b>[^:?;]+)", re.I),
     re.compile(r"\bdifferences?\s+between\s+(?P<a>.+?)\s+and\s+(?P<b>.+?)(?=[:?;]|\s+(?:in|on|regarding|with respect to)\s|$)", re.I),
     re.compile(r"\bhow (?:do|does|did)\s+(?P<a>.+?)\s+(?:differ from|compare (?:to|with))\s+(?P<b>.+?)(?=[:?;]|$)", re.I),
-    re.compile(r"^\W*(?:compare|contrast)\s+(?P<a>[^:?;]+?)\s+(?:with|to|and|against|versus|vs\.?)\s+(?P<b>[^:?;]+?)(?=[:?;]|$)", re.I),
+    re.compile(r"\bhow (?:do|did)\s+(?:the\s+)?(?P<a>.+?)\s+and\s+(?P<b>.+?)\s+differ\b", re.I),
+    re.compile(r"^\W*(?:compare|contrast)\s+(?:how\s+)?(?P<a>[^:?;]+?)\s+(?:with|to|and|against|versus|vs\.?)\s+(?P<b>[^:?;]+?)(?=[:?;]|$)", re.I),
+    # "Compare two ways of X: A versus B"
+    re.compile(r":\s*(?P<a>[^:?;]+?)\s+(?:versus|vs\.?|or|compared (?:to|with))\s+(?P<b>[^:?;]+)", re.I),
+    # "Both A and B study ...", "A and B both ..."
+    re.compile(rf"\bboth\s+(?P<a>[^,.?;]+?)\s+and\s+(?P<b>[^,.?;]+?)(?=\s+(?:\w+\s+)?{PAPER_VERBS}\b|[,.?;])", re.I),
+    re.compile(r"(?:^|[.?!]\s+)(?P<a>[^,.?;]+?)\s+and\s+(?P<b>[^,.?;]+?)\s+both\b", re.I),
     re.compile(r"(?P<a>[^,:;?]+?)\s+(?:versus|vs\.?|compared (?:to|with))\s+(?P<b>[^,:;?]+)", re.I),
 ]
 # A side that only points back ("the two papers", "the response to it") is no query of its own.
-VAGUE_SIDE = re.compile(r"^\W*(?:two|both|these|those|them|each|it|its|other|latter|former)\b|\b(?:it|them|this|that)\W*$", re.I)
+VAGUE_SIDE = re.compile(r"^\W*(?:two|both|these|those|them|their|each|it|its|other|latter|former|how|what|which|why|when|where|who)\b"
+                        r"|\b(?:it|them|this|that)\W*$|\beach\b", re.I)
 
 
 @dataclass
@@ -89,14 +96,16 @@ def asked_part(question: str) -> str:
 def compared_sides(question: str) -> list[str]:
     """The things a comparison question compares, as retrieval queries; a side that only
     points back ("the two papers", "the response to it") is left out."""
+    partial: list[str] = []
     for pattern in SIDES:
         match = pattern.search(question)
         if not match:
             continue
-        sides = [s for s in (_clean(match.group("a")), _clean(match.group("b"))) if not VAGUE_SIDE.search(s)]
-        if sides:
+        sides = [s for s in (_clean(match.group("a")), _clean(match.group("b"))) if s and not VAGUE_SIDE.search(s)]
+        if len(sides) == 2:
             return sides
-    return []
+        partial = partial or sides
+    return partial
 
 
 def _clean(side: str) -> str:
