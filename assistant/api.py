@@ -22,6 +22,7 @@ from .index import Index, SyncReport
 from .metadata import PaperFilter
 from .retrieve import Hit, Retriever, YearFilter
 
+SIDE_NAME_WORDS = 3  # a comparison side this short is a name, searched alone
 DEEP_K = 30  # papers a list or metadata question retrieves before the gate and LIST_SHARE pick the relevant ones
 
 class Assistant:
@@ -84,7 +85,10 @@ class Assistant:
             context = context.replace(side, " ")
         firsts: list[Hit] = []
         for i, side in enumerate(sides):
-            for hit in self._search(f"{side} {context}", k, filters):
+            # A name ("BLaIR", "Super-NaturalInstructions") is its own query; a description
+            # ("one uses an LLM as optimizer") needs the rest of the question for its topic.
+            query = side if len(side.split()) <= SIDE_NAME_WORDS else f"{side} {context}"
+            for hit in self._search(query, k, filters):
                 if all(hit.paper.id != f.paper.id for f in firsts):
                     hit.extra["side"] = i
                     firsts.append(hit)

@@ -76,16 +76,27 @@ class PaperFilter(YearFilter):
 
     months: frozenset[int] = frozenset()
     order: tuple[str, bool] | None = None
+    counts: tuple[tuple[str, int | None, int | None], ...] = ()  # ("authors", 2, 2): exactly two authors
 
     def __bool__(self) -> bool:
-        return YearFilter.__bool__(self) or bool(self.months)
+        return YearFilter.__bool__(self) or bool(self.months) or bool(self.counts)
 
     def admits(self, paper: Paper) -> bool:
         if self.months and paper_month(paper) not in self.months:
             return False
+        for name, lo, hi in self.counts:
+            value = getattr(paper, name)
+            if value is None or (lo is not None and value < lo) or (hi is not None and value > hi):
+                return False
         return YearFilter.admits(self, paper) if YearFilter.__bool__(self) else True
 
     def describe(self) -> str:
+        """" from October 2024", " with exactly 2 authors": the filter as words after a noun."""
+        dates = self._dates()
+        counts = [_count_words(*c) for c in self.counts]
+        return (f" from {dates}" if dates else "") + "".join(f" with {c}" for c in counts)
+
+    def _dates(self) -> str:
         bits = []
         if self.months:
             bits.append("/".join(MONTH_NAMES[m - 1].title() for m in sorted(self.months)))
@@ -112,6 +123,37 @@ class PaperFilter(YearFilter):
         if key not in SORTS:
             raise AssistantError(f"sort {sort!r} is not one of {', '.join(SORTS)}")
         return cls(years.start, years.end, months, SORTS[key])
+
+
+def _count_words(name: str, lo: int | None, hi: int | None) -> str:
+    noun = "upvotes" if name == "upvotes" else "authors"
+    if lo == hi:
+        return f"exactly {lo} {noun}"
+    return f"at least {lo} {noun}" if hi is None else f"at most {hi} {noun}"
+
+
+COUNT_FILTER = re.compile(
+    r"\b(?P<how>exactly|only|at least|more than|over|fewer than|less than|at most|under|no more than)?\s*"
+    r"(?P<n>\d{1,4}|one|two|three|four|five|six|seven|eight|nine|ten)(?P<plus>\s+or more|\s+or fewer|\+)?\s+"
+    r"(?:co-?)?(?P<what>authors?|upvotes?)\b|\b(?P<single>single-author|solo-authored|one-author)\b", re.I)
+
+
+def _count_filter(match: re.Match) -> tuple[str, int | None, int | None]:
+    if match.group("single"):
+        return ("authors", 1, 1)
+    word = match.group("n").lower()
+    n = int(word) if word.isdigit() else ({"one": 1} | COUNT_WORDS)[word]
+    how, plus = (match.group("how") or "").lower(), (match.group("plus") or "").strip().lower()
+    name = "upvotes" if match.group("what").lower().startswith("upvote") else "authors"
+    if how in ("at least",) or plus in ("or more", "+"):
+        return (name, n, None)
+    if how in ("more than", "over"):
+        return (name, n + 1, None)
+    if how in ("fewer than", "less than", "under"):
+        return (name, None, n - 1)
+    if how in ("at most", "no more than") or plus == "or fewer":
+        return (name, None, n)
+    return (name, n, n)
 
 
 def parse_month(text: str) -> int:
@@ -173,6 +215,10 @@ class MetaQuery:
         return self.filter.order is not None or self.lookup is not None
 
 
+# The words around a topic that only frame the question ("Among the papers about X, which one lists ...").
+SCAFFOLD = re.compile(r"^\W*(?:among|of|from|in)?\s*(?:the|all)?\s*(?:papers?|works?|stud(?:y|ies)|articles?)\s+(?:about|on|in|that|which)\b"
+                      r"|\b(?:which|what|who)\s+(?:one|ones|paper|papers|work|works|study|studies)?\s*(?:lists?|has|have|had|got|is|are|was|were)?(?:\s+the)?\b"
+                      r"|^\W*(?:which|what|list|show|find|name)\s+(?:papers?|works?|studies)\s+(?:about|on)?\b", re.I)
 TOPICLESS = re.compile(r"^\W*(?:(?:which|what|list|show|name|find|give|are there|is there|of|all|the|a|any|me|one|ones|"
                        r"papers?|works?|stud(?:y|ies)|articles?|publications?|entr(?:y|ies)|in|from|on|about|the corpus|"
                        r"corpus|collection|dataset|is|are|was|were|has|have|had|got|received|with|do|does|did|by|and|"
@@ -207,7 +253,11 @@ def parse(question: str) -> MetaQuery | None:
             start, end = make(*match.groups())
             rest = rest[: match.start()] + " " + rest[match.end():]
             break
-    if order is None and lookup is None and start is None and end is None and not months:
+    counts = []
+    while match := COUNT_FILTER.search(rest):  # "exactly two authors", "at least 10 upvotes"
+        counts.append(_count_filter(match))
+        rest = rest[: match.start()] + " " + rest[match.end():]
+    if order is None and lookup is None and start is None and end is None and not months and not counts:
         return None
     limit = None
     if order is not None:
@@ -219,8 +269,8 @@ def parse(question: str) -> MetaQuery | None:
             limit = 1
     previous = bool(PREVIOUS.search(question))
     rest = re.sub(r"\b(?:has|have|had|with|is|are|was|were)\s+(?:the\s+)?(?=\W*$)", " ", rest)
-    topic = "" if TOPICLESS.match(rest) else " ".join(rest.split())
-    return MetaQuery(PaperFilter(start, end, months, order), lookup, limit, previous, topic)
+    topic = "" if TOPICLESS.match(rest) else " ".join(SCAFFOLD.sub(" ", rest).split()).strip(" ,.?")
+    return MetaQuery(PaperFilter(start, end, months, order, tuple(counts)), lookup, limit, previous, topic)
 
 
 def answer(question: str, query: MetaQuery, hits: list[Hit], scope: str) -> Answer:
@@ -228,10 +278,10 @@ def answer(question: str, query: MetaQuery, hits: list[Hit], scope: str) -> Answ
     named apart), or each paper's value of the field looked up. `scope` says which papers were
     considered ("papers of the previous answer"); the answer counts those that pass the filter."""
     hits = [h for h in hits if query.filter.admits(h.paper)]
-    where = f" from {query.filter.describe()}" if query.filter else ""
+    where = query.filter.describe()
     scope = f"{len(hits)} {scope}" if hits else scope
     if not hits:
-        text = f"None of the {scope} is{where or ' in the corpus'}."
+        text = f"None of the {scope} is{where or ' in the corpus'}." if not query.filter.counts else f"No {scope}{where}."
         return Answer(question, text, [], [], "extractive", refused=True)
     name = query.lookup or (query.filter.order[0] if query.filter.order else None)
     cited: list[Hit] = []
