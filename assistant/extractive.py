@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .questions import QuestionPlan, asked_part, plan as plan_question
+from .questions import QuestionPlan, asked_part, facets, plan as plan_question
 from .retrieve import Hit
 from .text import content_words, phrases, split_sentences, stems
 from .types import Answer, Source
@@ -265,17 +265,25 @@ def _by_role(sentences: list[tuple[float, int, str]]) -> list[str]:
 
 def _fact_picks(question: str, hits: list[Hit], embed, numeric: bool) -> list[tuple[Hit, list[str]]]:
     """Up to three sentences of the paper with the best sentence, plus another paper's best
-    sentence only when it is about as good (PAPER_MARGIN); at most MAX_SENTENCES in all."""
+    sentence only when it is about as good (PAPER_MARGIN); at most MAX_SENTENCES in all. A
+    question with several asks (questions.facets) gets the best paper's best sentence for each
+    ask first."""
     papers = sorted(score_papers(question, hits[:ANSWER_PAPERS], embed, numeric), key=lambda p: -p.best)
     if not papers:
         return []
     first, others = papers[0], [p for p in papers[1:] if p.best >= papers[0].best - PAPER_MARGIN]
-    quota = {id(first): MAX_SENTENCES - len(others[: MAX_SENTENCES - 1])} | {id(p): 1 for p in others}
-    picks = []
-    for p in sorted([first, *others[: MAX_SENTENCES - 1]], key=lambda p: p.rank):  # read in retrieval order
-        best = sorted(p.sentences[: quota[id(p)]], key=lambda t: t[1])  # in the abstract's own order
-        picks.append((p.hit, [s for _, _, s in best]))
-    return picks
+    others = others[: MAX_SENTENCES - 1]
+    quota = MAX_SENTENCES - len(others)
+    chosen: list[tuple[float, int, str]] = []
+    for facet in facets(question)[:quota] if len(facets(question)) > 1 else []:
+        [scored] = score_papers(question, [first.hit], embed, numeric, focus=facet)
+        pick = next((t for t in scored.sentences if all(t[1] != c[1] for c in chosen)), None)
+        if pick:
+            chosen.append(pick)
+    chosen += [t for t in first.sentences if all(t[1] != c[1] for c in chosen)][: quota - len(chosen)]
+    picks = {first.rank: (first.hit, chosen)} | {p.rank: (p.hit, p.sentences[:1]) for p in others}
+    return [(hit, [s for _, _, s in sorted(ts, key=lambda t: t[1])])  # in the abstract's own order
+            for _, (hit, ts) in sorted(picks.items())]  # papers in retrieval order
 
 
 def _render(question: str, picks: list[tuple[Hit, list[str]]], hits: list[Hit], named: bool) -> Answer:

@@ -79,6 +79,9 @@ def plan(question: str) -> QuestionPlan:
     return QuestionPlan("fact", meta=meta)
 
 
+WH = r"(?:what|which|how|when|where|why|who|whom|whether)"
+# "In a toy problem that ..., what condition ...": the setting before the asking clause.
+LEADING_CONTEXT = re.compile(rf"^[^?]*?,\s*(?={WH}\b)", re.I)
 # "... in a paper that formalizes X": the description of the paper, not what is asked of it.
 DESCRIBES_PAPER = re.compile(r"\s+(?:in|from|by|of|for)\s+(?:a|an|the|one)\s+(?:\w+\s+){0,2}?(?:paper|study|work|article)\b.*$", re.I)
 
@@ -90,7 +93,19 @@ def asked_part(question: str) -> str:
     in a paper that formalizes ..." -> "Which branch of mathematics supplies the framework")."""
     sentences = [s for s in re.split(r"(?<=[.?!])\s+(?=[A-Z])", question.strip()) if s]
     asked = next((s for s in reversed(sentences) if s.endswith("?")), sentences[-1] if sentences else question)
+    asked = LEADING_CONTEXT.sub("", asked)
     return DESCRIBES_PAPER.sub("", asked).strip() or asked
+
+
+FACET_BREAK = re.compile(r",?\s+(?:and|or|but)\s+(?=(?:what|how|which|when|where|why|who|whether|can|could|does|do|did|is|are|was|were)\b)"
+                         r"|(?<=\?)\s+", re.I)
+
+
+def facets(question: str) -> list[str]:
+    """The separate asks of a question ("what condition was needed, and how did the heads
+    appear?" -> two), each for its own sentence; one ask gives a list of one."""
+    parts = [LEADING_CONTEXT.sub("", p).strip(" ,;") for p in FACET_BREAK.split(question) if p and len(p.split()) >= 3]
+    return parts if len(parts) > 1 else [question]
 
 
 def compared_sides(question: str) -> list[str]:
