@@ -146,7 +146,7 @@ class Assistant:
                     if evidence.reason:
                         answer = refusal(question, evidence.reason, hits)
                     else:
-                        answer = extractive(standalone, evidence.hits, self.embed_sentences, asked, k or self.settings.top_k)
+                        answer = extractive(standalone, evidence.hits, self.embed_sentences, asked)
                     answer.question = question
                     answer.note = answer.note or note
         if not shown:
@@ -167,7 +167,7 @@ class Assistant:
             evidence = self.gate(query.topic, hits)
             if evidence.reason:
                 return refusal(question, evidence.reason, hits)
-            hits = [p.hit for p in listed(query.topic, evidence.hits, self.embed_sentences, k or self.settings.top_k)]
+            hits = [p.hit for p in listed(query.topic, evidence.hits, self.embed_sentences)]
             scope = "papers that match the question"
         else:
             self.ensure_index()
