@@ -242,23 +242,32 @@ def _compare_picks(question: str, hits: list[Hit], embed, sides: list[str]) -> l
             break
         if all(h is not c for c, _ in chosen):
             chosen.append((h, ""))
+    asks = facets(question)
     picks = []
     for hit, side in chosen:
-        scored = score_papers(question, [hit], embed, numeric=False, focus=side)
-        if scored:
-            picks.append((hit, _by_role(scored[0].sentences)))
+        [scored] = score_papers(question, [hit], embed, numeric=False, focus=side) or [None]
+        if scored is None:
+            continue
+        answers: list[tuple[float, int, str]] = []
+        for ask in asks[:SIDE_SENTENCES] if len(asks) > 1 else []:  # one sentence per ask first
+            [by_ask] = score_papers(question, [hit], embed, numeric=False, focus=f"{ask} {side}".strip())
+            answers += [t for t in by_ask.sentences if all(t[1] != a[1] for a in answers)][:1]
+        picks.append((hit, _by_role(scored.sentences, answers)))
     return picks
 
 
-def _by_role(sentences: list[tuple[float, int, str]]) -> list[str]:
-    """A side of a comparison: its best sentence saying what the paper does (ACTION), its best
-    saying what it finds (FINDING), then its best other sentence; in the abstract's order."""
-    chosen: list[tuple[float, int, str]] = []
+def _by_role(sentences: list[tuple[float, int, str]], chosen: list[tuple[float, int, str]]) -> list[str]:
+    """A side of a comparison: after the sentences already `chosen` (one per ask), its best
+    sentence saying what the paper does (ACTION), its best saying what it finds (FINDING), then
+    its best other sentence, up to SIDE_SENTENCES; in the abstract's order."""
+    chosen = list(chosen)
     for role in (ACTION, FINDING):
-        best = next((t for t in sentences if role.search(t[2]) and t not in chosen), None)
+        if len(chosen) >= SIDE_SENTENCES:
+            break
+        best = next((t for t in sentences if role.search(t[2]) and all(t[1] != c[1] for c in chosen)), None)
         if best:
             chosen.append(best)
-    chosen += [t for t in _naming("", sentences) if t not in chosen][: SIDE_SENTENCES - len(chosen)]
+    chosen += [t for t in _naming("", sentences) if all(t[1] != c[1] for c in chosen)][: SIDE_SENTENCES - len(chosen)]
     return [s for _, _, s in sorted(chosen, key=lambda t: t[1])]
 
 

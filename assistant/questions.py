@@ -97,14 +97,17 @@ def asked_part(question: str) -> str:
     return DESCRIBES_PAPER.sub("", asked).strip() or asked
 
 
-FACET_BREAK = re.compile(r",?\s+(?:and|or|but)\s+(?=(?:what|how|which|when|where|why|who|whether|can|could|does|do|did|is|are|was|were)\b)"
-                         r"|(?<=\?)\s+", re.I)
+FACET_BREAK = re.compile(rf"(?:,|:|;)?\s+(?:and|or|but)\s+(?={WH}\b|(?:can|could|does|do|did|is|are|was|were)\b)"
+                         rf"|(?:,|:|;)\s+(?={WH}\b)|(?<=\?)\s+", re.I)
 
 
 def facets(question: str) -> list[str]:
     """The separate asks of a question ("what condition was needed, and how did the heads
-    appear?" -> two), each for its own sentence; one ask gives a list of one."""
-    parts = [LEADING_CONTEXT.sub("", p).strip(" ,;") for p in FACET_BREAK.split(question) if p and len(p.split()) >= 3]
+    appear?" -> two; "Compare A and B: what does each start from, what reward does each use?"
+    -> two), each for its own sentence; one ask gives a list of one."""
+    parts = [LEADING_CONTEXT.sub("", p).strip(" ,;:") for p in FACET_BREAK.split(question) if p]
+    parts = [p for p in parts if len(p.split()) >= 3 and (re.match(rf"{WH}\b|(?:can|could|does|do|did|is|are|was|were)\b", p, re.I)
+                                                          or p.endswith("?"))]
     return parts if len(parts) > 1 else [question]
 
 
