@@ -140,13 +140,17 @@ class Assistant:
                 else:
                     asked = plan(standalone) if standalone != question else asked
                     query = asked.meta.topic if asked.meta and asked.meta.topic else standalone
+                    shown_k = k or self.settings.top_k
                     deep = asked.kind == "list"
-                    hits = self.retrieve(query, max(k or self.settings.top_k, DEEP_K) if deep else k, filters)
+                    hits = self.retrieve(query, max(shown_k, DEEP_K) if deep else shown_k, filters)
                     evidence = self.gate(query, hits)
                     if evidence.reason:
-                        answer = refusal(question, evidence.reason, hits)
+                        answer = refusal(question, evidence.reason, hits[:shown_k])
                     else:
                         answer = extractive(standalone, evidence.hits, self.embed_sentences, asked)
+                        # k is how many papers an answer shows: a list shows every paper it cites,
+                        # and of the deeper ones it retrieved only as many uncited as k leaves room for.
+                        answer.uncited = answer.uncited[: max(0, shown_k - len(answer.citations))]
                     answer.question = question
                     answer.note = answer.note or note
         if not shown:
@@ -166,7 +170,7 @@ class Assistant:
             hits = self.retrieve(query.topic, max(k or self.settings.top_k, DEEP_K), query.filter)
             evidence = self.gate(query.topic, hits)
             if evidence.reason:
-                return refusal(question, evidence.reason, hits)
+                return refusal(question, evidence.reason, hits[: k or self.settings.top_k])
             hits = [p.hit for p in listed(query.topic, evidence.hits, self.embed_sentences)]
             scope = "papers that match the question"
         else:
