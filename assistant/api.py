@@ -122,7 +122,7 @@ class Assistant:
         pairs = [(turn[0], turn[1]) for turn in history or []]
         asked = plan(question)
         if filters.order and asked.kind != "meta":  # a sort chosen in the UI/CLI/API ranks by metadata
-            asked = QuestionPlan("meta", meta=metadata.MetaQuery(topic=question))
+            asked = QuestionPlan("meta", meta=metadata.MetaQuery(topic=metadata.topic_of(question)))
         if asked.meta:
             asked.meta = metadata.with_filter(asked.meta, filters)
             filters = asked.meta.filter

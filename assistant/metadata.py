@@ -268,9 +268,14 @@ def parse(question: str) -> MetaQuery | None:
         elif not PLURAL_ASK.search(question):
             limit = 1
     previous = bool(PREVIOUS.search(question))
-    rest = re.sub(r"\b(?:has|have|had|with|is|are|was|were)\s+(?:the\s+)?(?=\W*$)", " ", rest)
-    topic = "" if TOPICLESS.match(rest) else " ".join(SCAFFOLD.sub(" ", rest).split()).strip(" ,.?")
-    return MetaQuery(PaperFilter(start, end, months, order, tuple(counts)), lookup, limit, previous, topic)
+    return MetaQuery(PaperFilter(start, end, months, order, tuple(counts)), lookup, limit, previous, topic_of(rest))
+
+
+def topic_of(text: str) -> str:
+    """What the papers must be about, without the question's framing; "" when any paper will do
+    ("Which papers are there?")."""
+    text = re.sub(r"\b(?:has|have|had|with|is|are|was|were)\s+(?:the\s+)?(?=\W*$)", " ", text)
+    return "" if TOPICLESS.match(text) else " ".join(SCAFFOLD.sub(" ", text).split()).strip(" ,.?")
 
 
 def answer(question: str, query: MetaQuery, hits: list[Hit], scope: str) -> Answer:
