@@ -20,10 +20,12 @@ from .embeddings import SentenceCache
 from .errors import AssistantError
 from .index import Index, SyncReport
 from .metadata import PaperFilter
+from .corpus import Paper
 from .retrieve import Hit, Retriever, YearFilter
 
 SIDE_NAME_WORDS = 3  # a comparison side this short is a name, searched alone
 DEEP_K = 30  # papers a list or metadata question retrieves before the gate and LIST_SHARE pick the relevant ones
+
 
 class Assistant:
     """Ask questions of a paper corpus.
@@ -179,7 +181,7 @@ class Assistant:
             scope = "papers in the corpus"
         return metadata.answer(question, query, hits, scope)
 
-    def previous_papers(self, history) -> list:
+    def previous_papers(self, history) -> list[Paper]:
         """The papers the last answer rested on: its cited paper ids when the front end kept
         them, else the papers whose titles (or names before a colon) the answer text shows,
         else the papers retrieved again for the previous question."""
@@ -297,10 +299,7 @@ def follow_up_fallback(question: str, history: list[tuple[str, str]]) -> str:
 def _merged_filter(years, filters: PaperFilter | None) -> PaperFilter:
     """One PaperFilter from the `years` and `filters` arguments (filters win where both say)."""
     base = years if isinstance(years, YearFilter) else YearFilter.parse(years)
-    filters = PaperFilter() if filters is None else filters
-    return PaperFilter(filters.start if filters.start is not None else base.start,
-                       filters.end if filters.end is not None else base.end,
-                       filters.months or getattr(base, "months", frozenset()), filters.order or getattr(base, "order", None))
+    return (PaperFilter() if filters is None else filters).over(base)
 
 
 def _checked(question: str) -> str:

@@ -90,6 +90,12 @@ class PaperFilter(YearFilter):
                 return False
         return YearFilter.admits(self, paper) if YearFilter.__bool__(self) else True
 
+    def over(self, base: YearFilter) -> PaperFilter:
+        """This filter where it says something, `base` (a PaperFilter or a plain YearFilter) elsewhere."""
+        return PaperFilter(self.start if self.start is not None else base.start, self.end if self.end is not None else base.end,
+                           self.months or getattr(base, "months", frozenset()), self.order or getattr(base, "order", None),
+                           self.counts or getattr(base, "counts", ()))
+
     def describe(self) -> str:
         """" from October 2024", " with exactly 2 authors": the filter as words after a noun."""
         dates = self._dates()
@@ -367,9 +373,4 @@ def titles_in(text: str, papers) -> list[str]:
 
 def with_filter(query: MetaQuery, extra: PaperFilter | None) -> MetaQuery:
     """A question's own metadata combined with filters chosen in the UI/CLI/API (the question wins)."""
-    if extra is None:
-        return query
-    mine = query.filter
-    return replace(query, filter=PaperFilter(
-        mine.start if mine.start is not None else extra.start, mine.end if mine.end is not None else extra.end,
-        mine.months or extra.months, mine.order or extra.order))
+    return query if extra is None else replace(query, filter=query.filter.over(extra))
