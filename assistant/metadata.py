@@ -33,7 +33,8 @@ ORDERINGS = [
     (re.compile(rf"\b(?:most recent(?:ly)?|newest|latest|last published)\b(?!\s+(?!{PAPER_NOUN}\b|published|on\b|about\b|in\b|from\b)[a-z])", re.I), ("date", True)),
     (re.compile(rf"\b(?:oldest|earliest|least recent|first published)\b(?!\s+(?!{PAPER_NOUN}\b|published|on\b|about\b|in\b|from\b)[a-z])", re.I), ("date", False)),
     (re.compile(r"\b(?:fewest|least|lowest (?:number of )?)\s*(?:up-?votes?|up-?voted|votes)\b|\bleast (?:up-?voted|popular)\b", re.I), ("upvotes", False)),
-    (re.compile(r"\b(?:most|highest (?:number of )?|largest number of |greatest number of )\s*(?:up-?votes?|up-?voted|votes|popular|liked)\b"
+    (re.compile(r"\b(?:most|highest (?:number of )?|largest number of |greatest number of )\s*(?:up-?votes?|up-?voted|votes)\b"
+                rf"|\bmost (?:popular|liked)\b(?!\s+(?!{PAPER_NOUN}\b|on\b|about\b|in\b|from\b)[a-z])"
                 r"|\bup-?voted (?:the )?most\b|\bmost (?:up-?)?votes\b", re.I), ("upvotes", True)),
     (re.compile(r"\b(?:fewest|smallest number of|least)\s+(?:co-?)?authors\b", re.I), ("authors", False)),
     (re.compile(r"\b(?:most|largest number of|greatest number of|highest number of)\s+(?:co-?)?authors\b"
@@ -43,7 +44,8 @@ ORDERINGS = [
 LOOKUPS = [
     (re.compile(r"\bhow many (?:up-?votes|votes)\b|\bupvote count\b|\bnumber of upvotes\b", re.I), "upvotes"),
     (re.compile(r"\bhow many (?:co-?)?authors\b|\bnumber of authors\b|\bauthor count\b", re.I), "authors"),
-    (re.compile(r"\b(?:when was|when were|what (?:is|was) the (?:publication )?date|in what year|in which year|what year)\b", re.I), "date"),
+    (re.compile(r"\b(?:when|in what year|in which year|what year)\s+(?:was|were|did|is)\b(?=[^?]*\b(?:published|released|posted|submitted|"
+                r"dated|written|uploaded|appear)\w*)|\bwhat (?:is|was) the (?:publication |release )?date\b", re.I), "date"),
 ]
 YEAR_RANGE = [
     (re.compile(rf"\bbetween ({YEAR}) and ({YEAR})\b", re.I), lambda a, b: (int(a), int(b))),

@@ -152,6 +152,9 @@ def test_metadata_phrases_become_filters_and_orderings(question, expected):
 def test_questions_about_new_models_are_not_metadata_questions():
     assert parse("Which papers evaluate the latest LLMs on math?") is None
     assert parse("How many tasks does the benchmark contain?") is None
+    assert parse("Which are the most popular methods for retrieval?") is None
+    assert parse("When was grokking first observed?") is None
+    assert parse("When was the SCAN paper published?").lookup == "date"
 
 
 def test_bad_filter_values_are_one_line_errors():
