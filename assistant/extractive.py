@@ -61,6 +61,9 @@ FINDING = re.compile(
     re.I,
 )
 # A coined name: an acronym or a word with inner capitals or digits ("RASP", "EK-FAC", "GPT-J", "LlamaGen").
+# A name being defined: an acronym in parentheses, or a name after "called", "termed", "dubbed".
+COINED = re.compile(r"\((?:i\.e\.,?\s*)?([A-Z][A-Za-z]*[A-Z][\w-]*|[A-Z][\w]*-[\w-]+)\)|\b(?:called|termed|dubbed|named|coined)\s+([A-Z][\w-]*[A-Z0-9][\w-]*)")
+MAX_NAMES = 2
 NAME = re.compile(r"\b(?:[A-Z][a-z]*[A-Z][\w-]*|[A-Za-z]+-?\d[\w.-]*|[A-Z]{2,}s?)\b")
 PERCENT_QUESTION = re.compile(r"\b(?:percent\w*|rate|accuracy|share|proportion|fraction)\b", re.I)
 # "How many curated training samples were ..." -> the counted thing: the words after "how many"
@@ -221,6 +224,16 @@ def _list_picks(question: str, hits: list[Hit], embed) -> list[tuple[Hit, list[s
     return [(p.hit, [_naming(question, p.sentences)[0][2]]) for p in listed(question, hits, embed)]
 
 
+def coined_names(abstract: str, elsewhere: str) -> list[str]:
+    """Names an abstract defines ("... Conjecture (RASP-L)", "termed OREAL", "called ReFT") that do
+    not occur in `elsewhere` (the title, the question, the other papers listed): what this paper
+    calls its own contribution, at most MAX_NAMES."""
+    found = COINED.findall(abstract)
+    names = [a or b for a, b in found]
+    lowered = elsewhere.lower()
+    return list(dict.fromkeys(n for n in names if n.lower() not in lowered))[:MAX_NAMES]
+
+
 def _naming(question: str, sentences: list[tuple[float, int, str]]) -> list[tuple[float, int, str]]:
     """Sentences re-ranked with NAME_BONUS for naming something the question does not."""
     asked = {n.lower() for n in NAME.findall(question)}
@@ -296,13 +309,17 @@ def _fact_picks(question: str, hits: list[Hit], embed, numeric: bool) -> list[tu
 
 def _render(question: str, picks: list[tuple[Hit, list[str]]], hits: list[Hit], named: bool) -> Answer:
     """The answer text, each paper's sentences followed by its [n]; `named`: one line per
-    paper, starting with its title."""
+    paper, starting with its title and the names the abstract coins (coined_names)."""
     parts, cited = [], []
     for number, (hit, sentences) in enumerate(picks, 1):
         body = " ".join(f"{s} [{number}]" for s in sentences)
-        # The whole title: its name and what it is about are often both in it ("TRA: ... Threshold Relative Attention").
-        title = hit.paper.title
-        parts.append((f"{title} {body}" if title[-1] in ".:?!" else f"{title}: {body}") if named else body)
+        if named:
+            title = hit.paper.title
+            others = " ".join(h.paper.abstract for h, _ in picks if h is not hit)
+            names = coined_names(hit.paper.abstract, f"{title} {question} {body} {others}")
+            head = f"{title} ({', '.join(names)})" if names else title
+            body = f"{head} {body}" if head[-1] in ".:?!" else f"{head}: {body}"
+        parts.append(body)
         source = Source.from_hit(number, hit)
         source.sentences = list(sentences)
         cited.append(source)
