@@ -99,6 +99,14 @@ def test_list_names_every_paper_near_the_best_one_a_line_each(embed):
     assert [cited_numbers(line) for line in lines] == [{1}, {2}, {3}]  # "Cooking with robots" is not listed
 
 
+def test_a_list_line_names_what_the_paper_coins():
+    from assistant.extractive import coined_names
+
+    abstract = "Readers memorise their documents. We introduce Corpus-Invariant Tuning (CIT), called CIT below. Large language models (LLMs) improve."
+    assert coined_names(abstract, "Better readers by tuning LLMs") == ["CIT"]  # LLMs is said elsewhere
+    assert coined_names(abstract, "CIT: tuning readers LLMs") == []
+
+
 def test_comparison_answers_each_side_with_its_own_paper_and_citation(embed):
     a = hit("HintNet: length generalization by task hinting", "Transformers fail on long inputs. We propose task hinting, "
             "an auxiliary task trained jointly. Task hinting improves length generalization on sorting.", 0.9)
