@@ -9,15 +9,22 @@ from collections.abc import Iterator
 from contextlib import nullcontext
 from functools import cached_property
 
-from .extractive import extractive
+from . import metadata
+from .extractive import extractive, listed
 from .gate import Evidence, admit, refusal
+from .questions import QuestionPlan, plan
 from .text import content_words, stems, words
 from .types import Answer
 from .config import Settings, check_mode, load_settings
 from .embeddings import SentenceCache
 from .errors import AssistantError
 from .index import Index, SyncReport
+from .metadata import PaperFilter
+from .corpus import Paper
 from .retrieve import Hit, Retriever, YearFilter
+
+SIDE_NAME_WORDS = 3  # a comparison side this short is a name, searched alone
+DEEP_K = 30  # papers a list or metadata question retrieves before the gate and LIST_SHARE pick the relevant ones
 
 
 class Assistant:
@@ -65,38 +72,128 @@ class Assistant:
         return self.index.vocabulary
 
     def retrieve(self, question: str, k: int | None = None, years: YearFilter | str | None = None) -> list[Hit]:
+        """The k papers that best match the question, best first. A comparison also retrieves for
+        each side it names and puts each side's best paper first (Hit.extra["side"])."""
         question = _checked(question)
-        if not isinstance(years, YearFilter):
-            years = YearFilter.parse(years)
+        filters = years if isinstance(years, YearFilter) else YearFilter.parse(years)
         self.ensure_index()
-        return self.retriever.search(question, k or self.settings.top_k, years)
+        k = k or self.settings.top_k
+        sides = plan(question).sides
+        hits = self._search(question, k, filters)
+        if not sides:
+            return hits
+        context = question
+        for side in sides:
+            context = context.replace(side, " ")
+        firsts: list[Hit] = []
+        for i, side in enumerate(sides):
+            # A name ("BLaIR", "Super-NaturalInstructions") is its own query; a description
+            # ("one uses an LLM as optimizer") needs the rest of the question for its topic.
+            query = side if len(side.split()) <= SIDE_NAME_WORDS else f"{side} {context}"
+            for hit in self._search(query, k, filters):
+                if all(hit.paper.id != f.paper.id for f in firsts):
+                    hit.extra["side"] = i
+                    firsts.append(hit)
+                    break
+        ids = {f.paper.id for f in firsts}
+        return (firsts + [h for h in hits if h.paper.id not in ids])[:k]
+
+    def _search(self, query: str, k: int, filters: YearFilter) -> list[Hit]:
+        """Retriever.search; a month filter, which the store cannot apply, is applied to a
+        deeper ranking instead."""
+        if not getattr(filters, "months", None):
+            return self.retriever.search(query, k, filters)
+        return [h for h in self.retriever.search(query, max(k, DEEP_K) * 3, filters) if filters.admits(h.paper)][:k]
 
     def stream(self, question: str, *, k: int | None = None, years: YearFilter | str | None = None,
-               mode: str | None = None, history: list[tuple[str, str]] | None = None) -> Iterator[str | Answer]:
+               mode: str | None = None, history: list[tuple] | None = None,
+               filters: PaperFilter | None = None) -> Iterator[str | Answer]:
         """Yield pieces of answer text as they are produced, then the final Answer.
+
+        `history` holds earlier turns as (question, answer text) or (question, answer text,
+        cited paper ids): the ids tell a follow-up such as "Which of these is the most recent?"
+        which papers "these" are. `filters` (metadata.PaperFilter: years, months, an ordering)
+        restricts and orders the papers like the same words in the question would; `years`
+        alone is the older way to give a year filter.
 
         The final Answer's text is the checked one (citations made valid); front ends show it
         in place of the streamed pieces, which it usually just completes."""
         started = time.perf_counter()
         question = _checked(question)
+        filters = _merged_filter(years, filters)
+        pairs = [(turn[0], turn[1]) for turn in history or []]
+        asked = plan(question)
+        if filters.order and asked.kind != "meta":  # a sort chosen in the UI/CLI/API ranks by metadata
+            asked = QuestionPlan("meta", meta=metadata.MetaQuery(topic=metadata.topic_of(question)))
+        if asked.meta:
+            asked.meta = metadata.with_filter(asked.meta, filters)
+            filters = asked.meta.filter
         use_model, strict = self._mode(mode)
-        with _endpoint(self.settings) if use_model else nullcontext() as endpoint:
-            standalone, note, shown = question, None, False
-            if history:
-                standalone, note = self._standalone(question, history, endpoint, strict)
-            if endpoint and not note:  # a failed rewrite means the model is down: don't ask again
-                answer, shown = yield from self._model_answer(question, standalone, endpoint, strict, k, years)
-            else:
-                hits = self.retrieve(standalone, k, years)
-                evidence = self.gate(standalone, hits)
-                answer = refusal(question, evidence.reason, hits) if evidence.reason else extractive(standalone, evidence.hits, self.embed_sentences)
-                answer.question = question
-                answer.note = answer.note or note
+        standalone = question
+        if asked.kind == "meta":  # dates and counts are answered from the metadata, in every mode
+            answer, shown = self._metadata_answer(question, asked.meta, k, history), False
+        else:
+            with _endpoint(self.settings) if use_model else nullcontext() as endpoint:
+                note, shown = None, False
+                if pairs:
+                    standalone, note = self._standalone(question, pairs, endpoint, strict)
+                if endpoint and not note:  # a failed rewrite means the model is down: don't ask again
+                    answer, shown = yield from self._model_answer(question, standalone, endpoint, strict, k, filters)
+                else:
+                    asked = plan(standalone) if standalone != question else asked
+                    query = asked.meta.topic if asked.meta and asked.meta.topic else standalone
+                    shown_k = k or self.settings.top_k
+                    deep = asked.kind == "list"
+                    hits = self.retrieve(query, max(shown_k, DEEP_K) if deep else shown_k, filters)
+                    evidence = self.gate(query, hits)
+                    if evidence.reason:
+                        answer = refusal(question, evidence.reason, hits[:shown_k])
+                    else:
+                        answer = extractive(standalone, evidence.hits, self.embed_sentences, asked)
+                        # k is how many papers an answer shows: a list shows every paper it cites,
+                        # and of the deeper ones it retrieved only as many uncited as k leaves room for.
+                        answer.uncited = answer.uncited[: max(0, shown_k - len(answer.citations))]
+                    answer.question = question
+                    answer.note = answer.note or note
         if not shown:
             yield answer.text
         answer.latency = round(time.perf_counter() - started, 3)
         answer.standalone_question = standalone if standalone != question else None
         yield answer
+
+    def _metadata_answer(self, question: str, query: metadata.MetaQuery, k: int | None, history) -> Answer:
+        """Rank or describe papers by their metadata: the previous answer's papers for a
+        follow-up ("Which of these ..."), the papers on the question's topic, or the whole
+        corpus when the question names no topic."""
+        if history and (query.previous or not query.topic):
+            papers = self.previous_papers(history)
+            hits, scope = metadata.as_hits(papers), "papers of the previous answer"
+        elif query.topic:
+            hits = self.retrieve(query.topic, max(k or self.settings.top_k, DEEP_K), query.filter)
+            evidence = self.gate(query.topic, hits)
+            if evidence.reason:
+                return refusal(question, evidence.reason, hits[: k or self.settings.top_k])
+            hits = [p.hit for p in listed(query.topic, evidence.hits, self.embed_sentences)]
+            scope = "papers that match the question"
+        else:
+            self.ensure_index()
+            hits = metadata.as_hits(list(self.index.papers.values()))
+            scope = "papers in the corpus"
+        return metadata.answer(question, query, hits, scope)
+
+    def previous_papers(self, history) -> list[Paper]:
+        """The papers the last answer rested on: its cited paper ids when the front end kept
+        them, else the papers whose titles (or names before a colon) the answer text shows,
+        else the papers retrieved again for the previous question."""
+        self.ensure_index()
+        papers = self.index.papers
+        last = history[-1]
+        ids = list(last[2]) if len(last) > 2 and last[2] else []
+        if not ids:
+            ids = metadata.titles_in(last[1], papers.values())
+        if not ids:
+            ids = [h.paper.id for h in self.gate(last[0], self.retrieve(last[0])).hits]
+        return [papers[i] for i in dict.fromkeys(ids) if i in papers]
 
     def gate(self, question: str, hits: list[Hit]) -> Evidence:
         """The retrieved papers that address the question, or why none does (gate.admit)."""
@@ -169,8 +266,9 @@ class Assistant:
                 return event
         raise AssertionError("stream ended without an answer")
 
-    def chat(self, question: str, history: list[tuple[str, str]], **options) -> Answer:
-        """A turn of a conversation: `history` holds earlier (question, answer) pairs."""
+    def chat(self, question: str, history: list[tuple], **options) -> Answer:
+        """A turn of a conversation: `history` holds earlier (question, answer text) or
+        (question, answer text, cited paper ids) turns, oldest first."""
         return self.ask(question, history=history, **options)
 
 
@@ -196,6 +294,12 @@ def follow_up_fallback(question: str, history: list[tuple[str, str]]) -> str:
     asked_stems = content_words(question)
     terms = [t for t in re.findall(r"[A-Za-z0-9][\w.-]*[A-Za-z0-9]", history[-1][0]) if (s := stems(t)) and s[0] not in asked_stems]
     return f"{question} ({' '.join(dict.fromkeys(terms))})" if terms else question
+
+
+def _merged_filter(years, filters: PaperFilter | None) -> PaperFilter:
+    """One PaperFilter from the `years` and `filters` arguments (filters win where both say)."""
+    base = years if isinstance(years, YearFilter) else YearFilter.parse(years)
+    return (PaperFilter() if filters is None else filters).over(base)
 
 
 def _checked(question: str) -> str:

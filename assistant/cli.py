@@ -106,6 +106,25 @@ def model_options(f):
     return f
 
 
+def filter_options(f):
+    """Metadata filters and ordering (metadata.PaperFilter), the same as the chat UI's and the API's."""
+    options = [
+        click.option("--year", help="Only papers from this year or range: 2023, 2022-2024, 2023-, -2022."),
+        click.option("--month", help="Only papers from this month: Oct, October or 10."),
+        click.option("--sort", type=click.Choice(["relevance", "recent", "oldest", "upvotes", "authors"]),
+                     help="Rank the matching papers by date, upvotes or author count instead of quoting abstracts."),
+    ]
+    for option in reversed(options):
+        f = option(f)
+    return f
+
+
+def paper_filter(year, month, sort):
+    from .metadata import PaperFilter
+
+    return PaperFilter.build(year, month, sort)  # bad values are one-line errors, before any work
+
+
 def print_answer(answer, streamed: str = "") -> None:
     if answer.text != streamed:
         # The checked answer differs from the draft streamed above (citations attached, or the
@@ -131,17 +150,20 @@ def print_answer(answer, streamed: str = "") -> None:
 @model_options
 @click.argument("question")
 @click.option("-k", "--top-k", type=click.IntRange(1, 50), help="Papers to retrieve (default 5).")
-@click.option("--year", help="Only papers from this year or range: 2023, 2022-2024, 2023-, -2022.")
+@filter_options
 @click.option("--json", "as_json", is_flag=True, help="Print the answer and its sources as JSON.")
-def ask(question, top_k, year, as_json, config, corpus, **overrides):
+def ask(question, top_k, year, month, sort, as_json, config, corpus, **overrides):
     """Answer QUESTION from the corpus, with [n] citations and the numbered sources.
 
-    With a model endpoint (--llm-base-url) the answer streams in as the model writes it."""
+    With a model endpoint (--llm-base-url) the answer streams in as the model writes it.
+    Questions about the papers' metadata ("Which paper on X has the most upvotes?", "... from
+    2024", "... in October") are answered from the dates, upvotes and author counts."""
     from .api import Answer
 
+    filters = paper_filter(year, month, sort)
     assistant = make_assistant(config, corpus, top_k=top_k, **overrides)
     answer, streamed = None, ""
-    for event in assistant.stream(question, years=year):
+    for event in assistant.stream(question, filters=filters):
         if isinstance(event, Answer):
             answer = event
         elif not as_json:
@@ -235,9 +257,10 @@ def serve(host, port, config, corpus, **overrides):
 @click.option("--overwrite", is_flag=True, help="Replace an existing OUTPUT.")
 @click.option("--no-fallback", is_flag=True, help="Record a failed model call as a failure instead of answering extractively (same as --mode model).")
 @click.option("-k", "--top-k", type=click.IntRange(1, 50), help="Papers to retrieve per question (default 5).")
-@click.option("--year", help="Only papers from this year or range: 2023, 2022-2024, 2023-, -2022.")
+@filter_options
 @click.option("--quiet", is_flag=True, help="No progress bar.")
-def batch(input_path, output, fmt, workers, resume, overwrite, no_fallback, top_k, year, quiet, config, corpus, **overrides):
+def batch(input_path, output, fmt, workers, resume, overwrite, no_fallback, top_k, year, month, sort, quiet, config, corpus,
+          **overrides):
     """Answer every question of INPUT into OUTPUT, with citations.
 
     \b
@@ -247,9 +270,8 @@ def batch(input_path, output, fmt, workers, resume, overwrite, no_fallback, top_
     Exit code 1 when any question failed (each failure is recorded with its error).
     """
     from .batch import run_batch
-    from .retrieve import YearFilter
 
-    years = YearFilter.parse(year)  # a bad filter is bad input, not 200 failed questions
+    years = paper_filter(year, month, sort)  # a bad filter is bad input, not 200 failed questions
     mode = overrides.pop("mode")
     mode = "model" if no_fallback else mode
     assistant = make_assistant(config, corpus, top_k=top_k, mode=mode, **overrides)

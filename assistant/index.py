@@ -28,7 +28,7 @@ from .errors import AssistantError
 from .lexical import Lexical
 from .text import split_sentences
 
-FORMAT_VERSION = 2  # 2: chunks without overlap
+FORMAT_VERSION = 3  # 2: chunks without overlap; 3: sentences split by BlingFire
 @dataclass
 class Chunk:
     id: str

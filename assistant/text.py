@@ -9,7 +9,6 @@ from __future__ import annotations
 import functools
 import re
 
-SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z(\[\"'])")
 STOPWORDS = set(
     "a an and are as at be by can do does for from has have how in into is it its of on or "
     "that the their them these they this to was were what when where which who why will with "
@@ -18,7 +17,17 @@ STOPWORDS = set(
 
 
 def split_sentences(text: str) -> list[str]:
-    return [s.strip() for s in SENTENCE_END.split(text) if s.strip()]
+    """Sentences of a text, by BlingFire's sentence breaker, which keeps "et al. (2015)", "e.g.",
+    "i.e.", "vs.", "Fig. 2", "approx. 1,000" and decimals inside their sentence. A line break
+    always ends a sentence (answers list one paper a line).
+
+    Chosen by measurement (README, "Sentences"): on 20 abstract-style cases BlingFire splits all
+    20 right at 0.15 ms an abstract; pysbd 18 at 10 ms (17 minutes for 100,000 abstracts);
+    sentencex 18, and it also cuts at colons and semicolons; NLTK's Punkt (shipped with
+    llama-index) 10; the regular expression used before 15."""
+    from blingfire import text_to_sentences
+
+    return [s.strip() for line in text.splitlines() if line.strip() for s in text_to_sentences(line).split("\n") if s.strip()]
 
 
 def words(text: str) -> list[str]:

@@ -18,6 +18,7 @@ os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 import gradio as gr  # noqa: E402
 
 from .text import STOPWORDS, words  # noqa: E402
+from .metadata import PaperFilter  # noqa: E402
 from .types import Answer  # noqa: E402
 from .errors import AssistantError  # noqa: E402
 
@@ -209,17 +210,19 @@ def build(assistant):
     s = assistant.settings
     examples = example_questions(assistant.index.papers.values())
 
-    def respond(message, chat, turns, base_url, model, mode, k, years):
+    def respond(message, chat, turns, base_url, model, mode, k, years, month, sort):
         chat, turns = list(chat or []), list(turns or [])
         if not (message or "").strip():
             yield chat, "", gr.skip(), turns, gr.skip()
             return
         chat += [{"role": "user", "content": safe(message)}, {"role": "assistant", "content": "…"}]
         yield chat, "", gr.skip(), turns, gr.skip()
-        history = [(t["question"], t["answer"]["text"]) for t in turns]
+        # Each turn keeps its cited papers, so "Which of these is the most recent?" knows "these".
+        history = [(t["question"], t["answer"]["text"], [c["paper_id"] for c in t["answer"]["citations"]]) for t in turns]
         text = ""
         try:
-            for event in session.for_model(base_url, model).stream(message, k=int(k), years=years or None, mode=mode, history=history):
+            filters = PaperFilter.build(years or None, month or None, sort or None)
+            for event in session.for_model(base_url, model).stream(message, k=int(k), filters=filters, mode=mode, history=history):
                 if isinstance(event, Answer):
                     answer = event.to_dict()
                 else:
@@ -234,12 +237,17 @@ def build(assistant):
         chat[-1] = {"role": "assistant", "content": render_answer(answer, len(turns))}
         yield chat, gr.skip(), render_sources(turns), turns, export_file(turns)
 
-    def ask(question: str, history: list[list[str]] | None = None, k: int = 0, years: str = "", mode: str = "",
-            base_url: str = "", model: str = "") -> dict:
-        """Answer a question (history: earlier [question, answer] pairs); returns the answer with its sources."""
+    def ask(question: str, history: list[list] | None = None, k: int = 0, years: str = "", mode: str = "",
+            base_url: str = "", model: str = "", month: str = "", sort: str = "") -> dict:
+        """Answer a question; returns the answer with its sources. history: earlier turns as
+        [question, answer] or [question, answer, [cited paper ids]] (the ids let a follow-up
+        such as "Which of these is the most recent?" know the papers); years ("2024",
+        "2023-2025"), month ("Oct") and sort (relevance, recent, oldest, upvotes, authors) filter
+        and order the papers."""
         try:
+            filters = PaperFilter.build(years or None, month or None, sort or None)
             answer = session.for_model(base_url or s.llm_base_url or "", model or s.llm_model or "").chat(
-                question, [tuple(pair) for pair in history or []], k=k or None, years=years or None, mode=mode or None)
+                question, [tuple(turn) for turn in history or []], k=k or None, filters=filters, mode=mode or None)
         except AssistantError as exc:
             raise gr.Error(str(exc)) from None
         return answer.to_dict()
@@ -272,8 +280,11 @@ def build(assistant):
                                     value="model" if assistant.uses_model() else "extractive")
                     k = gr.Slider(1, 20, value=s.top_k, step=1, label="Papers retrieved")
                     years = gr.Textbox(label="Years", placeholder="2024, 2023-2025, 2024-, -2023")
+                    month = gr.Textbox(label="Month", placeholder="Oct, October or 10")
+                    sort = gr.Dropdown(["relevance", "recent", "oldest", "upvotes", "authors"], value="relevance",
+                                       label="Order papers by", elem_id="sort")
 
-        settings = [base_url, model, mode, k, years]
+        settings = [base_url, model, mode, k, years, month, sort]
         outputs = [chat, question, sources, turns, export]
         question.submit(respond, [question, chat, turns, *settings], outputs, api_visibility="undocumented")
         chat.example_select(pick_example, None, question, api_visibility="undocumented").then(

@@ -158,6 +158,22 @@ def test_api_returns_answer_with_sources(app):
     assert {s["title"] for s in only_2023["citations"] + only_2023["uncited"]} <= {p["title"] for p in PAPERS if p["year"] == 2023}
 
 
+def test_api_answers_metadata_follow_ups_and_sorts(app):
+    from gradio_client import Client
+
+    client = Client(app[0], verbose=False)
+    first = client.predict("Which papers study transformers?", None, 5, "", "extractive", api_name="/ask")
+    ids = [s["paper_id"] for s in first["citations"]]
+    follow = client.predict("Which of these papers is the most recent?", [[first["question"], first["text"], ids]], 5, "",
+                            "extractive", api_name="/ask")
+    newest = max((p for p in PAPERS if p["title"] in {s["title"] for s in first["citations"]}), key=lambda p: (p["year"], p["date"]))
+    assert follow["citations"][0]["title"] == newest["title"] and f"({newest['date']}) [1]" in follow["text"]
+    assert {s["paper_id"] for s in follow["citations"]} == set(ids)
+    ranked = client.predict("Which papers are there?", None, 5, "", "extractive", "", "", "", "upvotes", api_name="/ask")
+    assert [s["title"] for s in ranked["citations"]][:2] == ["Vision Transformers for Image Segmentation",
+                                                             "Sparse Mixture of Experts for Efficient Language Models"]
+
+
 def test_api_reports_bad_input_as_one_error(app):
     from gradio_client import Client
 

@@ -1,0 +1,131 @@
+"""What a question asks for: its type, and for a comparison the things compared.
+
+Types decide how the answer is built (extractive.py) and how deep retrieval goes (api.py):
+- "meta": about the papers' dates, upvotes or authors (metadata.py);
+- "compare": two or more things side by side ("Compare X with Y", "How does X differ from Y",
+  "one ..., the other ...");
+- "list": every paper that addresses the question ("Which papers ...", "List works that ...");
+- "numeric": a figure ("How many", "By how much", "What accuracy");
+- "fact": anything else.
+Detection reads the question's form (its opening words, plural nouns, comparison verbs), not
+its topic, so it carries over to questions in other styles.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from . import metadata
+
+PAPER_NOUNS = r"(?:papers|works|studies|articles|publications|approaches|methods|models|benchmarks|datasets|systems|frameworks|techniques|efforts|contributions)"
+LIST = re.compile(
+    rf"^\W*(?:(?:which|what)\s+(?:\w+\s+){{0,3}}?{PAPER_NOUNS}\b"
+    rf"|(?:list|name|find|show|give|identify|enumerate|mention)\b(?:\s+\w+){{0,4}}?\s+{PAPER_NOUNS}\b"
+    rf"|(?:are there|is there)\s+(?:any\s+)?{PAPER_NOUNS}\b"
+    rf"|{PAPER_NOUNS}\s+(?:that|which|about|on|studying|proposing|using)\b)",
+    re.I,
+)
+COMPARE = re.compile(
+    r"^\W*(?:compare|contrast)\b|\bboth\b[^?]*\beach\b|\beach\b[^?]*\bboth\b|\bhow (?:do|does|did)\b.+\b(?:differ|compare)\b|\bdifferences? between\b|\bwhat distinguishes\b"
+    r"|\bone\b[^.?]*,\s*(?:and\s+|while\s+|whereas\s+)?the other\b",
+    re.I,
+)
+NUMERIC = re.compile(
+    r"\b(?:how (?:many|much|large|big|long|often|fast|small|high|low)|by (?:what|how much)|from what|to what"
+    r"|what (?:[\w-]+ ){0,3}(?:percentage|percent|number|rate|accuracy|score|value|size|share|proportion|improvement|gain"
+    r"|speed-?up|margin|error|reduction|increase|decrease|drop|f1|bleu|auc|count))\b"
+    r"|\bhow (?:did|does|do)\b[^?]*\b(?:score|accuracy|performance|rate|error|loss)s?\b[^?]*\bchange",
+    re.I,
+)
+# The sides of a comparison, most specific pattern first; each yields the texts compared.
+PAPER_VERBS = (r"(?:study|studies|describe|use|train|report|propose|elicit|show|find|aim|target|rely|examine|evaluate"
+               r"|address|tackle|introduce|present|model|explain|analy[sz]e|measure|claim|argue|build|learn)")
+SIDES = [
+    re.compile(r"\bone\s+(?P<a>[^.?;]+?),\s*(?:and\s+|while\s+|whereas\s+)?the other\s+(?P<b>[^.?;]+)", re.I),
+    re.compile(r"\bdifferences?\s+between\s+(?P<a>.+?)\s+and\s+(?P<b>.+?)(?=[:?;]|\s+(?:in|on|regarding|with respect to)\s|$)", re.I),
+    re.compile(r"\bhow (?:do|does|did)\s+(?P<a>.+?)\s+(?:differ from|compare (?:to|with))\s+(?P<b>.+?)(?=[:?;]|$)", re.I),
+    re.compile(r"\bhow (?:do|did)\s+(?:the\s+)?(?P<a>.+?)\s+and\s+(?P<b>.+?)\s+differ\b", re.I),
+    re.compile(r"^\W*(?:compare|contrast)\s+(?:how\s+)?(?P<a>[^:?;]+?)\s+(?:with|to|and|against|versus|vs\.?)\s+(?P<b>[^:?;]+?)(?=[:?;]|$)", re.I),
+    # "Compare two ways of X: A versus B"
+    re.compile(r":\s*(?P<a>[^:?;]+?)\s+(?:versus|vs\.?|or|compared (?:to|with))\s+(?P<b>[^:?;]+)", re.I),
+    # "Both A and B study ...", "A and B both ..."
+    re.compile(rf"\bboth\s+(?P<a>[^,.?;]+?)\s+and\s+(?P<b>[^,.?;]+?)(?=\s+(?:\w+\s+)?{PAPER_VERBS}\b|[,.?;])", re.I),
+    re.compile(r"(?:^|[.?!]\s+)(?P<a>[^,.?;]+?)\s+and\s+(?P<b>[^,.?;]+?)\s+both\b", re.I),
+    re.compile(r"(?P<a>[^,:;?]+?)\s+(?:versus|vs\.?|compared (?:to|with))\s+(?P<b>[^,:;?]+)", re.I),
+]
+# A side that only points back ("the two papers", "the response to it") is no query of its own.
+VAGUE_SIDE = re.compile(r"^\W*(?:two|both|these|those|them|their|each|it|its|other|latter|former|how|what|which|why|when|where|who)\b"
+                        r"|\b(?:it|them|this|that)\W*$|\beach\b", re.I)
+
+
+@dataclass
+class QuestionPlan:
+    kind: str  # meta, compare, list, numeric or fact
+    sides: list[str] = field(default_factory=list)  # what a comparison compares, when the question says
+    meta: metadata.MetaQuery | None = None
+
+
+def plan(question: str) -> QuestionPlan:
+    meta = metadata.parse(question)
+    if meta is not None and (meta.ranks or not meta.topic):  # an ordering, a field, or filters alone
+        return QuestionPlan("meta", meta=meta)
+    if COMPARE.search(question) and not NUMERIC.match(question):
+        return QuestionPlan("compare", compared_sides(question), meta)
+    if LIST.search(question):
+        return QuestionPlan("list", meta=meta)
+    if NUMERIC.search(question):
+        return QuestionPlan("numeric", meta=meta)
+    return QuestionPlan("fact", meta=meta)
+
+
+WH = r"(?:what|which|how|when|where|why|who|whom|whether)"
+# "In a toy problem that ..., what condition ...": the setting before the asking clause.
+LEADING_CONTEXT = re.compile(rf"^[^?]*?,\s*(?={WH}\b)", re.I)
+# "... in a paper that formalizes X": the description of the paper, not what is asked of it.
+DESCRIBES_PAPER = re.compile(r"\s+(?:in|from|by|of|for)\s+(?:a|an|the|one)\s+(?:\w+\s+){0,2}?(?:paper|study|work|article)\b.*$", re.I)
+
+
+def asked_part(question: str) -> str:
+    """The part of a question that says what is asked: its last sentence when earlier ones give
+    context ("A framework weights domains by ... Which dataset is it evaluated on?"), without
+    a trailing description of the paper ("Which branch of mathematics supplies the framework
+    in a paper that formalizes ..." -> "Which branch of mathematics supplies the framework")."""
+    sentences = [s for s in re.split(r"(?<=[.?!])\s+(?=[A-Z])", question.strip()) if s]
+    asked = next((s for s in reversed(sentences) if s.endswith("?")), sentences[-1] if sentences else question)
+    asked = LEADING_CONTEXT.sub("", asked)
+    return DESCRIBES_PAPER.sub("", asked).strip() or asked
+
+
+FACET_BREAK = re.compile(rf"(?:,|:|;)?\s+(?:and|or|but)\s+(?={WH}\b|(?:can|could|does|do|did|is|are|was|were)\b)"
+                         rf"|(?:,|:|;)\s+(?={WH}\b)|(?<=\?)\s+", re.I)
+
+
+def facets(question: str) -> list[str]:
+    """The separate asks of a question ("what condition was needed, and how did the heads
+    appear?" -> two; "Compare A and B: what does each start from, what reward does each use?"
+    -> two), each for its own sentence; one ask gives a list of one."""
+    parts = [LEADING_CONTEXT.sub("", p).strip(" ,;:") for p in FACET_BREAK.split(question) if p]
+    parts = [p for p in parts if len(p.split()) >= 3 and (re.match(rf"{WH}\b|(?:can|could|does|do|did|is|are|was|were)\b", p, re.I)
+                                                          or p.endswith("?"))]
+    return parts if len(parts) > 1 else [question]
+
+
+def compared_sides(question: str) -> list[str]:
+    """The things a comparison question compares, as retrieval queries; a side that only
+    points back ("the two papers", "the response to it") is left out."""
+    partial: list[str] = []
+    for pattern in SIDES:
+        match = pattern.search(question)
+        if not match:
+            continue
+        sides = [s for s in (_clean(match.group("a")), _clean(match.group("b"))) if s and not VAGUE_SIDE.search(s)]
+        if len(sides) == 2:
+            return sides
+        partial = partial or sides
+    return partial
+
+
+def _clean(side: str) -> str:
+    side = re.sub(r"^\W*(?:the|a|an)\s+(?=\w)", "", side.strip(), flags=re.I)
+    return side.strip(" ,.:;?")

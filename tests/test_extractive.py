@@ -1,0 +1,247 @@
+"""Extractive answers by question type, the sentence splitter, and metadata questions."""
+
+import json
+import re
+
+import pytest
+
+from assistant.corpus import Paper
+from assistant.errors import AssistantError
+from assistant.extractive import extractive, score_papers
+from assistant.metadata import PaperFilter, parse
+from assistant.questions import asked_part, compared_sides, plan
+from assistant.retrieve import Hit
+from assistant.text import split_sentences
+from conftest import run_cli
+
+
+@pytest.mark.parametrize(
+    "sentences",
+    [
+        ["As shown by Smith et al. (2015), transformers generalize poorly.", "We test this claim."],
+        ["Prior work (Smith et al., 2015) studied parity.", "We extend it."],
+        ["We use several tasks, e.g. parity and sorting.", "Results improve."],
+        ["We use several tasks, e.g., parity and sorting.", "Results improve."],
+        ["Large models, i.e. GPT-4 and PaLM, fail on these tasks.", "We fix this."],
+        ["We compare RNNs vs. Transformers on SCAN.", "The latter win."],
+        ["Accuracy rises from 89.5% to 92.3% on the test set.", "This is a large gain."],
+        ["We train on approx. 1,000 tasks with a 7B model.", "Results are strong."],
+        ["Results are shown in Fig. 2 and Eq. 3 of the appendix.", "We discuss them."],
+        ["Methods such as LoRA (cf. Hu et al.) adapt few parameters.", "We go further."],
+        ["Can language models reason?", "We test this on 12 tasks."],
+    ],
+    ids=["et al. (year)", "et al., year", "e.g.", "e.g.,", "i.e.", "vs.", "decimals", "approx.", "Fig. and Eq.", "cf. and et al.)", "question mark"],
+)
+def test_splitter_keeps_abbreviations_and_decimals_inside_their_sentence(sentences):
+    assert split_sentences(" ".join(sentences)) == sentences
+
+
+def test_a_line_break_always_ends_a_sentence():
+    assert split_sentences("RecGPT: one idea [1]\nBLaIR: another idea [2]") == ["RecGPT: one idea [1]", "BLaIR: another idea [2]"]
+
+
+@pytest.mark.parametrize(
+    "question, kind",
+    [
+        ("Which papers build models of recorded brain signals?", "list"),
+        ("List works that distil reasoning into small models.", "list"),
+        ("Compare the two follow-ups to model X: what does each add?", "compare"),
+        ("How does curriculum learning differ from self-paced learning?", "compare"),
+        ("How many problems does the benchmark contain?", "numeric"),
+        ("By what margin does the method beat its baseline?", "numeric"),
+        ("Which paper about grokking has the most upvotes?", "meta"),
+        ("Which of these papers is the most recent?", "meta"),
+        ("What training strategy keeps the reader from memorising its documents?", "fact"),
+    ],
+)
+def test_question_types_come_from_the_form_of_the_question(question, kind):
+    assert plan(question).kind == kind
+
+
+def test_sides_of_a_comparison_and_the_part_that_asks():
+    assert compared_sides("Contrast two search methods: one uses a language model as optimizer, the other a proxy score.") == [
+        "uses a language model as optimizer", "proxy score"]
+    assert compared_sides("Compare two ways to length-generalize: hint tasks versus imitating a Turing machine?") == [
+        "hint tasks", "imitating a Turing machine"]
+    assert compared_sides("Compare the paper on analogies with the response to it.") == ["paper on analogies"]
+    assert asked_part("A framework weights each domain by its loss. Which dataset is it evaluated on?") == "Which dataset is it evaluated on?"
+    assert asked_part("Which branch of mathematics frames prompting in a paper that formalizes meta-prompting?") == \
+        "Which branch of mathematics frames prompting"
+
+
+def hit(title: str, abstract: str, score: float, **paper) -> Hit:
+    return Hit(Paper(title, abstract, **paper), score=score, dense=0.6, bm25=5.0)
+
+
+@pytest.fixture(scope="module")
+def embed(tmp_path_factory):
+    """The real embedding model (no index needed)."""
+    from assistant.config import load_settings
+    from assistant.index import Index
+
+    return Index(load_settings(index_dir=tmp_path_factory.mktemp("empty"))).embedder.embed
+
+
+def cited_numbers(text: str) -> set[int]:
+    return {int(n) for n in re.findall(r"\[(\d+)\]", text)}
+
+
+def test_list_names_every_paper_near_the_best_one_a_line_each(embed):
+    hits = [
+        hit("MEG-GPT: a foundation model for magnetoencephalography", "We train a transformer on recorded MEG brain signals.", 0.9),
+        hit("BrainBlur: decoding images from EEG", "We decode what people see from recorded EEG brain activity.", 0.8),
+        hit("fNIRS-Net: reading workload from the cortex", "A network predicts mental workload from recorded fNIRS brain signals.", 0.65),
+        hit("Cooking with robots", "A robot learns recipes from videos of human cooks.", 0.3),
+    ]
+    question = "Which papers build deep-learning models of recorded human brain signals?"
+    lines = extractive(question, hits, embed).text.splitlines()
+    assert [line.split(":")[0] for line in lines] == ["MEG-GPT", "BrainBlur", "fNIRS-Net"]
+    assert [cited_numbers(line) for line in lines] == [{1}, {2}, {3}]  # "Cooking with robots" is not listed
+
+
+def test_a_list_line_names_what_the_paper_coins():
+    from assistant.extractive import coined_names
+
+    abstract = "Readers memorise their documents. We introduce Corpus-Invariant Tuning (CIT), called CIT below. Large language models (LLMs) improve."
+    assert coined_names(abstract, "Better readers by tuning LLMs") == ["CIT"]  # LLMs is said elsewhere
+    assert coined_names(abstract, "CIT: tuning readers LLMs") == []
+
+
+def test_comparison_answers_each_side_with_its_own_paper_and_citation(embed):
+    a = hit("HintNet: length generalization by task hinting", "Transformers fail on long inputs. We propose task hinting, "
+            "an auxiliary task trained jointly. Task hinting improves length generalization on sorting.", 0.9)
+    b = hit("TAIL: imitating Turing machines", "We propose TAIL, chain-of-thought data that imitates a Turing machine. "
+            "TAIL improves length generalization on arithmetic.", 0.5)
+    other = hit("Length generalization survey", "We survey length generalization in transformers.", 0.85)
+    a.extra["side"], b.extra["side"] = 0, 1
+    answer = extractive("Compare two ways to length-generalize: task hinting versus imitating a Turing machine",
+                        [a, other, b], embed)
+    first, second = answer.text.splitlines()
+    assert first.startswith("HintNet:") and "task hinting" in first and cited_numbers(first) == {1}
+    assert second.startswith("TAIL:") and "Turing machine" in second and cited_numbers(second) == {2}
+    assert [c.title for c in answer.citations] == [a.paper.title, b.paper.title]
+
+
+@pytest.mark.parametrize(
+    "question, expected, absent",
+    [
+        ("What accuracy does the model reach on sequences longer than those in training?", "92%", "20 tasks"),
+        ("How many problems does the benchmark contain?", "1,133 problems", None),
+    ],
+    ids=["a result with its unit before a setting", "the counted thing after the number"],
+)
+def test_numeric_answer_holds_the_asked_figure(embed, question, expected, absent):
+    abstract = ("We train a model on 20 tasks with sequences of length at most 20 and evaluate 7 models. "
+                "The benchmark contains 1,133 problems in 90 languages. "
+                "On sequences of length 100 the model reaches 92% accuracy.")
+    [paper] = score_papers(question, [hit("A benchmark", abstract, 0.9)], embed, numeric=True)
+    best = paper.sentences[0][2]
+    assert expected in best and (absent is None or absent not in best)
+    assert best in extractive(question, [hit("A benchmark", abstract, 0.9)], embed).text
+
+
+@pytest.mark.parametrize(
+    "question, expected",
+    [
+        ("Which paper about grokking has the most upvotes?", (None, None, frozenset(), ("upvotes", True), True)),
+        ("Which of these papers is the most recent?", (None, None, frozenset(), ("date", True), False)),
+        ("Which papers from 2024 study grokking?", (2024, 2024, frozenset(), None, True)),
+        ("What was published in October 2023?", (2023, 2023, frozenset({10}), None, False)),
+        ("Which paper on instruction tuning has the most authors?", (None, None, frozenset(), ("authors", True), True)),
+        ("Which papers since 2023 study grokking?", (2023, None, frozenset(), None, True)),
+    ],
+)
+def test_metadata_phrases_become_filters_and_orderings(question, expected):
+    query = parse(question)
+    f = query.filter
+    assert (f.start, f.end, f.months, f.order, bool(query.topic)) == expected
+
+
+def test_questions_about_new_models_are_not_metadata_questions():
+    assert parse("Which papers evaluate the latest LLMs on math?") is None
+    assert parse("How many tasks does the benchmark contain?") is None
+    assert parse("Which are the most popular methods for retrieval?") is None
+    assert parse("When was grokking first observed?") is None
+    assert parse("When was the SCAN paper published?").lookup == "date"
+
+
+def test_bad_filter_values_are_one_line_errors():
+    with pytest.raises(AssistantError, match="month 'Octo' is not a month"):
+        PaperFilter.build(month="Octo")
+    with pytest.raises(AssistantError, match="sort 'likes' is not one of"):
+        PaperFilter.build(sort="likes")
+
+
+PAPERS = [
+    {"title": "Grokking Alpha: Delayed Generalization in Small Transformers", "date": "Oct 3, 2024", "year": 2024,
+     "upvotes": 12, "authors": 4, "abstract": "We study grokking, the delayed generalization of small transformers long after they overfit."},
+    {"title": "Grokking Beta: Circuit Efficiency Explains Grokking", "date": "May 1, 2023", "year": 2023, "upvotes": 40,
+     "authors": 2, "abstract": "We explain grokking by the efficiency of generalizing circuits compared with memorizing circuits."},
+    {"title": "Grokking Gamma: Grokking in Language Model Pretraining", "authors": 9,
+     "abstract": "We find grokking during the pretraining of a large language model, where generalization arrives late."},
+    {"title": "Protein Folding with Diffusion", "date": "Oct 20, 2023", "year": 2023, "upvotes": 99, "authors": 6,
+     "abstract": "A diffusion model predicts protein structures from amino-acid sequences with high accuracy."},
+    {"title": "Bread Baking Robots", "date": "Jan 5, 2022", "year": 2022, "upvotes": 3, "authors": 1,
+     "abstract": "A kitchen robot learns to knead and bake bread from human demonstrations."},
+]
+
+
+@pytest.fixture(scope="module")
+def small(tmp_path_factory):
+    """An assistant over five papers whose metadata is known (a real index)."""
+    from assistant.api import Assistant
+
+    folder = tmp_path_factory.mktemp("meta")
+    corpus = folder / "papers.jsonl"
+    corpus.write_text("".join(json.dumps(p) + "\n" for p in PAPERS))
+    assistant = Assistant(corpus=[corpus], index_dir=folder / "index")
+    assistant.index.sync(progress=False)
+    return assistant
+
+
+def titles(answer) -> list[str]:
+    return [c.title.split(":")[0] for c in answer.citations]
+
+
+def test_most_upvoted_paper_on_a_topic_is_answered_from_the_metadata_with_citations(small):
+    answer = small.ask("Which paper about grokking has the most upvotes?", mode="extractive")
+    assert answer.text.startswith("Of the 3 papers that match the question, the most upvoted is Grokking Beta")
+    assert "(40 upvotes) [1]" in answer.text
+    assert titles(answer) == ["Grokking Beta", "Grokking Alpha", "Grokking Gamma"]  # Protein (99) is off topic
+    assert "Not ranked (no upvote count given): Grokking Gamma" in answer.text  # said, not guessed
+    assert cited_numbers(answer.text) == {1, 2, 3}
+
+
+def test_follow_up_ranks_the_previous_answers_papers(small):
+    grokking = {p.title: p.id for p in small.index.papers.values() if p.title.startswith("Grokking")}
+    previous = "\n".join(f"{title.split(':')[0]}: it studies grokking [{n}]" for n, title in enumerate(grokking, 1))
+    question = "Which papers study grokking?"
+    for turn in [(question, previous, list(grokking.values())), (question, previous)]:  # ids kept, or names read from the text
+        answer = small.chat("Which of these papers is the most recent?", [turn], mode="extractive")
+        assert answer.text.startswith("Of the 3 papers of the previous answer, the most recent is Grokking Alpha")
+        assert "(Oct 3, 2024) [1]" in answer.text and "Grokking Gamma" in answer.text.split("Not ranked (no date given)")[1]
+        assert set(titles(answer)) == {"Grokking Alpha", "Grokking Beta", "Grokking Gamma"}
+
+
+@pytest.mark.parametrize(
+    "question, expected",
+    [
+        ("Which papers were published in October?", {"Grokking Alpha", "Protein Folding with Diffusion"}),
+        ("Which papers are from 2023?", {"Grokking Beta", "Protein Folding with Diffusion"}),
+        ("What is the most upvoted paper in the corpus?", {"Protein Folding with Diffusion"}),
+    ],
+)
+def test_metadata_questions_without_a_topic_range_over_the_corpus(small, question, expected):
+    answer = small.ask(question, mode="extractive")
+    assert set(titles(answer)[: len(expected)]) == expected and not answer.refused
+
+
+def test_cli_sort_and_month_filter_the_same_way(small):
+    settings = small.settings
+    common = ["--corpus", settings.corpus[0], "--index-dir", settings.index_dir, "--mode", "extractive", "--json"]
+    result = run_cli("ask", *common, "--sort", "upvotes", "Which papers study grokking?")
+    assert result.returncode == 0, result.stderr
+    answer = json.loads(result.stdout)
+    assert [c["title"].split(":")[0] for c in answer["citations"]][:2] == ["Grokking Beta", "Grokking Alpha"]
+    result = run_cli("ask", *common, "--month", "Octo", "Which papers study grokking?")
+    assert result.returncode == 1 and result.stderr.strip() == "error: month 'Octo' is not a month name or number (e.g. Oct, October, 10)"
