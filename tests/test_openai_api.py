@@ -1,0 +1,102 @@
+"""The OpenAI-compatible API, end to end: the real `assistant api` server process on the shipped
+corpus, asked by the real openai client, streaming included."""
+
+import contextlib
+import re
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+
+import openai
+import pytest
+
+from conftest import ROOT, free_port
+
+KEY = "test-key"
+QUESTION = "Which papers study grokking?"
+
+
+@contextlib.contextmanager
+def api_process(index_dir, log_path, *args):
+    """`assistant api` on a free port; ready when /v1/models answers (401 without the key is an answer)."""
+    port = free_port()
+    with open(log_path, "w+") as log:
+        process = subprocess.Popen([sys.executable, "-m", "assistant", "api", "--port", str(port), "--index-dir", str(index_dir), *args],
+                                   cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+        try:
+            deadline = time.monotonic() + 120
+            while True:
+                try:
+                    urllib.request.urlopen(f"http://127.0.0.1:{port}/v1/models", timeout=2)
+                    break
+                except urllib.error.HTTPError:
+                    break
+                except OSError:
+                    if process.poll() is not None or time.monotonic() > deadline:
+                        log.seek(0)
+                        pytest.fail(f"assistant api did not start:\n{log.read()[-3000:]}")
+                    time.sleep(0.3)
+            yield f"http://127.0.0.1:{port}/v1"
+        finally:
+            process.terminate()
+            process.wait(timeout=30)
+
+
+@pytest.fixture(scope="module")
+def api(shipped_index, tmp_path_factory):
+    with api_process(shipped_index.settings.index_dir, tmp_path_factory.mktemp("api") / "api.log", "--api-key", KEY) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def client(api):
+    return openai.OpenAI(base_url=api, api_key=KEY, max_retries=0)
+
+
+def cited_numbers(text: str) -> set[int]:
+    return {int(n) for n in re.findall(r"\[(\d+)\]", text)}
+
+
+def test_models_lists_the_corpus(client):
+    assert [m.id for m in client.models.list()] == ["papers"]
+
+
+def test_answer_carries_markers_and_cited_papers(client):
+    response = client.chat.completions.create(model="papers", messages=[{"role": "user", "content": QUESTION}])
+    text = response.choices[0].message.content
+    citations = response.model_extra["citations"]
+    assert cited_numbers(text) == {c["number"] for c in citations} != set()
+    assert any("grokking" in c["title"].lower() for c in citations)
+    assert response.model_extra["refused"] is False
+
+
+def test_stream_gives_the_same_answer_and_citations_at_the_end(client):
+    plain = client.chat.completions.create(model="papers", messages=[{"role": "user", "content": QUESTION}])
+    chunks = list(client.chat.completions.create(model="papers", messages=[{"role": "user", "content": QUESTION}], stream=True))
+    text = "".join(c.choices[0].delta.content or "" for c in chunks)
+    assert text == plain.choices[0].message.content
+    assert chunks[-1].choices[0].finish_reason == "stop"
+    assert chunks[-1].model_extra["citations"] == plain.model_extra["citations"]
+
+
+def test_follow_up_uses_the_conversation(client):
+    first = client.chat.completions.create(model="papers", messages=[{"role": "user", "content": QUESTION}])
+    follow_up = [{"role": "user", "content": QUESTION},
+                 {"role": "assistant", "content": first.choices[0].message.content},
+                 {"role": "user", "content": "What do they explain it with?"}]
+    answer = client.chat.completions.create(model="papers", messages=follow_up)
+    assert any("grokking" in c["title"].lower() for c in answer.model_extra["citations"])
+
+
+def test_year_filter_as_an_extra_body_field(client):
+    response = client.chat.completions.create(model="papers", messages=[{"role": "user", "content": QUESTION}],
+                                              extra_body={"years": "2023", "k": 3})
+    papers = response.model_extra["citations"] + response.model_extra["uncited"]
+    assert 0 < len(papers) <= 3 and {p["year"] for p in papers} == {2023}
+
+
+def test_key_is_required_when_set(api):
+    with pytest.raises(openai.AuthenticationError, match="missing or wrong API key"):
+        openai.OpenAI(base_url=api, api_key="wrong", max_retries=0).models.list()
