@@ -13,11 +13,11 @@ error of one line, never as a crash.
 from __future__ import annotations
 
 import contextlib
-from typing import Annotated
+from typing import Annotated, Any
 
 from mcp.server import MCPServer
 from mcp.server.mcpserver.exceptions import ToolError
-from pydantic import Field
+from pydantic import Field, ValidationError
 
 from .errors import AssistantError
 from .retrieve import CANDIDATES, YearFilter
@@ -40,12 +40,25 @@ def years(year_from: int | None, year_to: int | None) -> YearFilter:
     return YearFilter(year_from, year_to)
 
 
-def paper_record(paper) -> dict:
+def paper_record(paper) -> dict[str, Any]:
     return {key: value for key, value in paper.record().items() if key != "extra"}
 
 
+class PaperServer(MCPServer):
+    async def call_tool(self, name, arguments, context=None):
+        """Arguments that fail validation are reported in one line, not pydantic's report of
+        several lines with a link."""
+        try:
+            return await super().call_tool(name, arguments, context)
+        except ToolError as exc:
+            if not isinstance(exc.__cause__, ValidationError):
+                raise
+            problems = "; ".join(f"{'.'.join(map(str, e['loc'])) or 'arguments'}: {e['msg']}" for e in exc.__cause__.errors())
+            raise ToolError(f"{name}: {problems}") from None
+
+
 def build(assistant) -> MCPServer:
-    server = MCPServer("paper-assistant", instructions=(
+    server = PaperServer("paper-assistant", instructions=(
         "Research-paper abstracts (Hugging Face Daily Papers). Use `ask` for a cited answer, "
         "`search_papers` to find papers, `get_paper` for one paper's abstract and details."))
 
@@ -66,7 +79,7 @@ def build(assistant) -> MCPServer:
     @server.tool()
     def ask(question: Annotated[str, Field(description="A question about the papers.")],
             k: Annotated[int | None, Field(ge=1, le=50, description="Papers to retrieve (default 5).")] = None,
-            year_from: Year = None, year_to: Year = None) -> dict:
+            year_from: Year = None, year_to: Year = None) -> dict[str, Any]:
         """Answer a question from the papers. The answer's [n] markers refer to `citations`
         (number, paper_id, title, date, ...); `refused` is true when the papers do not answer it."""
         with tool_errors():
@@ -74,7 +87,7 @@ def build(assistant) -> MCPServer:
             return {key: answer[key] for key in ("text", "citations", "uncited", "refused", "note")}
 
     @server.tool()
-    def get_paper(paper_id: Annotated[str, Field(description="A paper id from search_papers or ask.")]) -> dict:
+    def get_paper(paper_id: Annotated[str, Field(description="A paper id from search_papers or ask.")]) -> dict[str, Any]:
         """One paper: title, abstract, date, year, authors, upvotes and the corpus files it came from."""
         with tool_errors():
             paper = assistant.index.papers.get(paper_id.strip())
