@@ -14,10 +14,10 @@ from .errors import AssistantError
 def settings_options(f):
     """Options every command shares; each overrides the config file and ASSISTANT_* variables."""
     options = [
-        click.option("--config", type=click.Path(dir_okay=False), help="TOML config file (default: ./assistant.toml if present)."),
+        click.option("--config", type=click.Path(dir_okay=False), help="TOML config file (default: ./assistant.toml if present; installed, then the user config folder's)."),
         click.option("--corpus", "corpus", multiple=True, type=click.Path(path_type=Path),
                      help="Corpus file or folder (.txt Daily Papers dumps, .jsonl, .csv); repeatable. Default: the shipped corpus."),
-        click.option("--index-dir", type=click.Path(path_type=Path), help="Index folder (default: ./index in the project)."),
+        click.option("--index-dir", type=click.Path(path_type=Path), help="Index folder (default: ./index in the project; installed, the user data folder)."),
         click.option("--embedding", help="minilm-onnx (default: all-MiniLM-L6-v2 in int8), minilm (the same through PyTorch) or openai:MODEL."),
         click.option("--embed-base-url", help="OpenAI-compatible endpoint for openai:MODEL embeddings."),
         click.option("--chroma-url", help="Use a Chroma server (http://host:port) instead of the embedded store."),
