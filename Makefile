@@ -13,7 +13,7 @@ STAMP := $(VENV)/.installed
 $(CORE): pyproject.toml constraints.txt
 	$(PY) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -c constraints.txt -e .
+	$(BIN)/pip install -q --no-compile -c constraints.txt -e .  # .pyc files are made on import, for what is imported
 	$(BIN)/python -m assistant.fastmodel  # the int8 embedding model, made once per machine
 	touch $(CORE)
 

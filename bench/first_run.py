@@ -6,7 +6,7 @@ empty pip cache (PIP_CACHE_DIR in the temporary folder) and an empty model cache
 when the UI answers on its port and prints JSON: seconds, whether PyTorch or Playwright got
 installed, the venv's size.
 
-    python bench/first_run.py            # about 2-3 minutes on 2 cores
+    python3 bench/first_run.py           # 1-3 minutes on 2 cores, depending on what else runs
 """
 
 from __future__ import annotations
@@ -45,8 +45,13 @@ def main() -> None:
     log = open(tmp / "make-run.log", "w")
     process = subprocess.Popen(["make", "run"], cwd=repo, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     ready = None
+    # make echoes each command as it starts: the time a marker first shows ends the phase before it
+    markers = {"install_s": "-m assistant.fastmodel", "int8_model_s": "app.py"}
+    seen: dict[str, float] = {}
     try:
         while time.monotonic() - started < TIMEOUT and process.poll() is None:
+            text = (tmp / "make-run.log").read_text(errors="replace")
+            seen.update({k: time.monotonic() - started for k, m in markers.items() if k not in seen and m in text})
             try:
                 urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2)
                 ready = time.monotonic() - started
@@ -60,6 +65,11 @@ def main() -> None:
     venv_mb = sum(f.stat().st_size for f in (repo / ".venv").rglob("*") if f.is_file()) / 2**20
     result = {
         "clone_to_chat_s": round(ready, 1) if ready else None,
+        # phases: clone + venv + pip; the int8 model; then building ./index and starting the UI
+        "phases_s": {"clone_and_install": round(seen.get("install_s", 0), 1),
+                     "int8_model": round(seen.get("int8_model_s", 0) - seen.get("install_s", 0), 1),
+                     "index_and_ui": round((ready or 0) - seen.get("int8_model_s", 0), 1)},
+        "load_average_1min": round(os.getloadavg()[0], 1),
         "command": "make run (fresh clone, empty pip cache, empty model cache)",
         "torch_installed": (site / "torch").exists(),
         "playwright_installed": (site / "playwright").exists(),
