@@ -166,7 +166,16 @@ class Index:
 
     @cached_property
     def lexical(self) -> Lexical:
-        return Lexical(self.dir / "bm25")
+        lexical = Lexical(self.dir / "bm25")
+        if lexical.exists():
+            try:  # read now (every query and update needs them), so damage is one line, not a traceback mid-query
+                lexical.rows, lexical.terms, lexical.arrays  # noqa: B018 - cached properties
+            except (OSError, ValueError) as exc:  # bad JSON, not UTF-8, not a .npy file
+                # (numpy's own message for a damaged .npy suggests unpickling it: not advice to pass on)
+                reason = f"not valid JSON: {exc.msg}" if isinstance(exc, json.JSONDecodeError) else "a file cannot be read"
+                raise AssistantError(f"BM25 index {lexical.dir} is damaged ({reason}); rebuild the index "
+                                     "with `assistant index --rebuild`") from None
+        return lexical
 
     # ---- identity: what the stored vectors mean -------------------------------------
     def _identity(self) -> dict:
