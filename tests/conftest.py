@@ -7,6 +7,7 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -46,6 +47,8 @@ def running_server(command, ready_url: str, log_path: Path, env=None, timeout: f
                 try:
                     urllib.request.urlopen(ready_url, timeout=2)
                     break
+                except urllib.error.HTTPError:
+                    break  # it answers (say, 401 without a key): it is up
                 except OSError:
                     if process.poll() is not None or time.monotonic() > deadline:
                         log.seek(0)

@@ -4,6 +4,7 @@ every message is a single line, no traceback, and the command exits non-zero."""
 
 import asyncio
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -11,7 +12,7 @@ import sys
 import httpx
 import pytest
 
-from conftest import ROOT, free_port, write_jsonl
+from conftest import ROOT, free_port
 from test_openai_api import api_process
 
 NOT_UTF8 = "what is \udcff grokking?"  # how Python receives the byte 0xff from a command line or JSON
@@ -26,7 +27,7 @@ def one_line(message: str) -> str:
 def cli(*args, env=None):
     """The real `assistant` command; args may hold bytes (a non-UTF-8 argument)."""
     command = [sys.executable, "-m", "assistant", *[a if isinstance(a, bytes) else str(a) for a in args]]
-    return subprocess.run(command, capture_output=True, cwd=ROOT, timeout=300, env={**__import__("os").environ, **(env or {})})
+    return subprocess.run(command, capture_output=True, cwd=ROOT, timeout=300, env={**os.environ, **(env or {})})
 
 
 @pytest.fixture

@@ -3,16 +3,13 @@ the mcp SDK's own client over stdio and over streamable HTTP."""
 
 import asyncio
 import json
-import subprocess
 import sys
-import time
-import urllib.request
 
 import pytest
 from mcp.client.session import ClientSession
 from mcp.client.stdio import StdioServerParameters, stdio_client
 
-from conftest import ROOT, free_port
+from conftest import ROOT, free_port, running_server
 
 QUESTION = "Which papers study grokking?"
 
@@ -70,9 +67,7 @@ def test_streamable_http_serves_the_same_tools(shipped_index, tmp_path):
     from mcp.client.streamable_http import streamable_http_client
 
     port = free_port()
-    log = open(tmp_path / "mcp.log", "w+")
-    process = subprocess.Popen([sys.executable, "-m", "assistant", "mcp", "--http", "--port", str(port),
-                                "--index-dir", str(shipped_index.settings.index_dir)], cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+    command = [sys.executable, "-m", "assistant", "mcp", "--http", "--port", port, "--index-dir", shipped_index.settings.index_dir]
 
     async def work():
         async with streamable_http_client(f"http://127.0.0.1:{port}/mcp") as (read, write), ClientSession(read, write) as session:
@@ -81,22 +76,8 @@ def test_streamable_http_serves_the_same_tools(shipped_index, tmp_path):
             result = await session.call_tool("ask", {"question": QUESTION})
             return [t.name for t in tools.tools], result
 
-    try:
-        deadline = time.monotonic() + 120
-        while True:  # up when the port answers anything
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/mcp", timeout=2)
-                break
-            except urllib.error.HTTPError:
-                break
-            except OSError:
-                log.seek(0)
-                assert process.poll() is None and time.monotonic() < deadline, log.read()[-3000:]
-                time.sleep(0.3)
+    with running_server(command, f"http://127.0.0.1:{port}/mcp", tmp_path / "mcp.log", timeout=120):
         names, result = asyncio.run(work())
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
     assert sorted(names) == ["ask", "get_paper", "search_papers"]
     assert "[1]" in result.structured_content["text"]
     assert json.loads(result.content[0].text)["citations"]

@@ -3,16 +3,12 @@ corpus, asked by the real openai client, streaming included."""
 
 import contextlib
 import re
-import subprocess
 import sys
-import time
-import urllib.error
-import urllib.request
 
 import openai
 import pytest
 
-from conftest import ROOT, free_port
+from conftest import free_port, running_server
 
 KEY = "test-key"
 QUESTION = "Which papers study grokking?"
@@ -20,28 +16,11 @@ QUESTION = "Which papers study grokking?"
 
 @contextlib.contextmanager
 def api_process(index_dir, log_path, *args):
-    """`assistant api` on a free port; ready when /v1/models answers (401 without the key is an answer)."""
+    """`assistant api` on a free port, as a user starts it; yields its base URL."""
     port = free_port()
-    with open(log_path, "w+") as log:
-        process = subprocess.Popen([sys.executable, "-m", "assistant", "api", "--port", str(port), "--index-dir", str(index_dir), *args],
-                                   cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
-        try:
-            deadline = time.monotonic() + 120
-            while True:
-                try:
-                    urllib.request.urlopen(f"http://127.0.0.1:{port}/v1/models", timeout=2)
-                    break
-                except urllib.error.HTTPError:
-                    break
-                except OSError:
-                    if process.poll() is not None or time.monotonic() > deadline:
-                        log.seek(0)
-                        pytest.fail(f"assistant api did not start:\n{log.read()[-3000:]}")
-                    time.sleep(0.3)
-            yield f"http://127.0.0.1:{port}/v1"
-        finally:
-            process.terminate()
-            process.wait(timeout=30)
+    command = [sys.executable, "-m", "assistant", "api", "--port", port, "--index-dir", index_dir, *args]
+    with running_server(command, f"http://127.0.0.1:{port}/v1/models", log_path, timeout=120):
+        yield f"http://127.0.0.1:{port}/v1"
 
 
 @pytest.fixture(scope="module")
