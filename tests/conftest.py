@@ -60,6 +60,27 @@ def running_server(command, ready_url: str, log_path: Path, env=None, timeout: f
             process.wait(timeout=30)
 
 
+@contextlib.contextmanager
+def api_process(index_dir, log_path, *args):
+    """`assistant api` (the OpenAI-compatible API) on a free port, as a user starts it; yields its base URL."""
+    port = free_port()
+    command = [sys.executable, "-m", "assistant", "api", "--port", port, "--index-dir", index_dir, *args]
+    with running_server(command, f"http://127.0.0.1:{port}/v1/models", log_path, timeout=120):
+        yield f"http://127.0.0.1:{port}/v1"
+
+
+async def with_stdio_session(index_dir, work):
+    """Start `assistant mcp` the way an MCP client does (stdio) and run `work(session)` in an
+    initialised session of the mcp SDK's own client."""
+    from mcp.client.session import ClientSession
+    from mcp.client.stdio import StdioServerParameters, stdio_client
+
+    server = StdioServerParameters(command=sys.executable, args=["-m", "assistant", "mcp", "--index-dir", str(index_dir)], cwd=ROOT)
+    async with stdio_client(server) as (read, write), ClientSession(read, write) as session:
+        await session.initialize()
+        return await work(session)
+
+
 def write_jsonl(path: Path, records) -> Path:
     path.write_text("".join(json.dumps(r) + "\n" for r in records))
     return path

@@ -12,8 +12,7 @@ import sys
 import httpx
 import pytest
 
-from conftest import ROOT, free_port
-from test_openai_api import api_process
+from conftest import ROOT, api_process, free_port, with_stdio_session
 
 NOT_UTF8 = "what is \udcff grokking?"  # how Python receives the byte 0xff from a command line or JSON
 
@@ -148,8 +147,6 @@ MCP_ROWS = [
 
 @pytest.fixture(scope="module")
 def mcp_errors(shipped_index):
-    from test_mcp import with_stdio_session
-
     async def work(session):
         return [await session.call_tool(tool, args) for _, tool, args, _ in MCP_ROWS]
 

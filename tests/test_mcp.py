@@ -7,18 +7,10 @@ import sys
 
 import pytest
 from mcp.client.session import ClientSession
-from mcp.client.stdio import StdioServerParameters, stdio_client
 
-from conftest import ROOT, free_port, running_server
+from conftest import free_port, running_server, with_stdio_session
 
 QUESTION = "Which papers study grokking?"
-
-
-async def with_stdio_session(index_dir, work):
-    server = StdioServerParameters(command=sys.executable, args=["-m", "assistant", "mcp", "--index-dir", str(index_dir)], cwd=ROOT)
-    async with stdio_client(server) as (read, write), ClientSession(read, write) as session:
-        await session.initialize()
-        return await work(session)
 
 
 def call(index_dir, *calls):

@@ -1,26 +1,15 @@
 """The OpenAI-compatible API, end to end: the real `assistant api` server process on the shipped
 corpus, asked by the real openai client, streaming included."""
 
-import contextlib
 import re
-import sys
 
 import openai
 import pytest
 
-from conftest import free_port, running_server
+from conftest import api_process
 
 KEY = "test-key"
 QUESTION = "Which papers study grokking?"
-
-
-@contextlib.contextmanager
-def api_process(index_dir, log_path, *args):
-    """`assistant api` on a free port, as a user starts it; yields its base URL."""
-    port = free_port()
-    command = [sys.executable, "-m", "assistant", "api", "--port", port, "--index-dir", index_dir, *args]
-    with running_server(command, f"http://127.0.0.1:{port}/v1/models", log_path, timeout=120):
-        yield f"http://127.0.0.1:{port}/v1"
 
 
 @pytest.fixture(scope="module")
