@@ -40,14 +40,14 @@ class Assistant:
         self.index = Index(self.settings)
         self.retriever = Retriever(self.index)
 
-    def ensure_index(self, progress: bool = True) -> SyncReport | None:
-        """Build the index on first use; an existing one is used as it is."""
+    def ensure_index(self, progress: bool | None = None) -> SyncReport | None:
+        """Build the index on first use (progress bar: the `progress` setting); an existing one is used as it is."""
         if self.index.exists():
             self.index.check_compatible()
             return None
-        return self.index.sync(progress=progress)
+        return self.index.sync(progress=self.settings.progress if progress is None else progress)
 
-    def warm_up(self, progress: bool = True) -> None:
+    def warm_up(self, progress: bool | None = None) -> None:
         """Build or open the index and load every lazily created piece (store, BM25, embedding
         session, vocabulary) once, before threads or concurrent requests share them."""
         self.ensure_index(progress=progress)
@@ -303,6 +303,14 @@ def _merged_filter(years, filters: PaperFilter | None) -> PaperFilter:
 
 
 def _checked(question: str) -> str:
-    if not question or not question.strip():
+    if not isinstance(question, str) or not question.strip():
         raise AssistantError("the question is empty")
+    # A byte that is not UTF-8 arrives as a lone surrogate (from the command line, or escaped in
+    # JSON); tokenizers and the store fail on it, and guessing what was meant could mislead.
+    bad = re.search("[\ud800-\udfff]", question)
+    if bad:
+        char = ord(bad.group())
+        what = f"byte {char - 0xDC00:#04x}" if 0xDC80 <= char <= 0xDCFF else f"code point U+{char:04X}"
+        raise AssistantError(f"the question is not valid UTF-8 text ({what} at character {bad.start() + 1}); "
+                             "type it again or save it as UTF-8")
     return question.strip()

@@ -14,10 +14,10 @@ from .errors import AssistantError
 def settings_options(f):
     """Options every command shares; each overrides the config file and ASSISTANT_* variables."""
     options = [
-        click.option("--config", type=click.Path(dir_okay=False), help="TOML config file (default: ./assistant.toml if present)."),
+        click.option("--config", type=click.Path(dir_okay=False), help="TOML config file (default: ./assistant.toml if present; installed, then the user config folder's)."),
         click.option("--corpus", "corpus", multiple=True, type=click.Path(path_type=Path),
                      help="Corpus file or folder (.txt Daily Papers dumps, .jsonl, .csv); repeatable. Default: the shipped corpus."),
-        click.option("--index-dir", type=click.Path(path_type=Path), help="Index folder (default: ./index in the project)."),
+        click.option("--index-dir", type=click.Path(path_type=Path), help="Index folder (default: ./index in the project; installed, the user data folder)."),
         click.option("--embedding", help="minilm-onnx (default: all-MiniLM-L6-v2 in int8), minilm (the same through PyTorch) or openai:MODEL."),
         click.option("--embed-base-url", help="OpenAI-compatible endpoint for openai:MODEL embeddings."),
         click.option("--chroma-url", help="Use a Chroma server (http://host:port) instead of the embedded store."),
@@ -85,7 +85,7 @@ def index(rebuild, quiet, as_json, config, corpus, **overrides):
     problems = load_corpus(assistant.settings.corpus).problems
     for problem in problems:
         click.echo(f"warning: {problem}", err=True)
-    report = assistant.index.sync(progress=not quiet and not as_json, rebuild=rebuild)
+    report = assistant.index.sync(progress=assistant.settings.progress and not quiet and not as_json, rebuild=rebuild)
     if as_json:
         return emit_json(dataclasses.asdict(report) | {"problems": [str(p) for p in problems]})
     click.echo(str(report))
@@ -126,13 +126,7 @@ def paper_filter(year, month, sort):
 
 
 def print_answer(answer, streamed: str = "") -> None:
-    if answer.text != streamed:
-        # The checked answer differs from the draft streamed above (citations attached, or the
-        # model failed and this is the extractive answer): print it in full.
-        if streamed.strip() and not answer.text.startswith(streamed):
-            click.echo("\n\nChecked answer:")
-        click.echo(answer.text[len(streamed):] if answer.text.startswith(streamed) else answer.text, nl=False)
-    click.echo()
+    click.echo(answer.after(streamed))
     if answer.note:
         click.echo(f"note: {answer.note}", err=True)
     if answer.citations:
@@ -248,6 +242,44 @@ def serve(host, port, config, corpus, **overrides):
 @cli.command()
 @settings_options
 @model_options
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Interface to listen on; 0.0.0.0 serves all interfaces, only when you mean it.")
+@click.option("--port", type=click.IntRange(1, 65535), default=8800, show_default=True, help="Port.")
+@click.option("--api-key", envvar="ASSISTANT_API_KEY", help="Require this bearer key from clients (env ASSISTANT_API_KEY).")
+def api(host, port, api_key, config, corpus, **overrides):
+    """Serve an OpenAI-compatible API: /v1/models and /v1/chat/completions (streaming or not).
+
+    \b
+    The model is the corpus ("papers"); replies carry [n] markers and a "citations" field:
+      openai.OpenAI(base_url="http://127.0.0.1:8800/v1", api_key="-").chat.completions.create(
+          model="papers", messages=[{"role": "user", "content": "Which papers study grokking?"}])
+    """
+    from .openai_api import serve as serve_api
+
+    serve_api(make_assistant(config, corpus, **overrides), host, port, api_key)
+
+
+@cli.command()
+@settings_options
+@model_options
+@click.option("--http", "http", is_flag=True, help="Serve streamable HTTP at http://HOST:PORT/mcp instead of stdio.")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Interface for --http.")
+@click.option("--port", type=click.IntRange(1, 65535), default=8765, show_default=True, help="Port for --http.")
+def mcp(http, host, port, config, corpus, **overrides):
+    """Serve the corpus to MCP clients (Claude Desktop, IDE agents): tools search_papers, ask, get_paper.
+
+    \b
+    stdio by default, for a client that starts the server itself, e.g.
+      {"mcpServers": {"papers": {"command": "assistant", "args": ["mcp"]}}}
+    """
+    from .mcp_server import serve as serve_mcp
+
+    serve_mcp(make_assistant(config, corpus, **overrides), "streamable-http" if http else "stdio", host, port)
+
+
+@cli.command()
+@settings_options
+@model_options
 @click.argument("input_path", metavar="INPUT", type=click.Path(path_type=Path))
 @click.option("-o", "--output", required=True, type=click.Path(path_type=Path),
               help="Answers file: .jsonl (default), .csv or .md by its extension or --format.")
@@ -276,7 +308,7 @@ def batch(input_path, output, fmt, workers, resume, overwrite, no_fallback, top_
     mode = "model" if no_fallback else mode
     assistant = make_assistant(config, corpus, top_k=top_k, mode=mode, **overrides)
     summary = run_batch(assistant, input_path, output, fmt=fmt, workers=workers, resume=resume, overwrite=overwrite,
-                        progress=not quiet, years=years, mode=mode)
+                        progress=assistant.settings.progress and not quiet, years=years, mode=mode)
     click.echo(f"{summary} -> {output}")
     if summary.failed:
         sys.exit(1)

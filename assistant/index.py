@@ -135,6 +135,8 @@ class Index:
     def _store_errors(self):
         try:
             yield
+        except AssistantError:
+            raise  # already says what is wrong (say, from opening the client inside this block)
         except Exception as exc:  # chromadb raises many types; all mean the store is unusable
             where = self.settings.chroma_url or self.dir / "chroma"
             raise AssistantError(f"Chroma store at {where} cannot be used: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}") from None
@@ -144,17 +146,36 @@ class Index:
         path = self.dir / "papers.json"
         if not path.exists():
             raise AssistantError(f"no index at {self.dir}: build it with `assistant index`")
-        return {p["id"]: Paper(**{k: v for k, v in p.items() if k != "id"}) for p in json.loads(path.read_text())}
+        return {p["id"]: Paper(**{k: v for k, v in p.items() if k != "id"}) for p in self._read_json("papers.json")}
 
     @cached_property
     def vocabulary(self) -> set[str]:
         """Every word of the corpus (see corpus.vocabulary), written at index time because
         computing it costs about a second per 1,000 papers at every start."""
-        return set(json.loads((self.dir / "vocabulary.json").read_text()))
+        return set(self._read_json("vocabulary.json"))
+
+    def _read_json(self, name: str):
+        """A JSON file of the index; a damaged one is named, with the command that rebuilds it."""
+        path = self.dir / name
+        try:
+            return json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:  # ValueError: bad JSON or bytes that are not UTF-8
+            reason = exc.strerror if isinstance(exc, OSError) else str(exc).splitlines()[0]
+            raise AssistantError(f"index file {path} is damaged ({reason}); rebuild the index with "
+                                 "`assistant index --rebuild`") from None
 
     @cached_property
     def lexical(self) -> Lexical:
-        return Lexical(self.dir / "bm25")
+        lexical = Lexical(self.dir / "bm25")
+        if lexical.exists():
+            try:  # read now (every query and update needs them), so damage is one line, not a traceback mid-query
+                lexical.rows, lexical.terms, lexical.arrays  # noqa: B018 - cached properties
+            except (OSError, ValueError) as exc:  # bad JSON, not UTF-8, not a .npy file
+                # (numpy's own message for a damaged .npy suggests unpickling it: not advice to pass on)
+                reason = f"not valid JSON: {exc.msg}" if isinstance(exc, json.JSONDecodeError) else "a file cannot be read"
+                raise AssistantError(f"BM25 index {lexical.dir} is damaged ({reason}); rebuild the index "
+                                     "with `assistant index --rebuild`") from None
+        return lexical
 
     # ---- identity: what the stored vectors mean -------------------------------------
     def _identity(self) -> dict:
@@ -162,7 +183,7 @@ class Index:
 
     def manifest(self) -> dict | None:
         path = self.dir / "manifest.json"
-        return json.loads(path.read_text()) if path.exists() else None
+        return self._read_json("manifest.json") if path.exists() else None
 
     def check_compatible(self) -> None:
         """Refuse to mix vectors of different models or chunkings in one index."""

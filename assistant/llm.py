@@ -32,11 +32,12 @@ from llama_index.core.retrievers import BaseRetriever  # noqa: E402
 from llama_index.core.schema import NodeWithScore, QueryBundle, TextNode  # noqa: E402
 from llama_index.llms.openai_like import OpenAILike  # noqa: E402
 
-from .config import ROOT, Settings  # noqa: E402
+from .config import Settings  # noqa: E402
 from .errors import AssistantError  # noqa: E402
+from .paths import shipped  # noqa: E402
 from .retrieve import Hit  # noqa: E402
 
-PROMPTS = ROOT / "prompts"
+PROMPTS = shipped("prompts")  # the checkout's prompts/, or the copy inside the installed package
 BACKOFF = 0.5  # seconds before the first retry; doubled for each further one
 MIN_SOURCE_TOKENS = 60  # a source cut shorter than this tells the model nothing
 

@@ -48,3 +48,11 @@ class Answer:
 
     def to_dict(self) -> dict:
         return asdict(self)
+
+    def after(self, streamed: str) -> str:
+        """What a front end that has shown the `streamed` draft adds, so that the reader ends
+        with the checked answer: its rest, or all of it under "Checked answer:" when it differs
+        (citations attached, or the model failed midway and this is the extractive answer)."""
+        if self.text.startswith(streamed):
+            return self.text[len(streamed):]
+        return ("\n\nChecked answer:\n" if streamed.strip() else "") + self.text

@@ -319,7 +319,7 @@ def serve(assistant, host: str, port: int) -> None:
     if not assistant.index.exists():
         print(f"No index at {assistant.settings.index_dir}: building it from the corpus (first start only)...", flush=True)
     # Load the embedder and stores now, once, instead of inside several first requests at once.
-    assistant.warm_up(progress=True)
+    assistant.warm_up()
     demo = build(assistant)
     demo.queue(default_concurrency_limit=4, max_size=100)
     auth = auth_from_env()

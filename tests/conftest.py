@@ -7,6 +7,7 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -46,6 +47,8 @@ def running_server(command, ready_url: str, log_path: Path, env=None, timeout: f
                 try:
                     urllib.request.urlopen(ready_url, timeout=2)
                     break
+                except urllib.error.HTTPError:
+                    break  # it answers (say, 401 without a key): it is up
                 except OSError:
                     if process.poll() is not None or time.monotonic() > deadline:
                         log.seek(0)
@@ -55,6 +58,27 @@ def running_server(command, ready_url: str, log_path: Path, env=None, timeout: f
         finally:
             process.terminate()
             process.wait(timeout=30)
+
+
+@contextlib.contextmanager
+def api_process(index_dir, log_path, *args):
+    """`assistant api` (the OpenAI-compatible API) on a free port, as a user starts it; yields its base URL."""
+    port = free_port()
+    command = [sys.executable, "-m", "assistant", "api", "--port", port, "--index-dir", index_dir, *args]
+    with running_server(command, f"http://127.0.0.1:{port}/v1/models", log_path, timeout=120):
+        yield f"http://127.0.0.1:{port}/v1"
+
+
+async def with_stdio_session(index_dir, work):
+    """Start `assistant mcp` the way an MCP client does (stdio) and run `work(session)` in an
+    initialised session of the mcp SDK's own client."""
+    from mcp.client.session import ClientSession
+    from mcp.client.stdio import StdioServerParameters, stdio_client
+
+    server = StdioServerParameters(command=sys.executable, args=["-m", "assistant", "mcp", "--index-dir", str(index_dir)], cwd=ROOT)
+    async with stdio_client(server) as (read, write), ClientSession(read, write) as session:
+        await session.initialize()
+        return await work(session)
 
 
 def write_jsonl(path: Path, records) -> Path:

@@ -63,7 +63,7 @@ def test_ask_prints_cited_answer_and_numbered_sources(tmp_path):
     assert "  [1] Delta Paper Without Year (Sep 11) id:" in result.stdout
 
 
-@pytest.mark.parametrize("command", ["corpus", "index", "ask"])
+@pytest.mark.parametrize("command", ["corpus", "index", "ask", "api", "mcp"])
 def test_help_explains_each_command(command):
     result = run_cli(command, "--help")
     assert result.returncode == 0 and "--corpus" in result.stdout
