@@ -190,7 +190,7 @@ def test_ui(name, args, says, ui):
 
 def test_ui_non_utf8_question(ui):
     """gradio_client cannot encode a lone surrogate; a browser's JSON can escape one."""
-    body = b'{"data": ["what is \\udcff grokking?", null, 0, "", "", "", ""]}'
+    body = b'{"data": ["what is \\udcff grokking?", null, 0, "", "", "", "", "", ""]}'
     event = httpx.post(f"{ui}/gradio_api/call/ask", content=body, headers={"Content-Type": "application/json"}).json()["event_id"]
     stream = httpx.get(f"{ui}/gradio_api/call/ask/{event}", timeout=60).text
     assert "event: error" in stream
