@@ -129,6 +129,28 @@ def synthetic_corpus(n: int, dest: Path, seed: int = 7) -> Path:
     return dest
 
 
+def synthetic_workspace(n: int, workdir: Path) -> Path:
+    """The folder of n synthetic abstracts under workdir/n/corpus, written once: large corpora
+    and their indexes are kept between runs (--workdir), since a 1,000,000 build takes hours."""
+    corpus = workdir / str(n) / "corpus"
+    if not (corpus / "synthetic.jsonl").exists():
+        corpus.mkdir(parents=True, exist_ok=True)
+        synthetic_corpus(n, corpus / "synthetic.part")
+        (corpus / "synthetic.part").rename(corpus / "synthetic.jsonl")
+    return corpus
+
+
+def build_once(name: str, reuse: bool, **where) -> dict:
+    """A build worker's result, or, with reuse, the result of the build already in index_dir."""
+    record = Path(where["index_dir"]) / "build.json"
+    if reuse and record.exists():
+        return json.loads(record.read_text()) | {"reused": True}
+    result = worker(name, **where)
+    record.parent.mkdir(parents=True, exist_ok=True)
+    record.write_text(json.dumps(result))
+    return result
+
+
 class HashEmbedder:
     """Stand-in embedding for synthetic corpora: a seeded random projection of hashed words.
     Cheap, deterministic, 384-d like MiniLM, so the store holds vectors of the real size."""

@@ -39,14 +39,31 @@ def test_edited_paper_is_the_only_one_re_embedded_and_removed_paper_is_deleted(s
     assert any("New sentence." in d for d in stored["documents"])
 
 
-def test_interrupted_build_resumes_without_re_embedding_stored_papers(small):
+def test_interrupted_build_resumes_without_re_embedding_stored_papers(small, monkeypatch):
+    import assistant.index as index_module
+
     assistant, _ = small
-    assistant.index.sync(progress=False)
-    (assistant.index.dir / "manifest.json").unlink()  # as if killed before the manifest was written
-    (assistant.index.dir / "papers.json").unlink()
+    monkeypatch.setattr(index_module, "STEP", 1)
+    monkeypatch.setattr(index_module, "COMMIT", 1)  # every paper committed on its own
+    embed, calls = assistant.index.embedder.embed, []
+
+    def embed_then_interrupt(texts):
+        calls.append(texts)
+        if len(calls) == 2:
+            raise KeyboardInterrupt  # Ctrl-C while the second paper is embedded
+        return embed(texts)
+
+    monkeypatch.setattr(assistant.index.embedder, "embed", embed_then_interrupt)
+    with pytest.raises(KeyboardInterrupt):
+        assistant.index.sync(progress=False)
+    assert not assistant.index.exists()  # an unfinished first build is not used as an index
+    assert len(assistant.index.papers) == 1  # the first paper was committed
+    monkeypatch.setattr(assistant.index.embedder, "embed", embed)
     report = assistant.index.sync(progress=False)
-    assert (report.embedded, report.reused) == (0, 3)
-    assert len(assistant.index.papers) == 3
+    assert (report.embedded, report.reused) == (2, 1)
+    assert assistant.index.exists() and len(assistant.index.papers) == 3
+    assert sorted(assistant.index.lexical.stored()) == sorted(assistant.index.papers)
+    assert [h.paper.title for h in assistant.retrieve("MEG recordings of brain activity", k=1)] == ["Brain Signals and Deep Nets"]
 
 
 def test_index_built_with_another_embedding_is_refused(small, tmp_path):
@@ -79,10 +96,15 @@ def test_year_filter_restricts_retrieval(small):
     assert [h.paper.title for h in hits] == ["Retrieval Augmented Readers"]
 
 
-def test_corpus_vocabulary_is_written_with_the_index(small):
-    """The no-answer rule's word list is stored at index time, not rebuilt at every start."""
-    assistant, _ = small
+def test_corpus_vocabulary_is_written_with_the_index_and_follows_edits(small):
+    """The no-answer rule's word list is stored at index time, not rebuilt at every start,
+    and a word leaves it with the last paper that used it."""
+    assistant, corpus = small
     assistant.index.sync(progress=False)
-    stored = json.loads((assistant.index.dir / "vocabulary.json").read_text())
-    assert {"grokking", "meg", "corpusinvariant", "invariant"} <= set(stored)
+    stored = Assistant(corpus=[corpus], index_dir=assistant.index.dir).index.vocabulary
+    assert {"grokking", "meg", "corpusinvariant", "invariant"} <= stored
     assert assistant.ask("What does the Chinchilla paper recommend?").refused
+    write_jsonl(corpus, PAPERS[1:] + [dict(PAPERS[0], title="Chinchilla Scaling", abstract="Chinchilla trades parameters for tokens at fixed compute.")])
+    assistant.index.sync(progress=False)
+    words = assistant.index.vocabulary
+    assert "chinchilla" in words and "grokking" not in words and "meg" in words
