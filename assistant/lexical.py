@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import threading
 from functools import cached_property
 from pathlib import Path
 
@@ -47,6 +48,7 @@ def tokenize(texts: list[str]) -> list[list[str]]:
 class Lexical:
     def __init__(self, folder: Path):
         self.dir = Path(folder)
+        self._local = threading.local()
 
     def exists(self) -> bool:
         return (self.dir / "ids.npy").exists()
@@ -78,10 +80,29 @@ class Lexical:
     def paper_id(self, row: int) -> str:
         return self.arrays["ids"][row].decode()
 
+    @cached_property
+    def norm(self) -> np.ndarray:
+        """Each row's length normalisation, k1 (1 - b + b |d| / avgdl), computed once per index."""
+        return (K1 * (1 - B + B * np.asarray(self.arrays["lengths"]) / self.stats[1])).astype(np.float32)
+
+    def _scratch(self) -> tuple[np.ndarray, np.ndarray]:
+        """Per-thread buffers as long as the index, allocated once and left zeroed after each
+        query (only the rows it touched are reset), so a query costs what it reads."""
+        size = len(self.arrays["ids"])
+        if getattr(self._local, "size", None) != size:
+            self._local.size = size
+            self._local.buffers = np.zeros(size, np.float32), np.zeros(size, bool)
+        return self._local.buffers
+
     def search(self, query: str, n: int, admit=None) -> tuple[np.ndarray, np.ndarray]:
         """The n best rows for the query and their BM25 scores, best first (ties: lower row
         first); rows scoring 0 are never returned. `admit(rows) -> bool array` restricts the
-        rows that count (say, a year range)."""
+        rows that count (say, a year range).
+
+        MaxScore: posting lists are read rarest term first into a score accumulator; once the
+        bounds of the terms left add up to less than the n-th best partial score, no row they
+        alone hold can make the top n, so they are not read. They are looked up (binary search)
+        only for the rows read so far that could still make it."""
         a = self.arrays
         live, avgdl = self.stats
         columns = [self.terms[t] for t in tokenize([query])[0] if t in self.terms]
@@ -92,55 +113,52 @@ class Lexical:
         df = (ends - starts).astype(np.float64)
         idf = repeats * np.log(1 + (live - df + 0.5) / (df + 0.5))
         max_tf, min_len = a["bound"][columns, 0], a["bound"][columns, 1]
-        best = idf * max_tf / (max_tf + K1 * (1 - B + B * min_len / avgdl))  # no row of the term scores more
-        order = np.argsort(-best, kind="stable")
-        unread = np.concatenate([np.cumsum(best[order][::-1])[::-1], [0.0]])  # bound of the terms not yet read
-        terms = [(int(starts[i]), int(ends[i]), float(idf[i])) for i in order]
+        bound = idf * max_tf / (max_tf + K1 * (1 - B + B * min_len / avgdl))  # no row of the term scores more
+        order = np.argsort(-bound, kind="stable")
+        unread = np.concatenate([np.cumsum(bound[order][::-1])[::-1], [0.0]]) * (1 + 1e-5)  # margin for rounding
+        terms = [(int(starts[i]), int(ends[i]), np.float32(idf[i])) for i in order]
 
-        candidates, read, taken, threshold = np.empty(0, np.int32), 0, 0, 0.0
-        while taken < len(terms):
-            group = []
-            while taken < len(terms) and (not group or read < READ_AT_ONCE):
-                start, end, _ = terms[taken]
-                group.append(np.asarray(a["rows"][start:end]))
-                read += end - start
+        acc, seen = self._scratch()
+        norm = self.norm
+        touched, admitted, read, since, threshold, taken = [], [], 0, 0, 0.0, 0
+        try:
+            while taken < len(terms):
+                start, end, term_idf = terms[taken]
+                rows = np.asarray(a["rows"][start:end])
+                acc[rows] += weight(term_idf, a["counts"][start:end], norm[rows])
+                fresh = rows[~seen[rows]]
+                seen[fresh] = True
+                touched.append(fresh)
+                admitted.append(fresh if admit is None else fresh[admit(fresh)])
                 taken += 1
-            candidates = np.union1d(candidates, np.concatenate(group))
-            if taken == len(terms):
-                break
-            rows, scores = self._top(candidates, terms, n, admit, avgdl)
-            threshold = scores[-1] if len(scores) == n else 0.0
-            if unread[taken] < threshold * (1 - 1e-6):  # a row holding only unread terms cannot make the top n
-                break
-        return self._top(candidates, terms, n, admit, avgdl)
-
-    def _top(self, rows, terms, n, admit, avgdl) -> tuple[np.ndarray, np.ndarray]:
-        if admit is not None and len(rows):
-            rows = rows[admit(rows)]
-        scores = self._score(rows, terms, avgdl)
-        if len(rows) > n:
-            keep = np.argpartition(-scores, n - 1)[:n]
-            cut = scores[keep].min()  # rows tied with the n-th score: the lowest rows win, as in a full sort
-            keep = np.flatnonzero(scores >= cut)
+                read, since = read + end - start, since + end - start
+                if taken < len(terms) and since >= READ_AT_ONCE:
+                    since = 0
+                    partial = acc[np.concatenate(admitted)]
+                    threshold = float(np.partition(partial, len(partial) - n)[len(partial) - n]) if len(partial) >= n else 0.0
+                    if unread[taken] < threshold:
+                        break
+            rows = np.sort(np.concatenate(admitted))
+            scores = acc[rows]
+        finally:
+            for part in touched:
+                acc[part] = 0
+                seen[part] = False
+        for start, end, term_idf in terms[taken:]:  # the terms not read, for the rows that could still make it
+            keep = scores + unread[taken] >= threshold
             rows, scores = rows[keep], scores[keep]
-        order = np.lexsort((rows, -scores))[:n]
-        return rows[order], scores[order]
-
-    def _score(self, rows: np.ndarray, terms, avgdl) -> np.ndarray:
-        """Exact BM25 of the given rows (ascending): each term is looked up in them."""
-        a = self.arrays
-        scores = np.zeros(len(rows), np.float64)
-        if not len(rows):
-            return scores.astype(np.float32)
-        norm = K1 * (1 - B + B * np.asarray(a["lengths"][rows], np.float64) / avgdl)
-        for start, end, idf in terms:
             postings = a["rows"][start:end]
             at = np.searchsorted(postings, rows)
             found = at < len(postings)
             found[found] = postings[at[found]] == rows[found]
-            tf = np.asarray(a["counts"][start + at[found]], np.float64)
-            scores[found] += idf * tf / (tf + norm[found])
-        return scores.astype(np.float32)
+            scores[found] += weight(term_idf, a["counts"][start + at[found]], norm[rows[found]])
+            taken += 1
+        if len(rows) > n:
+            cut = np.partition(scores, len(scores) - n)[len(scores) - n]
+            keep = scores >= cut  # rows tied with the n-th score stay: the lowest rows win, as in a full sort
+            rows, scores = rows[keep], scores[keep]
+        best = np.lexsort((rows, -scores))[:n]
+        return rows[best], scores[best]
 
     def score_all(self, query: str) -> dict[str, float]:
         """BM25 of every live paper that matches the query (for tests and small corpora)."""
@@ -230,8 +248,14 @@ class Lexical:
             self.dir.rename(old)  # readers that mapped the old files keep them until they close
         tmp.rename(self.dir)
         shutil.rmtree(old, ignore_errors=True)
-        for name in ("terms", "arrays", "stats"):
+        for name in ("terms", "arrays", "stats", "norm"):
             self.__dict__.pop(name, None)
+
+
+def weight(idf: np.float32, tf: np.ndarray, norm: np.ndarray) -> np.ndarray:
+    """A term's BM25 contribution in float32; one expression, so every path sums the same numbers."""
+    tf = np.asarray(tf, np.float32)
+    return idf * tf / (tf + norm)
 
 
 def empty_arrays() -> dict[str, np.ndarray]:
