@@ -108,3 +108,17 @@ def test_corpus_vocabulary_is_written_with_the_index_and_follows_edits(small):
     assistant.index.sync(progress=False)
     words = assistant.index.vocabulary
     assert "chinchilla" in words and "grokking" not in words and "meg" in words
+
+
+def test_chunking_many_papers_at_once_gives_the_same_chunks():
+    from pathlib import Path
+
+    from assistant.corpus import load_corpus
+    from assistant.embeddings import Tokenizer
+    from assistant.index import chunk_paper, chunk_papers
+
+    papers = load_corpus([Path(__file__).resolve().parent.parent / "corpus"]).papers
+    tokenizer = Tokenizer()
+    one_by_one = [(p.id, c) for p in papers for c in chunk_paper(p, tokenizer, 200)]
+    assert [(p.id, c) for p, c in chunk_papers(papers, tokenizer, 200)] == one_by_one
+    assert len(one_by_one) > len(papers)  # some papers need several chunks at 200 tokens
