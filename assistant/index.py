@@ -20,16 +20,17 @@ import json
 import os
 import shutil
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
 from .config import Settings
-from .corpus import Paper, load_corpus
+from .corpus import Paper
 from .embeddings import Tokenizer, make_embedder
 from .errors import AssistantError
 from .lexical import Lexical
 from .paperstore import PaperStore
+from .scan import scan_corpus
 from .text import split_sentences
 
 FORMAT_VERSION = 2  # 2: chunks without overlap
@@ -102,6 +103,7 @@ class SyncReport:
     reused: int
     removed: int
     chunks_written: int
+    problems: list[str] = field(default_factory=list)  # corpus lines that were skipped, and why
 
     def __str__(self) -> str:
         return (f"{self.papers} papers indexed: {self.embedded} embedded, {self.reused} unchanged, "
@@ -245,18 +247,19 @@ class Index:
             self.__dict__.pop(name, None)
 
     def sync(self, corpus_paths: list[Path] | None = None, progress: bool = True, rebuild: bool = False) -> SyncReport:
-        corpus = load_corpus(corpus_paths or self.settings.corpus)
         self._writable()
         if rebuild:
             self.rebuild()
         self.check_compatible()
         indexed = self.store.hashes()
-        current = {p.id for p in corpus.papers}
-        changed = [p for p in corpus.papers if indexed.get(p.id) != p.content_hash]
+        scan = scan_corpus(corpus_paths or self.settings.corpus, self.store.lines, indexed)
+        current = scan.hashes()
+        changed = [p for p in scan.papers if indexed.get(p.id) != p.content_hash]
         removed = [pid for pid in indexed if pid not in current]
-        del indexed, current
-        report = SyncReport(len(corpus.papers), 0, len(corpus.papers) - len(changed), len(removed), 0)
+        del indexed
+        report = SyncReport(len(current), 0, len(current) - len(changed), len(removed), 0, [str(p) for p in scan.problems])
         if not changed and not removed and self.exists():
+            self.store.save_lines(scan.cached, scan.lines)  # lines may move or differ in ways that change no paper
             return report  # nothing to do: no store is opened, no model is loaded
 
         self._write_json("manifest.json", {**self._identity(), "synced": False})
@@ -265,6 +268,7 @@ class Index:
             self.lexical.apply([], removed)
             self.store.delete(removed)
         self._embed_and_store(changed, report, progress)
+        self.store.save_lines(scan.cached, scan.lines)
         self._write_json("manifest.json", {**self._identity(), "synced": True})
         for name in OLD_FILES:  # an index of the previous layout, now converted
             (self.dir / name).unlink(missing_ok=True)

@@ -10,6 +10,7 @@ Tables:
                              number of papers holding it
   words(word, tokens)        the vocabulary (corpus.vocabulary: tokens squashed, whole and split
                              at hyphens and slashes), with the number of live tokens giving it
+  lines(file, digest, id, hash)   each JSONL line's digest and the paper it gave (scan.py)
 The two counts make removals exact: a word leaves the vocabulary when its last paper does.
 """
 
@@ -28,6 +29,8 @@ SCHEMA = """
 CREATE TABLE IF NOT EXISTS papers (id TEXT PRIMARY KEY, hash TEXT NOT NULL, record TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS tokens (token TEXT PRIMARY KEY, papers INTEGER NOT NULL) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS words (word TEXT PRIMARY KEY, tokens INTEGER NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS lines (file TEXT NOT NULL, digest BLOB NOT NULL, id TEXT NOT NULL, hash TEXT NOT NULL,
+                                  PRIMARY KEY (file, digest)) WITHOUT ROWID;
 """
 VARS = 500  # ids per IN (...): SQLite limits the parameters of one statement
 
@@ -84,7 +87,30 @@ class PaperStore(Mapping):
         with self.lock:
             return {w for (w,) in self.db.execute("SELECT word FROM words")}
 
+    def lines(self, file: str) -> dict[bytes, tuple[str, str]]:
+        with self.lock:
+            return {d: (i, h) for d, i, h in self.db.execute("SELECT digest, id, hash FROM lines WHERE file = ?", (file,))}
+
     # ---- writing (each call one transaction) -------------------------------------------
+    def save_lines(self, before: dict[str, dict], now: dict[str, dict]) -> None:
+        """Record the corpus's JSONL lines, writing only what differs from `before`."""
+        with self.lock:
+            db = self.db
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                for (file,) in db.execute("SELECT DISTINCT file FROM lines").fetchall():
+                    if file not in now:
+                        db.execute("DELETE FROM lines WHERE file = ?", (file,))
+                for file, lines in now.items():
+                    old = before.get(file, {})
+                    db.executemany("DELETE FROM lines WHERE file = ? AND digest = ?", [(file, d) for d in old.keys() - lines.keys()])
+                    db.executemany("INSERT OR REPLACE INTO lines VALUES (?, ?, ?, ?)",
+                                   [(file, d, *v) for d, v in lines.items() if old.get(d) != v])
+                db.execute("COMMIT")
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
+
     def put(self, papers: list[Paper]) -> None:
         self._change(papers, [p.id for p in papers])
 

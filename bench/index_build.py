@@ -40,6 +40,7 @@ def synthetic_edit(n: int, workdir: Path | None) -> dict:
         corpus = synthetic_workspace(n, work)
         where = {"index_dir": str(work / str(n) / "project"), "corpus": str(corpus), "stand_in": True}
         result = {"abstracts": n, "build": build_once("project_build", workdir is not None, **where)}
+        result["unchanged"] = worker("project_build", **where)
         result["edited_paper"] = edit_one_paper(corpus)
         result["one_change"] = worker("project_build", **where)
     return result

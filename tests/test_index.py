@@ -122,3 +122,24 @@ def test_chunking_many_papers_at_once_gives_the_same_chunks():
     one_by_one = [(p.id, c) for p in papers for c in chunk_paper(p, tokenizer, 200)]
     assert [(p.id, c) for p, c in chunk_papers(papers, tokenizer, 200)] == one_by_one
     assert len(one_by_one) > len(papers)  # some papers need several chunks at 200 tokens
+
+
+def test_a_sync_parses_only_the_corpus_lines_that_changed_and_merges_repeats_as_before(small, monkeypatch):
+    from assistant import scan
+    from assistant.corpus import load_corpus
+
+    assistant, corpus = small
+    repeat = {"title": PAPERS[1]["title"], "abstract": PAPERS[1]["abstract"], "upvotes": 7}  # a second copy adds metadata
+    write_jsonl(corpus, PAPERS + [repeat])
+    assistant.index.sync(progress=False)
+    parsed = []
+    parse = scan.jsonl_paper
+    monkeypatch.setattr(scan, "jsonl_paper", lambda line, name, n: parsed.append(n) or parse(line, name, n))
+    edited = dict(PAPERS[2], abstract=PAPERS[2]["abstract"] + " Edited.")
+    write_jsonl(corpus, [PAPERS[0], PAPERS[1], edited, repeat])
+    report = assistant.index.sync(progress=False)
+    assert (report.embedded, report.reused, report.removed) == (1, 2, 0)
+    assert parsed == [2, 3, 4]  # the edited line and both copies of the repeated paper, not line 1
+    expected = {p.id: p.record() for p in load_corpus([corpus]).papers}
+    assert {pid: p.record() for pid, p in assistant.index.papers.items()} == expected
+    assert expected[load_corpus([corpus]).papers[1].id]["upvotes"] == 7
