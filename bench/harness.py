@@ -278,6 +278,48 @@ def w_plain_latency(index_dir, corpus, queries, rounds, stand_in=False):
     return latency(retriever.retrieve, queries, rounds)
 
 
+def w_lexical_build(index_dir, corpus):
+    from assistant.corpus import load_corpus
+    from assistant.index import COMMIT
+    from assistant.lexical import Lexical
+
+    started = time.perf_counter()
+    papers = load_corpus([Path(corpus)]).papers
+    loaded = time.perf_counter() - started
+    lexical = Lexical(Path(index_dir) / "bm25")
+    for start in range(0, len(papers), COMMIT):  # as a sync commits
+        lexical.apply(papers[start : start + COMMIT])
+    return {"build_s": round(time.perf_counter() - started, 3), "load_corpus_s": round(loaded, 3),
+            "postings": int(lexical.arrays["indptr"][-1]), "terms": len(lexical.terms)}
+
+
+def w_lexical_latency(index_dir, queries, rounds):
+    from assistant.lexical import Lexical
+
+    lexical = Lexical(Path(index_dir) / "bm25")
+    return latency(lambda q: lexical.search(q, 50), queries, rounds)
+
+
+def w_lexical_edit(index_dir, corpus):
+    import dataclasses
+
+    from assistant.lexical import Lexical
+
+    with Path(corpus, "synthetic.jsonl").open() as f:  # the first paper, without reading a million
+        first = load_corpus_line(f.readline())
+    lexical = Lexical(Path(index_dir) / "bm25")
+    edited = dataclasses.replace(first, abstract="Revised. " + first.abstract)
+    started = time.perf_counter()
+    lexical.apply([edited])
+    return {"apply_s": round(time.perf_counter() - started, 3)}
+
+
+def load_corpus_line(line: str):
+    from assistant.corpus import jsonl_paper
+
+    return jsonl_paper(line, "synthetic.jsonl", 1)
+
+
 def w_plain_ask(index_dir, corpus, question):
     """The plain pipeline's cold path without a model: load the store, retrieve the sources."""
     nodes = plain_index(index_dir, corpus).as_retriever(similarity_top_k=5).retrieve(question)
