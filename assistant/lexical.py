@@ -6,7 +6,9 @@ Stored under bm25/ in the index folder (numpy files, memory-mapped when read):
                 a term's position is its column
   indptr.npy, rows.npy, counts.npy   term counts, terms x rows (compressed sparse columns:
                 each term's posting list, rows ascending)
-  bound.npy     per term: the largest count and the shortest row holding it (for score bounds)
+  bound.npy     per term: its largest count and the shortest row holding it
+  weights.npy, maxweight.npy   each posting's tf / (tf + k1 (1 - b + b |d| / avgdl)) and each
+                term's largest (derived from the above, rewritten with them)
   lengths.npy   each row's number of terms (0 for a deleted row)
   ids.npy, hashes.npy, years.npy    each row's paper id, content hash and year (0: none)
 
@@ -14,13 +16,12 @@ Only term counts are stored. IDF and length normalisation come from them at quer
 adding or removing a paper leaves every other row alone. The score is Lucene's BM25, as in
 bm25s (k1 1.5, b 0.75), over the live rows: the same scores as bm25s indexing the same papers.
 
-A query reads only its terms' posting lists, and not even all of them (MaxScore): rows of the
-rarest terms are scored first, exactly, by looking every query term up in them (binary search
-in its posting list); a term whose best possible contribution, added to those of all terms
-still unread, cannot reach the n-th best score found so far is never read. Exact top n, whatever
-is skipped. An update deletes replaced rows (a tombstone: no postings, length 0, empty id),
-appends new rows at the end and rewrites the arrays in one pass; tombstones are squeezed out
-when they reach a quarter of the rows.
+A query reads only its terms' posting lists, and not even all of them (MaxScore, see search):
+the rarest terms' lists are read into a score accumulator, and once the terms left cannot lift
+an unseen row into the top n they are only looked up for the rows that could still make it.
+Exact top n, whatever is skipped. An update tombstones replaced rows (no postings, length 0,
+empty id), appends new rows at the end and rewrites the arrays in one pass; tombstones are
+squeezed out when they reach a quarter of the rows.
 """
 
 from __future__ import annotations
@@ -34,7 +35,6 @@ from pathlib import Path
 import numpy as np
 
 K1, B = 1.5, 0.75
-READ_AT_ONCE = 50_000  # postings read before the first bound check: rare terms together, cheaply
 ARRAYS = ("indptr", "rows", "counts", "bound", "lengths", "ids", "hashes", "years")
 
 
@@ -81,9 +81,13 @@ class Lexical:
         return self.arrays["ids"][row].decode()
 
     @cached_property
-    def norm(self) -> np.ndarray:
-        """Each row's length normalisation, k1 (1 - b + b |d| / avgdl), computed once per index."""
-        return (K1 * (1 - B + B * np.asarray(self.arrays["lengths"]) / self.stats[1])).astype(np.float32)
+    def weights(self) -> tuple[np.ndarray, np.ndarray]:
+        """Each posting's tf / (tf + k1 (1 - b + b |d| / avgdl)) and each term's largest: a term's
+        BM25 in a row is its IDF times the posting's weight. Written with the counts (they change
+        together, since every update rewrites the arrays); computed here for an index without them."""
+        if (self.dir / "weights.npy").exists():
+            return np.load(self.dir / "weights.npy", mmap_mode="r"), np.load(self.dir / "maxweight.npy", mmap_mode="r")
+        return posting_weights(self.arrays, self.stats[1])
 
     def _scratch(self) -> tuple[np.ndarray, np.ndarray]:
         """Per-thread buffers as long as the index, allocated once and left zeroed after each
@@ -99,60 +103,78 @@ class Lexical:
         first); rows scoring 0 are never returned. `admit(rows) -> bool array` restricts the
         rows that count (say, a year range).
 
-        MaxScore: posting lists are read rarest term first into a score accumulator; once the
-        bounds of the terms left add up to less than the n-th best partial score, no row they
-        alone hold can make the top n, so they are not read. They are looked up (binary search)
-        only for the rows read so far that could still make it."""
+        MaxScore: posting lists are read, the term with the highest possible contribution
+        first, into a score accumulator. A small pool keeps the best admitted rows seen so far;
+        the n-th best of them is a floor under the final n-th best score. Once the terms still
+        unread could add less than that floor, no row only they hold can make the top n, so
+        they are not read: they are looked up (binary search) for the rows read so far that
+        could still reach the floor."""
         a = self.arrays
-        live, avgdl = self.stats
+        live, _ = self.stats
         columns = [self.terms[t] for t in tokenize([query])[0] if t in self.terms]
         if not columns or not live or n <= 0:
             return np.empty(0, np.int32), np.empty(0, np.float32)
         columns, repeats = np.unique(columns, return_counts=True)  # a repeated word counts again, as in bm25s
         starts, ends = a["indptr"][columns], a["indptr"][columns + 1]
         df = (ends - starts).astype(np.float64)
-        idf = repeats * np.log(1 + (live - df + 0.5) / (df + 0.5))
-        max_tf, min_len = a["bound"][columns, 0], a["bound"][columns, 1]
-        bound = idf * max_tf / (max_tf + K1 * (1 - B + B * min_len / avgdl))  # no row of the term scores more
+        idf = (repeats * np.log(1 + (live - df + 0.5) / (df + 0.5))).astype(np.float32)
+        weights, max_weight = self.weights
+        bound = idf.astype(np.float64) * max_weight[columns]  # no row of the term scores more
         order = np.argsort(-bound, kind="stable")
         unread = np.concatenate([np.cumsum(bound[order][::-1])[::-1], [0.0]]) * (1 + 1e-5)  # margin for rounding
-        terms = [(int(starts[i]), int(ends[i]), np.float32(idf[i])) for i in order]
+        terms = [(int(starts[i]), int(ends[i]), idf[i]) for i in order]
 
-        acc, seen = self._scratch()
-        norm = self.norm
-        touched, admitted, read, since, threshold, taken = [], [], 0, 0, 0.0, 0
+        acc, marked = self._scratch()
+        pool, floor, taken, candidates = np.empty(0, np.int64), 0.0, 0, []
         try:
             while taken < len(terms):
                 start, end, term_idf = terms[taken]
-                rows = np.asarray(a["rows"][start:end])
-                acc[rows] += weight(term_idf, a["counts"][start:end], norm[rows])
-                fresh = rows[~seen[rows]]
-                seen[fresh] = True
-                touched.append(fresh)
-                admitted.append(fresh if admit is None else fresh[admit(fresh)])
+                rows = a["rows"][start:end]
+                scores = acc[rows] + term_idf * weights[start:end]
+                acc[rows] = scores
                 taken += 1
-                read, since = read + end - start, since + end - start
-                if taken < len(terms) and since >= READ_AT_ONCE:
-                    since = 0
-                    partial = acc[np.concatenate(admitted)]
-                    threshold = float(np.partition(partial, len(partial) - n)[len(partial) - n]) if len(partial) >= n else 0.0
-                    if unread[taken] < threshold:
+                if taken == len(terms):
+                    break
+                rising = rows[scores >= floor]  # rows that may belong in the pool now
+                rising = rising[~marked[rising]]
+                if admit is not None and len(rising):
+                    rising = rising[admit(rising)]
+                marked[rising] = True
+                pool = np.concatenate([pool, rising])
+                if len(pool) >= n:
+                    pool_scores = acc[pool]
+                    floor = float(np.partition(pool_scores, len(pool) - n)[len(pool) - n])
+                    if len(pool) > 8 * n:  # rows below the floor never count again
+                        marked[pool[pool_scores < floor]] = False
+                        pool = pool[pool_scores >= floor]
+                    if unread[taken] < floor:
                         break
-            rows = np.sort(np.concatenate(admitted))
+            marked[pool] = False
+            for start, end, _ in terms[:taken]:  # each read row that can still reach the floor, once
+                rows = live_rows(a["rows"][start:end], acc, unread[taken], floor)
+                rows = rows[~marked[rows]]
+                marked[rows] = True
+                candidates.append(rows)
+            rows = np.concatenate(candidates)
+            if admit is not None and len(rows):
+                rows = rows[admit(rows)]
             scores = acc[rows]
         finally:
-            for part in touched:
-                acc[part] = 0
-                seen[part] = False
+            for start, end, _ in terms[:taken]:
+                acc[a["rows"][start:end]] = 0
+            for part in [pool, *candidates]:
+                marked[part] = False
         for start, end, term_idf in terms[taken:]:  # the terms not read, for the rows that could still make it
-            keep = scores + unread[taken] >= threshold
-            rows, scores = rows[keep], scores[keep]
             postings = a["rows"][start:end]
             at = np.searchsorted(postings, rows)
             found = at < len(postings)
             found[found] = postings[at[found]] == rows[found]
-            scores[found] += weight(term_idf, a["counts"][start + at[found]], norm[rows[found]])
+            scores[found] += term_idf * weights[start + at[found]]
             taken += 1
+            if len(rows) > n:
+                floor = max(floor, float(np.partition(scores, len(rows) - n)[len(rows) - n]))
+            keep = scores + unread[taken] >= floor
+            rows, scores = rows[keep], scores[keep]
         if len(rows) > n:
             cut = np.partition(scores, len(scores) - n)[len(scores) - n]
             keep = scores >= cut  # rows tied with the n-th score stay: the lowest rows win, as in a full sort
@@ -243,19 +265,33 @@ class Lexical:
         (tmp / "terms.json").write_text(json.dumps(terms, ensure_ascii=False))
         for name, array in arrays.items():
             np.save(tmp / f"{name}.npy", array)
+        live = np.count_nonzero(arrays["ids"])
+        weights, max_weight = posting_weights(arrays, float(arrays["lengths"].sum(dtype=np.float64)) / max(live, 1))
+        np.save(tmp / "weights.npy", weights)
+        np.save(tmp / "maxweight.npy", max_weight)
         shutil.rmtree(old, ignore_errors=True)
         if self.dir.exists():
             self.dir.rename(old)  # readers that mapped the old files keep them until they close
         tmp.rename(self.dir)
         shutil.rmtree(old, ignore_errors=True)
-        for name in ("terms", "arrays", "stats", "norm"):
+        for name in ("terms", "arrays", "stats", "weights"):
             self.__dict__.pop(name, None)
 
 
-def weight(idf: np.float32, tf: np.ndarray, norm: np.ndarray) -> np.ndarray:
-    """A term's BM25 contribution in float32; one expression, so every path sums the same numbers."""
-    tf = np.asarray(tf, np.float32)
-    return idf * tf / (tf + norm)
+def live_rows(rows: np.ndarray, acc: np.ndarray, unread: float, floor: float) -> np.ndarray:
+    """The rows of one read posting list that can still reach the floor."""
+    return rows[acc[rows] + unread >= floor]
+
+
+def posting_weights(arrays: dict, avgdl: float) -> tuple[np.ndarray, np.ndarray]:
+    counts, indptr = np.asarray(arrays["counts"], np.float32), np.asarray(arrays["indptr"])
+    norm = (K1 * (1 - B + B * np.asarray(arrays["lengths"], np.float32) / np.float32(avgdl))).astype(np.float32)
+    weights = counts / (counts + norm[arrays["rows"]])
+    max_weight = np.zeros(len(indptr) - 1, np.float32)
+    nonempty = np.flatnonzero(indptr[1:] > indptr[:-1])
+    if len(nonempty):
+        max_weight[nonempty] = np.maximum.reduceat(weights, indptr[nonempty])
+    return weights, max_weight
 
 
 def empty_arrays() -> dict[str, np.ndarray]:

@@ -55,16 +55,8 @@ def exhaustive(lexical: Lexical, query: str, admit=None) -> list[tuple[str, floa
     return [(pid, -s) for (s, _, pid), k in zip(ranked, keep) if k]
 
 
-@pytest.fixture(params=[1, 50_000], ids=["one-term-at-a-time", "all-at-once"])
-def read_at_once(request, monkeypatch):
-    """Small corpora read every posting at once; one term at a time makes pruning happen here."""
-    import assistant.lexical
-
-    monkeypatch.setattr(assistant.lexical, "READ_AT_ONCE", request.param)
-
-
 @pytest.mark.parametrize("n", [1, 5, 50])
-def test_pruned_top_n_equals_scoring_every_matching_paper(built, questions, n, read_at_once):
+def test_pruned_top_n_equals_scoring_every_matching_paper(built, questions, n):
     for query in questions:
         rows, scores = built.search(query, n)
         got = [(built.paper_id(r), float(s)) for r, s in zip(rows, scores)]
@@ -73,13 +65,28 @@ def test_pruned_top_n_equals_scoring_every_matching_paper(built, questions, n, r
         assert np.allclose([s for _, s in got], [s for _, s in expected], rtol=1e-6), query
 
 
-def test_pruning_with_a_filter_finds_the_best_admitted_papers(built, questions, read_at_once):
+def test_pruning_with_a_filter_finds_the_best_admitted_papers(built, questions):
     years = np.asarray(built.arrays["years"])
     admit = lambda rows: years[rows] == 2023  # noqa: E731
     assert 0 < np.count_nonzero(years == 2023) < len(years)
     for query in questions:
         rows, _ = built.search(query, 5, admit)
         assert [built.paper_id(r) for r in rows] == [pid for pid, _ in exhaustive(built, query, admit)[:5]], query
+
+
+def test_common_terms_of_a_query_are_not_read(built, questions, monkeypatch):
+    import assistant.lexical
+
+    read = []
+    real = assistant.lexical.live_rows
+    monkeypatch.setattr(assistant.lexical, "live_rows", lambda rows, *args: read.append(len(rows)) or real(rows, *args))
+    skipped = 0
+    for query in questions:
+        read.clear()
+        built.search(query, 5)
+        terms = {t for t in tokenize([query])[0] if t in built.terms}
+        skipped += len(read) < len(terms)
+    assert skipped > len(questions) / 2  # most questions are ranked without reading every posting list
 
 
 def test_update_tokenizes_only_changed_papers_and_equals_a_fresh_build(papers, tmp_path):
