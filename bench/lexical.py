@@ -33,7 +33,8 @@ def main() -> None:
                 "warm_top50": worker("lexical_latency", index_dir=where["index_dir"], queries=bench_queries(), rounds=args.rounds),
                 "one_edit": worker("lexical_edit", **where),
             }
-    result["note"] = "build: tokenizing and writing BM25 in commits of 50,000 papers; one_edit: Lexical.apply of one changed paper"
+    result["note"] = ("build: tokenizing and writing BM25 in commits of 50,000 papers; one_edit: a sync's local work after one "
+                      "edited paper (corpus scan, hash comparison, BM25, papers.sqlite), Chroma excluded")
     print(json.dumps(result, indent=2))
 
 
