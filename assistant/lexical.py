@@ -166,10 +166,17 @@ class Lexical:
                 marked[part] = False
         for start, end, term_idf in terms[taken:]:  # the terms not read, for the rows that could still make it
             postings = a["rows"][start:end]
-            at = np.searchsorted(postings, rows)
-            found = at < len(postings)
-            found[found] = postings[at[found]] == rows[found]
-            scores[found] += term_idf * weights[start + at[found]]
+            if 8 * len(rows) > len(postings):  # many rows left: spreading the list out is cheaper than searching it
+                try:
+                    acc[postings] = term_idf * weights[start:end]
+                    scores += acc[rows]
+                finally:
+                    acc[postings] = 0
+            else:
+                at = np.searchsorted(postings, rows)
+                found = at < len(postings)
+                found[found] = postings[at[found]] == rows[found]
+                scores[found] += term_idf * weights[start + at[found]]
             taken += 1
             if len(rows) > n:
                 floor = max(floor, float(np.partition(scores, len(rows) - n)[len(rows) - n]))
