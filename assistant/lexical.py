@@ -7,8 +7,6 @@ Stored under bm25/ in the index folder (numpy files, memory-mapped when read):
   indptr.npy, rows.npy, counts.npy   term counts, terms x rows (compressed sparse columns:
                 each term's posting list, rows ascending)
   bound.npy     per term: its largest count and the shortest row holding it
-  weights.npy, maxweight.npy   each posting's tf / (tf + k1 (1 - b + b |d| / avgdl)) and each
-                term's largest (derived from the above, rewritten with them)
   lengths.npy   each row's number of terms (0 for a deleted row)
   ids.npy, hashes.npy, years.npy    each row's paper id, content hash and year (0: none)
 
@@ -83,10 +81,10 @@ class Lexical:
     @cached_property
     def weights(self) -> tuple[np.ndarray, np.ndarray]:
         """Each posting's tf / (tf + k1 (1 - b + b |d| / avgdl)) and each term's largest: a term's
-        BM25 in a row is its IDF times the posting's weight. Written with the counts (they change
-        together, since every update rewrites the arrays); computed here for an index without them."""
-        if (self.dir / "weights.npy").exists():
-            return np.load(self.dir / "weights.npy", mmap_mode="r"), np.load(self.dir / "maxweight.npy", mmap_mode="r")
+        BM25 in a row is its IDF times the posting's weight. Computed once per process when the
+        index is opened (about 4 bytes a posting, 390 MB and a few seconds at 1,000,000 abstracts)
+        rather than stored: every update moves avgdl, so stored weights would double the bytes
+        each edit rewrites."""
         return posting_weights(self.arrays, self.stats[1])
 
     def _scratch(self) -> tuple[np.ndarray, np.ndarray]:
@@ -214,7 +212,7 @@ class Lexical:
         terms = dict(self.terms) if self.exists() else {}
         add = list({p.id: p for p in add}.values())  # the last version of a paper given twice
         gone_ids = np.array(sorted(set(remove) | {p.id for p in add}), dtype="S12")
-        gone = np.flatnonzero(np.isin(a["ids"], gone_ids)) if len(a["ids"]) and len(gone_ids) else np.empty(0, np.int64)
+        gone = np.flatnonzero(find(a["ids"], gone_ids))
         if not add and not len(gone):
             return
 
@@ -236,7 +234,9 @@ class Lexical:
         # the stored postings without the deleted rows
         old_rows, old_counts, indptr = a["rows"], a["counts"], np.asarray(a["indptr"], np.int64)
         if len(gone):
-            keep = ~np.isin(old_rows, gone.astype(np.int32))
+            dead = np.zeros(len(a["ids"]), bool)
+            dead[gone] = True
+            keep = ~dead[old_rows]
             kept = np.concatenate([[0], np.cumsum(keep, dtype=np.int64)])
             indptr, old_rows, old_counts = kept[indptr], old_rows[keep], old_counts[keep]
         n_terms = len(terms)
@@ -272,10 +272,6 @@ class Lexical:
         (tmp / "terms.json").write_text(json.dumps(terms, ensure_ascii=False))
         for name, array in arrays.items():
             np.save(tmp / f"{name}.npy", array)
-        live = np.count_nonzero(arrays["ids"])
-        weights, max_weight = posting_weights(arrays, float(arrays["lengths"].sum(dtype=np.float64)) / max(live, 1))
-        np.save(tmp / "weights.npy", weights)
-        np.save(tmp / "maxweight.npy", max_weight)
         shutil.rmtree(old, ignore_errors=True)
         if self.dir.exists():
             self.dir.rename(old)  # readers that mapped the old files keep them until they close
@@ -283,6 +279,16 @@ class Lexical:
         shutil.rmtree(old, ignore_errors=True)
         for name in ("terms", "arrays", "stats", "weights"):
             self.__dict__.pop(name, None)
+
+
+def find(ids: np.ndarray, wanted: np.ndarray) -> np.ndarray:
+    """Which of `ids` are in `wanted`: compared one by one when few (sorting a million ids costs a second)."""
+    if len(wanted) > 32:
+        return np.isin(ids, wanted)
+    found = np.zeros(len(ids), bool)
+    for paper_id in wanted:
+        found |= ids == paper_id
+    return found
 
 
 def live_rows(rows: np.ndarray, acc: np.ndarray, unread: float, floor: float) -> np.ndarray:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
+from itertools import compress
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -46,7 +47,7 @@ def scan_corpus(paths: list[Path], cached_lines, indexed: dict[str, str]) -> Sca
     if not files:
         raise AssistantError(f"no corpus files (.txt, .jsonl, .csv) in {', '.join(map(str, paths))}")
     entries: list[tuple[tuple[int, int], Paper]] = []  # ((file, line), paper), to merge in corpus order
-    known: list[tuple[int, int, str, str]] = []  # (file, line, id, hash)
+    known: list[tuple[str, str]] = []  # (id, hash) of each unchanged line
     problems: list[Problem] = []
     lines_now: dict[str, Lines] = {}
     cached: dict[str, Lines] = {}
@@ -58,36 +59,41 @@ def scan_corpus(paths: list[Path], cached_lines, indexed: dict[str, str]) -> Sca
             entries += [((f, i), p) for i, p in enumerate(papers)]
             continue
         cache, now = cached.setdefault(path.name, cached_lines(path.name)), lines_now.setdefault(path.name, {})
-        for n, raw in numbered_lines(path):
-            digest = hashlib.blake2b(raw, digest_size=8).digest()
-            hit = cache.get(digest)
-            if hit and indexed.get(hit[0]) == hit[1]:
-                known.append((f, n, *hit))
-                now[digest] = hit
-            else:
-                paper = jsonl_paper(decode(raw, path.name, n), path.name, n)
-                entries.append(((f, n), paper))
-                now[digest] = (paper.id, paper.content_hash)  # before merging: this line's own paper
-    repeated = {i for i, c in Counter([k[2] for k in known] + [p.id for _, p in entries]).items() if c > 1}
-    if repeated and any(k[2] in repeated for k in known):  # read every copy, to merge them as load_corpus does
-        wanted = {(k[0], k[1]) for k in known if k[2] in repeated}
-        known = [k for k in known if k[2] not in repeated]
-        for f in sorted({w[0] for w in wanted}):
-            entries += [((f, n), jsonl_paper(decode(raw, files[f].name, n), files[f].name, n))
-                        for n, raw in numbered_lines(files[f]) if (f, n) in wanted]
+        for first, lines in line_blocks(path):  # per line in C-level loops: this runs a million times
+            digests = [hashlib.blake2b(line, digest_size=8).digest() for line in lines]
+            hits = [cache.get(d) for d in digests]
+            unchanged = [h is not None and indexed.get(h[0]) == h[1] for h in hits]
+            known += compress(hits, unchanged)
+            now.update(compress(zip(digests, hits), unchanged))
+            for i in (i for i, same in enumerate(unchanged) if not same and lines[i].strip()):
+                paper = jsonl_paper(decode(lines[i], path.name, first + i), path.name, first + i)
+                entries.append(((f, first + i), paper))
+                now[digests[i]] = (paper.id, paper.content_hash)  # before merging: this line's own paper
+    repeated = {i for i, c in Counter([k[0] for k in known] + [p.id for _, p in entries]).items() if c > 1}
+    if repeated and any(k[0] in repeated for k in known):  # read every copy, to merge them as load_corpus does
+        known = [k for k in known if k[0] not in repeated]
+        for f, path in enumerate(files):
+            if path.suffix != ".jsonl":
+                continue
+            cache = cached[path.name]
+            for first, lines in line_blocks(path):
+                for i, line in enumerate(lines):
+                    hit = cache.get(hashlib.blake2b(line, digest_size=8).digest())
+                    if hit and hit[0] in repeated and not any(e[0] == (f, first + i) for e in entries):
+                        entries.append(((f, first + i), jsonl_paper(decode(line, path.name, first + i), path.name, first + i)))
     entries.sort(key=lambda e: e[0])
     if not entries and not known:
         raise AssistantError(f"the corpus is empty: no papers in {', '.join(str(f) for f in files)}")
-    return Scan(merge([p for _, p in entries]), {k[2]: k[3] for k in known}, problems, lines_now, cached)
+    return Scan(merge([p for _, p in entries]), dict(known), problems, lines_now, cached)
 
 
-def numbered_lines(path: Path):
-    """(line number, line without its end) of each non-blank line, read in binary."""
+def line_blocks(path: Path, size: int = 1 << 24):
+    """(number of the first line, lines without their ends) for blocks of about `size` bytes."""
     try:
         with path.open("rb") as f:
-            for n, raw in enumerate(f, 1):
-                raw = raw.rstrip(b"\r\n")
-                if raw.strip():
-                    yield n, raw
+            first = 1
+            while block := f.readlines(size):
+                yield first, [line.rstrip(b"\r\n") for line in block]
+                first += len(block)
     except OSError as exc:
         raise AssistantError(f"{path}: cannot read ({exc.strerror})") from None
