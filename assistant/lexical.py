@@ -231,19 +231,19 @@ class Lexical:
         order = np.lexsort((rows, cols))
         cols, rows, counts = cols[order], rows[order], counts[order]
 
-        # the stored postings without the deleted rows
+        # the stored postings without the deleted rows' and with the new ones at the end of their columns
         old_rows, old_counts, indptr = a["rows"], a["counts"], np.asarray(a["indptr"], np.int64)
+        removed = np.empty(0, np.int64)
         if len(gone):
             dead = np.zeros(len(a["ids"]), bool)
             dead[gone] = True
-            keep = ~dead[old_rows]
-            kept = np.concatenate([[0], np.cumsum(keep, dtype=np.int64)])
-            indptr, old_rows, old_counts = kept[indptr], old_rows[keep], old_counts[keep]
+            removed = np.flatnonzero(dead[old_rows])
         n_terms = len(terms)
+        removed_per_term = np.bincount(np.searchsorted(indptr, removed, side="right") - 1, minlength=n_terms)
         indptr = np.concatenate([indptr, np.full(n_terms + 1 - len(indptr), indptr[-1] if len(indptr) else 0)])
-        out_rows = np.insert(np.asarray(old_rows), indptr[cols + 1], rows)
-        out_counts = np.insert(np.asarray(old_counts), indptr[cols + 1], counts)
-        out_indptr = indptr + np.concatenate([[0], np.cumsum(np.bincount(cols, minlength=n_terms))])
+        at = indptr[cols + 1]  # positions in the stored arrays
+        out_rows, out_counts = splice(old_rows, removed, at, rows), splice(old_counts, removed, at, counts)
+        out_indptr = indptr + np.concatenate([[0], np.cumsum(np.bincount(cols, minlength=n_terms) - removed_per_term)])
 
         bound = np.zeros((n_terms, 2), np.float32)  # an old bound stays valid (it may be loose)
         bound[: len(a["bound"])] = a["bound"]
@@ -279,6 +279,27 @@ class Lexical:
         shutil.rmtree(old, ignore_errors=True)
         for name in ("terms", "arrays", "stats", "weights"):
             self.__dict__.pop(name, None)
+
+
+def splice(array: np.ndarray, remove: np.ndarray, at: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """`array` without the elements at positions `remove` and with `values` inserted before
+    positions `at` (both sorted, positions in `array`): one copy of the array, in pieces when the
+    changes are few (an edit), vectorized when they are many (a large batch)."""
+    if len(remove) + len(at) > 10_000:
+        keep = np.ones(len(array), bool)
+        keep[remove] = False
+        return np.insert(np.asarray(array)[keep], at - np.searchsorted(remove, at), values)
+    events = sorted([(int(p), 0, i) for i, p in enumerate(at)] + [(int(p), 1, i) for i, p in enumerate(remove)])
+    pieces, last = [], 0
+    for position, is_removal, i in events:
+        pieces.append(array[last:position])
+        if is_removal:
+            last = position + 1
+        else:
+            pieces.append(values[i : i + 1])
+            last = position
+    pieces.append(array[last:])
+    return np.concatenate(pieces).astype(array.dtype, copy=False)
 
 
 def find(ids: np.ndarray, wanted: np.ndarray) -> np.ndarray:
