@@ -3,8 +3,8 @@
 A large corpus is mostly JSONL, one paper a line, and between two syncs almost every line is
 the same. Each line's digest is remembered with the id and content hash of the paper it gave
 (papers.sqlite, table lines); a line whose digest is known and whose paper is indexed with that
-hash is not parsed again. Measured at 1,000,000 abstracts: parsing every line takes minutes,
-digesting them seconds. Text dumps and CSV (whose records may span lines) are parsed whole, as
+hash is not parsed again. Measured at 1,000,000 synthetic abstracts on a loaded 2-core machine:
+parsing every line took 117 s, digesting them 15-31 s. Text dumps and CSV (whose records may span lines) are parsed whole, as
 are all copies of a paper that appears more than once, so merging works as in load_corpus.
 """
 
