@@ -6,7 +6,6 @@ Stored under bm25/ in the index folder (numpy files, memory-mapped when read):
                 a term's position is its column
   indptr.npy, rows.npy, counts.npy   term counts, terms x rows (compressed sparse columns:
                 each term's posting list, rows ascending)
-  bound.npy     per term: its largest count and the shortest row holding it
   lengths.npy   each row's number of terms (0 for a deleted row)
   ids.npy, hashes.npy, years.npy    each row's paper id, content hash and year (0: none)
 
@@ -33,7 +32,7 @@ from pathlib import Path
 import numpy as np
 
 K1, B = 1.5, 0.75
-ARRAYS = ("indptr", "rows", "counts", "bound", "lengths", "ids", "hashes", "years")
+ARRAYS = ("indptr", "rows", "counts", "lengths", "ids", "hashes", "years")
 
 
 def tokenize(texts: list[str]) -> list[list[str]]:
@@ -245,15 +244,8 @@ class Lexical:
         out_rows, out_counts = splice(old_rows, removed, at, rows), splice(old_counts, removed, at, counts)
         out_indptr = indptr + np.concatenate([[0], np.cumsum(np.bincount(cols, minlength=n_terms) - removed_per_term)])
 
-        bound = np.zeros((n_terms, 2), np.float32)  # an old bound stays valid (it may be loose)
-        bound[: len(a["bound"])] = a["bound"]
-        bound[len(a["bound"]) :, 1] = np.inf
-        if len(cols):
-            np.maximum.at(bound[:, 0], cols, counts)
-            row_lengths = np.asarray(lengths, np.float32)
-            np.minimum.at(bound[:, 1], cols, row_lengths[rows - first_row])
         arrays = {
-            "indptr": out_indptr, "rows": out_rows, "counts": out_counts, "bound": bound,
+            "indptr": out_indptr, "rows": out_rows, "counts": out_counts,
             "lengths": np.concatenate([a["lengths"], lengths]).astype(np.float32),
             "ids": np.concatenate([a["ids"], np.array([p.id for p in add], dtype="S12")]),
             "hashes": np.concatenate([a["hashes"], np.array([p.content_hash for p in add], dtype="S16")]),
@@ -330,7 +322,7 @@ def posting_weights(arrays: dict, avgdl: float) -> tuple[np.ndarray, np.ndarray]
 
 def empty_arrays() -> dict[str, np.ndarray]:
     return {"indptr": np.zeros(1, np.int64), "rows": np.empty(0, np.int32), "counts": np.empty(0, np.uint16),
-            "bound": np.empty((0, 2), np.float32), "lengths": np.empty(0, np.float32), "ids": np.empty(0, "S12"),
+            "lengths": np.empty(0, np.float32), "ids": np.empty(0, "S12"),
             "hashes": np.empty(0, "S16"), "years": np.empty(0, np.int16)}
 
 
@@ -339,5 +331,4 @@ def squeeze(arrays: dict) -> dict:
     live = arrays["ids"] != b""
     new_row = np.cumsum(live, dtype=np.int64) - 1
     out = {name: arrays[name][live] for name in ("lengths", "ids", "hashes", "years")}
-    return out | {"indptr": arrays["indptr"], "rows": new_row[arrays["rows"]].astype(np.int32),
-                  "counts": arrays["counts"], "bound": arrays["bound"]}
+    return out | {"indptr": arrays["indptr"], "rows": new_row[arrays["rows"]].astype(np.int32), "counts": arrays["counts"]}
