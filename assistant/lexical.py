@@ -61,7 +61,8 @@ class Lexical:
     def arrays(self) -> dict[str, np.ndarray]:
         if not self.exists():
             return empty_arrays()
-        return {name: np.load(self.dir / f"{name}.npy", mmap_mode="r") for name in ARRAYS}
+        # plain views of the mapped files: numpy's memmap class costs microseconds per slice, and a query slices hundreds of times
+        return {name: np.asarray(np.load(self.dir / f"{name}.npy", mmap_mode="r")) for name in ARRAYS}
 
     @cached_property
     def stats(self) -> tuple[int, float]:
@@ -122,7 +123,7 @@ class Lexical:
         terms = [(int(starts[i]), int(ends[i]), idf[i]) for i in order]
 
         acc, marked = self._scratch()
-        pool, floor, taken, candidates = np.empty(0, np.int64), 0.0, 0, []
+        pool, floor, taken = np.empty(0, np.int64), 0.0, 0
         try:
             while taken < len(terms):
                 start, end, term_idf = terms[taken]
@@ -147,20 +148,20 @@ class Lexical:
                     if unread[taken] < floor:
                         break
             marked[pool] = False
+            found = []
             for start, end, _ in terms[:taken]:  # each read row that can still reach the floor, once
-                rows = live_rows(a["rows"][start:end], acc, unread[taken], floor)
-                rows = rows[~marked[rows]]
-                marked[rows] = True
-                candidates.append(rows)
-            rows = np.concatenate(candidates)
+                rows = a["rows"][start:end]
+                found.append(live_rows(rows, acc, unread[taken], floor))
+                acc[rows] = 0  # a row met again reads 0: taken already
+            rows = np.concatenate([r for r, _ in found])
+            scores = np.concatenate([s for _, s in found])
             if admit is not None and len(rows):
-                rows = rows[admit(rows)]
-            scores = acc[rows]
+                admitted = admit(rows)
+                rows, scores = rows[admitted], scores[admitted]
         finally:
             for start, end, _ in terms[:taken]:
                 acc[a["rows"][start:end]] = 0
-            for part in [pool, *candidates]:
-                marked[part] = False
+            marked[pool] = False
         for start, end, term_idf in terms[taken:]:  # the terms not read, for the rows that could still make it
             postings = a["rows"][start:end]
             if 8 * len(rows) > len(postings):  # many rows left: spreading the list out is cheaper than searching it
@@ -304,9 +305,11 @@ def find(ids: np.ndarray, wanted: np.ndarray) -> np.ndarray:
     return found
 
 
-def live_rows(rows: np.ndarray, acc: np.ndarray, unread: float, floor: float) -> np.ndarray:
-    """The rows of one read posting list that can still reach the floor."""
-    return rows[acc[rows] + unread >= floor]
+def live_rows(rows: np.ndarray, acc: np.ndarray, unread: float, floor: float) -> tuple[np.ndarray, np.ndarray]:
+    """The rows of one read posting list, not taken yet, that can still reach the floor, and their scores."""
+    scores = acc[rows]
+    keep = (scores > 0) & (scores + unread >= floor)
+    return rows[keep], scores[keep]
 
 
 def posting_weights(arrays: dict, avgdl: float) -> tuple[np.ndarray, np.ndarray]:
