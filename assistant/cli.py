@@ -79,15 +79,12 @@ def index(rebuild, quiet, as_json, config, corpus, **overrides):
     """Build or update the index. Only new or changed papers are embedded; removed ones are deleted."""
     import dataclasses
 
-    from .corpus import load_corpus
-
     assistant = make_assistant(config, corpus, **overrides)
-    problems = load_corpus(assistant.settings.corpus).problems
-    for problem in problems:
-        click.echo(f"warning: {problem}", err=True)
     report = assistant.index.sync(progress=assistant.settings.progress and not quiet and not as_json, rebuild=rebuild)
+    for problem in report.problems:
+        click.echo(f"warning: {problem}", err=True)
     if as_json:
-        return emit_json(dataclasses.asdict(report) | {"problems": [str(p) for p in problems]})
+        return emit_json(dataclasses.asdict(report))
     click.echo(str(report))
 
 

@@ -4,11 +4,13 @@ cold, again with nothing changed, and after one abstract is edited. Prints JSON.
 
     .venv/bin/python bench/index_build.py [--repeat 3]
     .venv/bin/python bench/index_build.py --synthetic 100000   # the project's sync after one edit at that size
+    .venv/bin/python bench/index_build.py --synthetic 1000000 --workdir /big/disk   # reuses retrieval.py's build there
 
 Cold builds alternate between the two pipelines, --repeat times each, and the median counts:
 this machine's speed varies by 10-20% from minute to minute. --synthetic N measures only the
 project on N synthetic abstracts with the stand-in embedding (harness.py): what one edit costs
-a large index beyond embedding one paper (reading the corpus, BM25, papers.json).
+a large index beyond embedding one paper (reading the corpus, BM25, papers.sqlite). With
+--workdir the build is kept (and one already there reused) and the corpus there is edited.
 """
 
 import argparse
@@ -19,7 +21,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from harness import copy_shipped, edit_one_paper, median_of, synthetic_corpus, worker  # noqa: E402
+from harness import build_once, copy_shipped, edit_one_paper, median_of, synthetic_workspace, worker  # noqa: E402
 
 
 def prepare_model() -> dict:
@@ -32,14 +34,14 @@ def prepare_model() -> dict:
     return {"already_prepared": cached, "prepare_s": round(time.perf_counter() - started, 2), "source": source_model().name}
 
 
-def synthetic_edit(n: int) -> dict:
+def synthetic_edit(n: int, workdir: Path | None) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
-        tmp = Path(tmp)
-        (tmp / "corpus").mkdir()
-        synthetic_corpus(n, tmp / "corpus" / "synthetic.jsonl")
-        where = {"index_dir": str(tmp / "index"), "corpus": str(tmp / "corpus"), "stand_in": True}
-        result = {"abstracts": n, "build": worker("project_build", **where)}
-        result["edited_paper"] = edit_one_paper(tmp / "corpus")
+        work = workdir or Path(tmp)
+        corpus = synthetic_workspace(n, work)
+        where = {"index_dir": str(work / str(n) / "project"), "corpus": str(corpus), "stand_in": True}
+        result = {"abstracts": n, "build": build_once("project_build", workdir is not None, **where)}
+        result["unchanged"] = worker("project_build", **where)
+        result["edited_paper"] = edit_one_paper(corpus)
         result["one_change"] = worker("project_build", **where)
     return result
 
@@ -48,9 +50,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3, help="cold builds of each pipeline (default 3)")
     parser.add_argument("--synthetic", type=int, metavar="N", help="instead: one edit at N synthetic abstracts, project only")
+    parser.add_argument("--workdir", type=Path, help="with --synthetic: keep the corpus and index here, reuse a finished build")
     args = parser.parse_args()
     if args.synthetic:
-        return print(json.dumps(synthetic_edit(args.synthetic), indent=2))
+        return print(json.dumps(synthetic_edit(args.synthetic, args.workdir), indent=2))
     result = {"int8_model": prepare_model(), "project": {}, "plain_llama_index": {}}
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)

@@ -48,8 +48,7 @@ CLI_ROWS = [
      "environment ASSISTANT_PROGRESS: progress has an invalid value 'maybe'"),
     ("number setting that is not one", ["ask", "grokking"], {"ASSISTANT_TOP_K": "many"}, None,
      "environment ASSISTANT_TOP_K: top_k has an invalid value 'many'"),
-    ("damaged papers.json", ["ask", "grokking"], {}, "papers.json", "papers.json is damaged"),
-    ("damaged vocabulary.json", ["ask", "grokking"], {}, "vocabulary.json", "vocabulary.json is damaged"),
+    ("damaged papers.sqlite", ["ask", "grokking"], {}, "papers.sqlite", "papers.sqlite is damaged"),
     ("damaged manifest.json", ["index"], {}, "manifest.json", "manifest.json is damaged"),
     ("damaged BM25 terms", ["ask", "grokking"], {}, "bm25/terms.json", "bm25 is damaged (not valid JSON"),
     ("damaged BM25 counts", ["ask", "grokking"], {}, "bm25/counts.npy", "bm25 is damaged (a file cannot be read)"),
@@ -70,7 +69,7 @@ def test_cli(name, args, env, damaged, says, index_copy):
 
 
 def test_damaged_index_is_repaired_by_the_command_the_message_names(index_copy):
-    damage(index_copy / "papers.json")
+    damage(index_copy / "papers.sqlite")
     assert cli("index", "--rebuild", "--quiet", "--index-dir", index_copy).returncode == 0
     answer = cli("ask", "--json", "Which papers study grokking?", "--index-dir", index_copy)
     assert json.loads(answer.stdout)["citations"]

@@ -22,7 +22,7 @@ def chroma_url(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def on_server(chroma_url, tmp_path_factory):
-    """The shipped corpus indexed through the server; only manifest, papers.json and BM25 are local."""
+    """The shipped corpus indexed through the server; only manifest, papers.sqlite and BM25 are local."""
     assistant = Assistant(index_dir=tmp_path_factory.mktemp("server-index"), chroma_url=chroma_url)
     report = assistant.index.sync(progress=False)
     assert report.embedded == report.papers

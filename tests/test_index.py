@@ -1,4 +1,3 @@
-import json
 import re
 
 import pytest
@@ -39,14 +38,31 @@ def test_edited_paper_is_the_only_one_re_embedded_and_removed_paper_is_deleted(s
     assert any("New sentence." in d for d in stored["documents"])
 
 
-def test_interrupted_build_resumes_without_re_embedding_stored_papers(small):
+def test_interrupted_build_resumes_without_re_embedding_stored_papers(small, monkeypatch):
+    import assistant.index as index_module
+
     assistant, _ = small
-    assistant.index.sync(progress=False)
-    (assistant.index.dir / "manifest.json").unlink()  # as if killed before the manifest was written
-    (assistant.index.dir / "papers.json").unlink()
+    monkeypatch.setattr(index_module, "STEP", 1)
+    monkeypatch.setattr(index_module, "COMMIT", 1)  # every paper committed on its own
+    embed, calls = assistant.index.embedder.embed, []
+
+    def embed_then_interrupt(texts):
+        calls.append(texts)
+        if len(calls) == 2:
+            raise KeyboardInterrupt  # Ctrl-C while the second paper is embedded
+        return embed(texts)
+
+    monkeypatch.setattr(assistant.index.embedder, "embed", embed_then_interrupt)
+    with pytest.raises(KeyboardInterrupt):
+        assistant.index.sync(progress=False)
+    assert not assistant.index.exists()  # an unfinished first build is not used as an index
+    assert len(assistant.index.papers) == 1  # the first paper was committed
+    monkeypatch.setattr(assistant.index.embedder, "embed", embed)
     report = assistant.index.sync(progress=False)
-    assert (report.embedded, report.reused) == (0, 3)
-    assert len(assistant.index.papers) == 3
+    assert (report.embedded, report.reused) == (2, 1)
+    assert assistant.index.exists() and len(assistant.index.papers) == 3
+    assert sorted(assistant.index.lexical.stored()) == sorted(assistant.index.papers)
+    assert [h.paper.title for h in assistant.retrieve("MEG recordings of brain activity", k=1)] == ["Brain Signals and Deep Nets"]
 
 
 def test_index_built_with_another_embedding_is_refused(small, tmp_path):
@@ -79,10 +95,50 @@ def test_year_filter_restricts_retrieval(small):
     assert [h.paper.title for h in hits] == ["Retrieval Augmented Readers"]
 
 
-def test_corpus_vocabulary_is_written_with_the_index(small):
-    """The no-answer rule's word list is stored at index time, not rebuilt at every start."""
-    assistant, _ = small
+def test_corpus_vocabulary_is_written_with_the_index_and_follows_edits(small):
+    """The no-answer rule's word list is stored at index time, not rebuilt at every start,
+    and a word leaves it with the last paper that used it."""
+    assistant, corpus = small
     assistant.index.sync(progress=False)
-    stored = json.loads((assistant.index.dir / "vocabulary.json").read_text())
-    assert {"grokking", "meg", "corpusinvariant", "invariant"} <= set(stored)
+    stored = Assistant(corpus=[corpus], index_dir=assistant.index.dir).index.vocabulary
+    assert {"grokking", "meg", "corpusinvariant", "invariant"} <= stored
     assert assistant.ask("What does the Chinchilla paper recommend?").refused
+    write_jsonl(corpus, PAPERS[1:] + [dict(PAPERS[0], title="Chinchilla Scaling", abstract="Chinchilla trades parameters for tokens at fixed compute.")])
+    assistant.index.sync(progress=False)
+    words = assistant.index.vocabulary
+    assert "chinchilla" in words and "grokking" not in words and "meg" in words
+
+
+def test_chunking_many_papers_at_once_gives_the_same_chunks():
+    from pathlib import Path
+
+    from assistant.corpus import load_corpus
+    from assistant.embeddings import Tokenizer
+    from assistant.index import chunk_paper, chunk_papers
+
+    papers = load_corpus([Path(__file__).resolve().parent.parent / "corpus"]).papers
+    tokenizer = Tokenizer()
+    one_by_one = [(p.id, c) for p in papers for c in chunk_paper(p, tokenizer, 200)]
+    assert [(p.id, c) for p, c in chunk_papers(papers, tokenizer, 200)] == one_by_one
+    assert len(one_by_one) > len(papers)  # some papers need several chunks at 200 tokens
+
+
+def test_a_sync_parses_only_the_corpus_lines_that_changed_and_merges_repeats_as_before(small, monkeypatch):
+    from assistant import scan
+    from assistant.corpus import load_corpus
+
+    assistant, corpus = small
+    repeat = {"title": PAPERS[1]["title"], "abstract": PAPERS[1]["abstract"], "upvotes": 7}  # a second copy adds metadata
+    write_jsonl(corpus, PAPERS + [repeat])
+    assistant.index.sync(progress=False)
+    parsed = []
+    parse = scan.jsonl_paper
+    monkeypatch.setattr(scan, "jsonl_paper", lambda line, name, n: parsed.append(n) or parse(line, name, n))
+    edited = dict(PAPERS[2], abstract=PAPERS[2]["abstract"] + " Edited.")
+    write_jsonl(corpus, [PAPERS[0], PAPERS[1], edited, repeat])
+    report = assistant.index.sync(progress=False)
+    assert (report.embedded, report.reused, report.removed) == (1, 2, 0)
+    assert parsed == [2, 3, 4]  # the edited line and both copies of the repeated paper, not line 1
+    expected = {p.id: p.record() for p in load_corpus([corpus]).papers}
+    assert {pid: p.record() for pid, p in assistant.index.papers.items()} == expected
+    assert expected[load_corpus([corpus]).papers[1].id]["upvotes"] == 7

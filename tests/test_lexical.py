@@ -1,6 +1,8 @@
-"""BM25 stored as term counts and updated in place (assistant/lexical.py)."""
+"""BM25 stored as term counts, searched through the query terms' posting lists only and updated
+in place (assistant/lexical.py)."""
 
 import dataclasses
+import json
 from pathlib import Path
 
 import numpy as np
@@ -18,8 +20,17 @@ def papers():
     return load_corpus([ROOT / "corpus"]).papers
 
 
-def by_paper(lexical: Lexical, query: str) -> dict[str, float]:
-    return dict(zip(lexical.paper_ids, lexical.scores(query).tolist()))
+@pytest.fixture(scope="module")
+def questions():
+    lines = (ROOT / "tests" / "fixtures" / "dev.jsonl").read_text().splitlines()
+    return [json.loads(line)["question"] for line in lines if line.strip()] + QUERIES + ["model model model", "the of"]
+
+
+@pytest.fixture(scope="module")
+def built(papers, tmp_path_factory):
+    lexical = Lexical(tmp_path_factory.mktemp("lexical") / "bm25")
+    lexical.update(papers)
+    return lexical
 
 
 def test_scores_are_bm25s_lucene_scores(papers, tmp_path):
@@ -31,9 +42,51 @@ def test_scores_are_bm25s_lucene_scores(papers, tmp_path):
     reference.index([tokenize([p.text])[0] for p in papers], show_progress=False)
     for query in QUERIES:
         expected = reference.get_scores(tokenize([query])[0])
-        got = by_paper(lexical, query)
-        assert np.allclose([got[p.id] for p in papers], expected, rtol=1e-4, atol=1e-5), query
-        assert max(expected) > 0
+        got = lexical.score_all(query)
+        assert np.allclose([got.get(p.id, 0.0) for p in papers], expected, rtol=1e-4, atol=1e-5), query
+        assert max(expected) > 0 and set(got) == {p.id for p, s in zip(papers, expected) if s > 0}
+
+
+def exhaustive(lexical: Lexical, query: str, admit=None) -> list[tuple[str, float]]:
+    """Every matching row scored, best first, ties by row: what pruning must reproduce."""
+    ranked = sorted(((-s, lexical.paper_ids.tolist().index(pid.encode()), pid) for pid, s in lexical.score_all(query).items()))
+    rows = np.array([row for _, row, _ in ranked], dtype=np.int64)
+    keep = admit(rows) if admit is not None and len(rows) else np.ones(len(rows), bool)
+    return [(pid, -s) for (s, _, pid), k in zip(ranked, keep) if k]
+
+
+@pytest.mark.parametrize("n", [1, 5, 50])
+def test_pruned_top_n_equals_scoring_every_matching_paper(built, questions, n):
+    for query in questions:
+        rows, scores = built.search(query, n)
+        got = [(built.paper_id(r), float(s)) for r, s in zip(rows, scores)]
+        expected = exhaustive(built, query)[:n]
+        assert [pid for pid, _ in got] == [pid for pid, _ in expected], query
+        assert np.allclose([s for _, s in got], [s for _, s in expected], rtol=1e-6), query
+
+
+def test_pruning_with_a_filter_finds_the_best_admitted_papers(built, questions):
+    years = np.asarray(built.arrays["years"])
+    admit = lambda rows: years[rows] == 2023  # noqa: E731
+    assert 0 < np.count_nonzero(years == 2023) < len(years)
+    for query in questions:
+        rows, _ = built.search(query, 5, admit)
+        assert [built.paper_id(r) for r in rows] == [pid for pid, _ in exhaustive(built, query, admit)[:5]], query
+
+
+def test_common_terms_of_a_query_are_not_read(built, questions, monkeypatch):
+    import assistant.lexical
+
+    read = []
+    real = assistant.lexical.live_rows
+    monkeypatch.setattr(assistant.lexical, "live_rows", lambda rows, *args: read.append(len(rows)) or real(rows, *args))
+    skipped = 0
+    for query in questions:
+        read.clear()
+        built.search(query, 5)
+        terms = {t for t in tokenize([query])[0] if t in built.terms}
+        skipped += len(read) < len(terms)
+    assert skipped > len(questions) / 2  # most questions are ranked without reading every posting list
 
 
 def test_update_tokenizes_only_changed_papers_and_equals_a_fresh_build(papers, tmp_path):
@@ -46,15 +99,28 @@ def test_update_tokenizes_only_changed_papers_and_equals_a_fresh_build(papers, t
 
     fresh = Lexical(tmp_path / "fresh")
     fresh.update(changed)
-    assert sorted(lexical.paper_ids) == sorted(p.id for p in changed)
+    assert sorted(lexical.stored()) == sorted(p.id for p in changed)
     for query in QUERIES:
-        incremental, rebuilt = by_paper(lexical, query), by_paper(fresh, query)
-        assert all(abs(incremental[i] - rebuilt[i]) < 1e-4 for i in rebuilt), query
-    assert by_paper(lexical, "grokking")[edited.id] > 0
+        incremental, rebuilt = lexical.score_all(query), fresh.score_all(query)
+        assert incremental.keys() == rebuilt.keys() and all(abs(incremental[i] - rebuilt[i]) < 1e-4 for i in rebuilt), query
+    assert lexical.score_all("grokking")[edited.id] > 0
+
+
+def test_deleted_rows_are_squeezed_out_without_changing_rankings(papers, tmp_path):
+    lexical = Lexical(tmp_path / "bm25")
+    lexical.update(papers)
+    kept = papers[::2]
+    lexical.update(kept)  # half the rows deleted: over a quarter, so the arrays are rewritten without them
+    assert len(lexical.paper_ids) == len(kept) and all(lexical.paper_ids)
+    fresh = Lexical(tmp_path / "fresh")
+    fresh.update(kept)
+    for query in QUERIES:
+        assert [built for built in lexical.search(query, 10)[0]] == [f for f in fresh.search(query, 10)[0]], query
 
 
 def test_words_the_corpus_lacks_score_nothing(papers, tmp_path):
     lexical = Lexical(tmp_path / "bm25")
+    assert not len(lexical.search("grokking", 5)[0])  # nothing indexed yet
     lexical.update(papers[:10])
-    assert not lexical.scores("zzzunknownword the of").any()
+    assert not lexical.score_all("zzzunknownword the of")
     assert lexical.update(papers[:10]) == 0  # nothing changed: nothing tokenized

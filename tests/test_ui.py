@@ -98,7 +98,7 @@ def test_first_start_builds_the_index_with_progress(app):
     url, tmp = app
     log = (tmp / "app.log").read_text()
     assert "building it from the corpus" in log and "Embedding" in log
-    assert (tmp / "index" / "papers.json").exists()
+    assert (tmp / "index" / "papers.sqlite").exists()
 
 
 def test_browser_chat_cites_papers_in_the_sources_panel(page, app, tmp_path):

@@ -81,7 +81,7 @@ def test_ask_from_an_unrelated_folder_answers_with_citations(installed):
     answer = json.loads(result.stdout)
     assert "[1]" in answer["text"] and any("grokking" in c["title"].lower() for c in answer["citations"])
     assert len(answer["citations"]) + len(answer["uncited"]) <= 2  # top_k from the user config file
-    assert (elsewhere.parent / "home" / ".local" / "share" / "paper-assistant" / "index" / "papers.json").is_file()
+    assert (elsewhere.parent / "home" / ".local" / "share" / "paper-assistant" / "index" / "papers.sqlite").is_file()
     assert list(elsewhere.iterdir()) == []  # nothing written to the folder it was run from
 
 
