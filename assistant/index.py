@@ -299,6 +299,7 @@ class Index:
             self.store.delete(removed)
         self._embed_and_store(changed, report, progress)
         self.store.save_lines(scan.cached, scan.lines)
+        self.store.checkpoint()
         self._write_json("manifest.json", {**self._identity(), "synced": True})
         for name in OLD_FILES:  # an index of the previous layout, now converted
             (self.dir / name).unlink(missing_ok=True)

@@ -54,6 +54,12 @@ class PaperStore(Mapping):
     def close(self) -> None:
         self.db.close()
 
+    def checkpoint(self) -> None:
+        """Move the write-ahead log into papers.sqlite, so the file alone holds the index (a
+        copy of it is whole, and damage to it shows instead of being masked by the log)."""
+        with self.lock:
+            self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
     # ---- reading -----------------------------------------------------------------------
     def __getitem__(self, paper_id: str) -> Paper:
         with self.lock:
