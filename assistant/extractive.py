@@ -23,6 +23,7 @@ from .types import Answer, Source
 MAX_SENTENCES = 4
 ANSWER_PAPERS = 3
 LIST_CAP = 15  # a "which papers" answer names at most this many papers
+LINE_SENTENCES = 2  # sentences per list line: why it belongs, and what it does or finds
 SIDE_SENTENCES = 3  # sentences per side of a comparison: what it does, what it finds, and the best other
 
 
@@ -79,6 +80,7 @@ UNIT_BONUS = 0.15  # the figure comes with the unit or the counted thing the que
 RESULT_BONUS = 0.08  # a result, not a setting, when the question asks about a result
 FOCUS_SHARE = 0.75  # of the word overlap, the share that comes from the words of what is asked
 NAME_BONUS = 0.1  # a list line or a comparison side prefers a sentence that names what the paper made
+ROLE_BONUS = 0.1  # a list line prefers a sentence about the paper's own work (_own) by this much
 PAPER_MARGIN = 0.12  # another paper joins a one-paper answer only with a sentence this close to the best
 # A "which papers" answer lists every paper whose relevance, RETRIEVAL_SHARE of its retrieval
 # score and the rest of its best sentence's score (each relative to the best paper's), is at
@@ -219,9 +221,28 @@ def listed(question: str, hits: list[Hit], embed) -> list[Scored]:
 
 
 def _list_picks(question: str, hits: list[Hit], embed) -> list[tuple[Hit, list[str]]]:
-    """Each listed paper with the sentence that shows why it belongs: its best, where one that
-    names what the paper made (NAME) counts NAME_BONUS more, so the line says what it is."""
-    return [(p.hit, [_naming(question, p.sentences)[0][2]]) for p in listed(question, hits, embed)]
+    """Each listed paper with the sentences that show why it belongs (see _list_line)."""
+    return [(p.hit, _list_line(question, p.sentences)) for p in listed(question, hits, embed)]
+
+
+def _list_line(question: str, sentences: list[tuple[float, int, str]]) -> list[str]:
+    """A list line: the paper's best sentence for the question, where one that names what the
+    paper made (NAME) counts NAME_BONUS more, so the line says what it is; then, when that
+    sentence says what the paper does, its best saying what it finds, and the other way round
+    (ACTION, FINDING): what a paper is known by is in one or the other. In the abstract's order."""
+    ranked = _naming(question, sentences)
+    # A sentence about the paper's own work beats one that sets the scene ("CoT prompting has become
+    # a widely used strategy") unless the scene-setter is clearly closer to the question.
+    first = max(ranked, key=lambda t: t[0] + (ROLE_BONUS if _own(t[2]) else 0.0))
+    ranked = [t for t in ranked if t is not first]
+    wanted = (lambda s: ACTION.search(s) or INTRODUCES.search(s)) if FINDING.search(first[2]) else FINDING.search
+    second = next((t for t in ranked if wanted(t[2])), None) if LINE_SENTENCES > 1 else None
+    return [s for _, _, s in sorted([first] + ([second] if second else []), key=lambda t: t[1])]
+
+
+def _own(sentence: str) -> bool:
+    """The sentence says what the paper does or finds, not what the field knows."""
+    return bool(ACTION.search(sentence) or INTRODUCES.search(sentence) or FINDING.search(sentence))
 
 
 def coined_names(abstract: str, elsewhere: str) -> list[str]:
