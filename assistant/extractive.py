@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .questions import QuestionPlan, asked_part, facets, plan as plan_question
+from .questions import NUMERIC, QuestionPlan, asked_part, facets, plan as plan_question
 from .retrieve import Hit
 from .text import content_words, phrases, split_sentences, stems
 from .types import Answer, Source
@@ -66,6 +66,7 @@ FINDING = re.compile(
 COINED = re.compile(r"\((?:i\.e\.,?\s*)?([A-Z][A-Za-z]*[A-Z][\w-]*|[A-Z][\w]*-[\w-]+)\)|\b(?:called|termed|dubbed|named|coined)\s+([A-Z][\w-]*[A-Z0-9][\w-]*)")
 MAX_NAMES = 2
 NAME = re.compile(r"\b(?:[A-Z][a-z]*[A-Z][\w-]*|[A-Za-z]+-?\d[\w.-]*|[A-Z]{2,}s?)\b")
+FIGURE_ASK = re.compile(r"\bwhat\s+(?:[\w-]+\s+){0,2}?(?:figures?|numbers?|results?|scores?|accuracy|accuracies)\b", re.I)
 PERCENT_QUESTION = re.compile(r"\b(?:percent\w*|rate|accuracy|share|proportion|fraction)\b", re.I)
 # "How many curated training samples were ..." -> the counted thing: the words after "how many"
 # up to the verb, so "817 curated training samples" beats another sentence's "7B parameters".
@@ -284,10 +285,16 @@ def _compare_picks(question: str, hits: list[Hit], embed, sides: list[str]) -> l
             continue
         answers: list[tuple[float, int, str]] = []
         for ask in asks[:SIDE_SENTENCES] if len(asks) > 1 else []:  # one sentence per ask first
-            [by_ask] = score_papers(question, [hit], embed, numeric=False, focus=f"{ask} {side}".strip())
+            [by_ask] = score_papers(question, [hit], embed, numeric=_wants_figure(ask), focus=f"{ask} {side}".strip())
             answers += [t for t in by_ask.sentences if all(t[1] != a[1] for a in answers)][:1]
         picks.append((hit, _by_role(scored.sentences, answers)))
     return picks
+
+
+def _wants_figure(ask: str) -> bool:
+    """One ask of a question wants a figure: "what AIME figure does each report", "what results
+    do they report", "how many ..."; its sentence then gets the numeric bonuses."""
+    return bool(NUMERIC.search(ask) or FIGURE_ASK.search(ask))
 
 
 def _by_role(sentences: list[tuple[float, int, str]], chosen: list[tuple[float, int, str]]) -> list[str]:
@@ -318,7 +325,7 @@ def _fact_picks(question: str, hits: list[Hit], embed, numeric: bool) -> list[tu
     quota = MAX_SENTENCES - len(others)
     chosen: list[tuple[float, int, str]] = []
     for facet in facets(question)[:quota] if len(facets(question)) > 1 else []:
-        [scored] = score_papers(question, [first.hit], embed, numeric, focus=facet)
+        [scored] = score_papers(question, [first.hit], embed, numeric or _wants_figure(facet), focus=facet)
         pick = next((t for t in scored.sentences if all(t[1] != c[1] for c in chosen)), None)
         if pick:
             chosen.append(pick)
