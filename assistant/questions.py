@@ -105,7 +105,9 @@ def facets(question: str) -> list[str]:
     """The separate asks of a question ("what condition was needed, and how did the heads
     appear?" -> two; "Compare A and B: what does each start from, what reward does each use?"
     -> two), each for its own sentence; one ask gives a list of one."""
-    parts = [LEADING_CONTEXT.sub("", p).strip(" ,;:") for p in FACET_BREAK.split(question) if p]
+    # Each part without the context sentences before it ("A and B both ... . How does each do it").
+    parts = [LEADING_CONTEXT.sub("", re.split(r"(?<=[.!])\s+(?=[A-Z])", p.strip())[-1]).strip(" ,;:")
+             for p in FACET_BREAK.split(question) if p]
     parts = [p for p in parts if len(p.split()) >= 3 and (re.match(rf"{WH}\b|(?:can|could|does|do|did|is|are|was|were)\b", p, re.I)
                                                           or p.endswith("?"))]
     return parts if len(parts) > 1 else [question]
