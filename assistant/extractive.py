@@ -51,13 +51,14 @@ RESULT_QUESTION = re.compile(
 # Sentence roles in an abstract: what the paper does, and what it finds. A comparison shows
 # both for each side ("what does each propose / find").
 ACTION = re.compile(
-    r"\b(?:we|this (?:paper|work|study)|our (?:paper|work|study|approach|method))\s+(?:\w+\s+){0,2}?"
+    r"\b(?:we|I|this (?:paper|work|study|response)|our (?:paper|work|study|approach|method))\s+(?:\w+\s+){0,2}?"
     r"(?:propos|introduc|present|develop|design|build|construct|collect|stud|investigat|perform|conduct|test|evaluat|compar"
-    r"|analy[sz]|train|fine-tun|provid|use|leverag|formaliz|model|address|tackl)\w*\b",
+    r"|analy[sz]|train|fine-tun|provid|use|leverag|formaliz|model|address|tackl|employ|adopt|appl|explor|examin|measur"
+    r"|identif|quantif)\w*\b",
     re.I,
 )
 FINDING = re.compile(
-    r"\b(?:we (?:\w+\s+)?(?:show|find|found|demonstrate|reveal|observe|confirm|prove|establish)|results? (?:show|indicate|suggest|reveal|demonstrate)"
+    r"\b(?:(?:we|I) (?:\w+\s+)?(?:show|find|found|demonstrate|reveal|observe|confirm|prove|establish)|results? (?:show|indicate|suggest|reveal|demonstrate)"
     r"|(?:show|find|indicate|suggest|reveal|demonstrate)s? that|outperform\w*|fails?\b|improv\w*|significantly|surpass\w*)",
     re.I,
 )
