@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 from . import metadata
 
-PAPER_NOUNS = r"(?:papers|works|studies|articles|publications|approaches|methods|models|benchmarks|datasets|systems|frameworks|techniques|efforts|contributions)"
+PAPER_NOUNS = r"(?:papers|works|studies|articles|publications|approaches|methods|models|benchmarks|datasets|systems|frameworks|techniques|efforts|contributions|strategies|algorithms|architectures)"
 LIST = re.compile(
     rf"^\W*(?:(?:which|what)\s+(?:\w+\s+){{0,3}}?{PAPER_NOUNS}\b"
     rf"|(?:list|name|find|show|give|identify|enumerate|mention)\b(?:\s+\w+){{0,4}}?\s+{PAPER_NOUNS}\b"
