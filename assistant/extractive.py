@@ -82,7 +82,7 @@ UNIT_BONUS = 0.15  # the figure comes with the unit or the counted thing the que
 RESULT_BONUS = 0.08  # a result, not a setting, when the question asks about a result
 FOCUS_SHARE = 0.75  # of the word overlap, the share that comes from the words of what is asked
 NAME_BONUS = 0.1  # a list line or a comparison side prefers a sentence that names what the paper made
-ROLE_BONUS = 0.1  # a list line prefers a sentence about the paper's own work (_own) by this much
+ROLE_BONUS = 0.2  # a list line prefers a sentence about the paper's own work (_own) by this much
 PAPER_MARGIN = 0.12  # another paper joins a one-paper answer only with a sentence this close to the best
 # A "which papers" answer lists every paper whose relevance, RETRIEVAL_SHARE of its retrieval
 # score and the rest of its best sentence's score (each relative to the best paper's), is at
@@ -344,7 +344,8 @@ def _render(question: str, picks: list[tuple[Hit, list[str]]], hits: list[Hit], 
         body = " ".join(f"{s} [{number}]" for s in sentences)
         if named:
             title = hit.paper.title
-            others = " ".join(h.paper.abstract for h, _ in picks if h is not hit)
+            # A name other retrieved papers use too ("LLMs", "VLMs") is the field's, not this paper's.
+            others = " ".join(h.paper.abstract for h in hits if h is not hit)
             names = coined_names(hit.paper.abstract, f"{title} {question} {body} {others}")
             head = f"{title} ({', '.join(names)})" if names else title
             body = f"{head} {body}" if head[-1] in ".:?!" else f"{head}: {body}"
