@@ -109,13 +109,14 @@ class Need:
     result: bool
     counted: tuple[str, ...]  # stems of the thing "how many" counts
     question_numbers: set[str]
+    findings: bool = True  # a finding answers better (FINDING_BONUS); not when ranking papers for a list
 
     @classmethod
-    def of(cls, question: str, numeric: bool, focus: str = "") -> Need:
+    def of(cls, question: str, numeric: bool, focus: str = "", findings: bool = True) -> Need:
         counted = COUNTED.search(question)
         return cls(content_words(question), content_words(focus), phrases(question), numeric, bool(numeric and PERCENT_QUESTION.search(question)),
                    bool(numeric and RESULT_QUESTION.search(question)), stems(counted.group(1)) if counted else (),
-                   {_digits(n) for n in NUMBER.findall(question)})
+                   {_digits(n) for n in NUMBER.findall(question)}, findings)
 
 
 def _digits(number: str) -> str:
@@ -134,7 +135,7 @@ def sentence_score(need: Need, sentence: str, similarity: float) -> float:
     score += PHRASE_WEIGHT * min(len(need.phrases & phrases(sentence)), 2)
     if INTRODUCES.search(sentence):
         score += INTRO_BONUS
-    if FINDING.search(sentence):  # what a study found answers "what ..." more often than how it went about it
+    if need.findings and FINDING.search(sentence):  # what a study found answers "what ..." more often than how it went about it
         score += FINDING_BONUS
     if need.numeric:
         figures = [m for m in NUMBER.finditer(sentence) if _digits(m.group()) not in need.question_numbers]
@@ -173,12 +174,12 @@ class Scored:
         return self.sentences[0][0] if self.sentences else float("-inf")
 
 
-def score_papers(question: str, hits: list[Hit], embed, numeric: bool, focus: str = "") -> list[Scored]:
+def score_papers(question: str, hits: list[Hit], embed, numeric: bool, focus: str = "", findings: bool = True) -> list[Scored]:
     """Score every sentence of every hit's abstract against the question and against its focus:
     a comparison side's own words, else the part of the question that asks (asked_part: "Which
     dataset is it evaluated on?" after a sentence of context); one embedding call for all."""
     focus = focus or (asked if (asked := asked_part(question)) != question else "")
-    need = Need.of(question, numeric, focus)
+    need = Need.of(question, numeric, focus, findings)
     candidates = [(rank, pos, s) for rank, h in enumerate(hits) for pos, s in enumerate(split_sentences(h.paper.abstract))]
     if not candidates:
         return []
@@ -215,7 +216,8 @@ def listed(question: str, hits: list[Hit], embed) -> list[Scored]:
     top = hits[0].score
     # Only papers that could pass with a perfect sentence are worth embedding.
     reachable = LIST_SHARE - (1 - RETRIEVAL_SHARE)
-    scored = score_papers(question, [h for h in hits if h.score >= reachable / RETRIEVAL_SHARE * top], embed, numeric=False)
+    scored = score_papers(question, [h for h in hits if h.score >= reachable / RETRIEVAL_SHARE * top], embed, numeric=False,
+                          findings=False)  # a paper's relevance does not depend on how its abstract is phrased
     best = max([p.best for p in scored] + [1e-9])
     kept = []
     for p in scored:
