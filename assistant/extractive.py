@@ -83,7 +83,7 @@ UNIT_BONUS = 0.15  # the figure comes with the unit or the counted thing the que
 RESULT_BONUS = 0.08  # a result, not a setting, when the question asks about a result
 FOCUS_SHARE = 0.75  # of the word overlap, the share that comes from the words of what is asked
 NAME_BONUS = 0.1  # a list line or a comparison side prefers a sentence that names what the paper made
-ROLE_BONUS = 0.2  # a list line prefers a sentence about the paper's own work (_own) by this much
+ROLE_BONUS = 0.4  # a list line prefers a sentence about the paper's own work (_own) by this much (0.1 to 0.4 read alike)
 PAPER_MARGIN = 0.12  # another paper joins a one-paper answer only with a sentence this close to the best
 # A "which papers" answer lists every paper whose relevance, RETRIEVAL_SHARE of its retrieval
 # score and the rest of its best sentence's score (each relative to the best paper's), is at
