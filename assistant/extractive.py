@@ -293,7 +293,8 @@ def _compare_picks(question: str, hits: list[Hit], embed, sides: list[str]) -> l
         for ask in asks[:SIDE_SENTENCES] if len(asks) > 1 else []:  # one sentence per ask first
             [by_ask] = score_papers(question, [hit], embed, numeric=_wants_figure(ask), focus=f"{ask} {side}".strip())
             answers += [t for t in by_ask.sentences if all(t[1] != a[1] for a in answers)][:1]
-        picks.append((hit, _by_role(scored.sentences, answers)))
+        # Each ask has its sentence, and the side still says what it does and finds.
+        picks.append((hit, _by_role(scored.sentences, answers, SIDE_SENTENCES + (len(answers) > 1))))
     return picks
 
 
@@ -303,18 +304,18 @@ def _wants_figure(ask: str) -> bool:
     return bool(NUMERIC.search(ask) or FIGURE_ASK.search(ask))
 
 
-def _by_role(sentences: list[tuple[float, int, str]], chosen: list[tuple[float, int, str]]) -> list[str]:
+def _by_role(sentences: list[tuple[float, int, str]], chosen: list[tuple[float, int, str]], cap: int = SIDE_SENTENCES) -> list[str]:
     """A side of a comparison: after the sentences already `chosen` (one per ask), its best
     sentence saying what the paper does (ACTION), its best saying what it finds (FINDING), then
-    its best other sentence, up to SIDE_SENTENCES; in the abstract's order."""
+    its best other sentence, up to `cap`; in the abstract's order."""
     chosen = list(chosen)
     for role in (ACTION, FINDING):
-        if len(chosen) >= SIDE_SENTENCES:
+        if len(chosen) >= cap:
             break
         best = next((t for t in sentences if role.search(t[2]) and all(t[1] != c[1] for c in chosen)), None)
         if best:
             chosen.append(best)
-    chosen += [t for t in _naming("", sentences) if all(t[1] != c[1] for c in chosen)][: SIDE_SENTENCES - len(chosen)]
+    chosen += [t for t in _naming("", sentences) if all(t[1] != c[1] for c in chosen)][: cap - len(chosen)]
     return [s for _, _, s in sorted(chosen, key=lambda t: t[1])]
 
 

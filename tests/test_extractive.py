@@ -299,3 +299,17 @@ def test_cli_sort_and_month_filter_the_same_way(small):
     assert [c["title"].split(":")[0] for c in answer["citations"]][:2] == ["Grokking Beta", "Grokking Alpha"]
     result = run_cli("ask", *common, "--month", "Octo", "Which papers study grokking?")
     assert result.returncode == 1 and result.stderr.strip() == "error: month 'Octo' is not a month name or number (e.g. Oct, October, 10)"
+
+
+def test_a_comparison_with_several_asks_answers_each_and_still_says_what_each_side_does_and_finds(embed):
+    def side(name, data, result):
+        return hit(f"{name}: a recommender", f"Recommenders need item representations. We propose {name}, which represents items as text. "
+                   f"We collect {data}, a new dataset of reviews. We find that {name} {result}. Code is released online.", 0.9)
+    blair, recgpt = side("BLaIR", "Amazon Reviews 2023", "retrieves items well"), side("RecGPT", "a multi-domain corpus", "transfers zero-shot")
+    blair.extra["side"], recgpt.extra["side"] = 0, 1
+    two_asks = extractive("Compare BLaIR and RecGPT: how does each represent items and what data does each introduce?", [blair, recgpt], embed)
+    lines = two_asks.text.splitlines()
+    assert "Amazon Reviews 2023" in lines[0] and "multi-domain corpus" in lines[1]
+    assert [line.count("[") for line in lines] == [4, 4]  # two asks, what it does, what it finds
+    one_ask = extractive("Compare BLaIR and RecGPT.", [blair, recgpt], embed)
+    assert [line.count("[") for line in one_ask.text.splitlines()] == [3, 3]
