@@ -1,13 +1,16 @@
 """Extractive answering (no LLM): the abstract sentences that carry the answer, each cited.
 
 The answer's shape follows the question's type (questions.plan):
-- list ("Which papers ..."): every paper that addresses the question, one line each: its name
-  and the sentence that shows why it belongs;
-- compare: each side's paper, side by side, with its own sentences and citation;
+- list ("Which papers ..."): every paper that addresses the question, one line each: its name,
+  the sentence that shows why it belongs (about the paper's own work, not the field's), and what
+  the paper finds or does when that sentence says only the other;
+- compare: each side's paper, side by side, with its own sentences and citation: one per ask of
+  the question, then what it does and what it finds;
 - numeric: the sentence that holds the asked figure with its unit, a result before a setting;
 - fact: the best paper's best sentences, plus another paper's when it is about as good.
 Sentences are scored by embedding similarity to the question, the question's words and
-phrases they contain, and their role: introducing a contribution, or holding the figure asked.
+phrases they contain, and their role: introducing a contribution, stating a finding, or holding
+the figure asked.
 """
 
 from __future__ import annotations
@@ -23,7 +26,6 @@ from .types import Answer, Source
 MAX_SENTENCES = 4
 ANSWER_PAPERS = 3
 LIST_CAP = 15  # a "which papers" answer names at most this many papers
-LINE_SENTENCES = 2  # sentences per list line: why it belongs, and what it does or finds
 SIDE_SENTENCES = 3  # sentences per side of a comparison: what it does, what it finds, and the best other
 
 
@@ -243,7 +245,7 @@ def _list_line(question: str, sentences: list[tuple[float, int, str]]) -> list[s
     first = max(ranked, key=lambda t: t[0] + (ROLE_BONUS if _own(t[2]) else 0.0))
     ranked = [t for t in ranked if t is not first]
     wanted = (lambda s: ACTION.search(s) or INTRODUCES.search(s)) if FINDING.search(first[2]) else FINDING.search
-    second = next((t for t in ranked if wanted(t[2])), None) if LINE_SENTENCES > 1 else None
+    second = next((t for t in ranked if wanted(t[2])), None)
     return [s for _, _, s in sorted([first] + ([second] if second else []), key=lambda t: t[1])]
 
 
