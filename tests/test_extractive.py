@@ -59,6 +59,35 @@ def test_question_types_come_from_the_form_of_the_question(question, kind):
     assert plan(question).kind == kind
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "In what ways do LIMO and Resa differ in how they elicit reasoning?",
+        "How are LIMO and Resa similar and different?",
+        "What do LIMO and Resa have in common?",
+        "LIMO versus Resa: what AIME score does each report?",
+        "Which uses less training data, LIMO or Resa?",
+        "What distinguishes LIMO from Resa?",
+        "Describe how LIMO and Resa each elicit reasoning.",
+    ],
+)
+def test_comparisons_in_other_styles_find_both_sides(question):
+    assert (plan(question).kind, plan(question).sides) == ("compare", ["LIMO", "Resa"])
+
+
+@pytest.mark.parametrize(
+    "question, kind",
+    [
+        ("Which papers study continual learning of new tasks, domains or data over time?", "list"),
+        ("Which papers connect grokking with pruning, either of subnetworks or of neurons?", "list"),
+        ("Which papers explain grokking by generalising versus memorising circuits?", "list"),
+        ("Do models trained on code and text generalize better?", "fact"),
+    ],
+)
+def test_an_or_a_versus_or_an_and_alone_does_not_make_a_comparison(question, kind):
+    assert plan(question).kind == kind
+
+
 def test_sides_of_a_comparison_and_the_part_that_asks():
     assert compared_sides("Contrast two search methods: one uses a language model as optimizer, the other a proxy score.") == [
         "uses a language model as optimizer", "proxy score"]
