@@ -1,13 +1,16 @@
 """Extractive answering (no LLM): the abstract sentences that carry the answer, each cited.
 
 The answer's shape follows the question's type (questions.plan):
-- list ("Which papers ..."): every paper that addresses the question, one line each: its name
-  and the sentence that shows why it belongs;
-- compare: each side's paper, side by side, with its own sentences and citation;
+- list ("Which papers ..."): every paper that addresses the question, one line each: its name,
+  the sentence that shows why it belongs (about the paper's own work, not the field's), and what
+  the paper finds or does when that sentence says only the other;
+- compare: each side's paper, side by side, with its own sentences and citation: one per ask of
+  the question, then what it does and what it finds;
 - numeric: the sentence that holds the asked figure with its unit, a result before a setting;
 - fact: the best paper's best sentences, plus another paper's when it is about as good.
 Sentences are scored by embedding similarity to the question, the question's words and
-phrases they contain, and their role: introducing a contribution, or holding the figure asked.
+phrases they contain, and their role: introducing a contribution, stating a finding, or holding
+the figure asked.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .questions import QuestionPlan, asked_part, facets, plan as plan_question
+from .questions import NUMERIC, QuestionPlan, asked_part, facets, plan as plan_question
 from .retrieve import Hit
 from .text import content_words, phrases, split_sentences, stems
 from .types import Answer, Source
@@ -50,13 +53,14 @@ RESULT_QUESTION = re.compile(
 # Sentence roles in an abstract: what the paper does, and what it finds. A comparison shows
 # both for each side ("what does each propose / find").
 ACTION = re.compile(
-    r"\b(?:we|this (?:paper|work|study)|our (?:paper|work|study|approach|method))\s+(?:\w+\s+){0,2}?"
+    r"\b(?:we|I|this (?:paper|work|study|response)|our (?:paper|work|study|approach|method))\s+(?:\w+\s+){0,2}?"
     r"(?:propos|introduc|present|develop|design|build|construct|collect|stud|investigat|perform|conduct|test|evaluat|compar"
-    r"|analy[sz]|train|fine-tun|provid|use|leverag|formaliz|model|address|tackl)\w*\b",
+    r"|analy[sz]|train|fine-tun|provid|use|leverag|formaliz|model|address|tackl|employ|adopt|appl|explor|examin|measur"
+    r"|identif|quantif)\w*\b",
     re.I,
 )
 FINDING = re.compile(
-    r"\b(?:we (?:\w+\s+)?(?:show|find|found|demonstrate|reveal|observe|confirm|prove|establish)|results? (?:show|indicate|suggest|reveal|demonstrate)"
+    r"\b(?:(?:we|I) (?:\w+\s+)?(?:show|find|found|demonstrate|reveal|observe|confirm|prove|establish)|results? (?:show|indicate|suggest|reveal|demonstrate)"
     r"|(?:show|find|indicate|suggest|reveal|demonstrate)s? that|outperform\w*|fails?\b|improv\w*|significantly|surpass\w*)",
     re.I,
 )
@@ -65,6 +69,7 @@ FINDING = re.compile(
 COINED = re.compile(r"\((?:i\.e\.,?\s*)?([A-Z][A-Za-z]*[A-Z][\w-]*|[A-Z][\w]*-[\w-]+)\)|\b(?:called|termed|dubbed|named|coined)\s+([A-Z][\w-]*[A-Z0-9][\w-]*)")
 MAX_NAMES = 2
 NAME = re.compile(r"\b(?:[A-Z][a-z]*[A-Z][\w-]*|[A-Za-z]+-?\d[\w.-]*|[A-Z]{2,}s?)\b")
+FIGURE_ASK = re.compile(r"\bwhat\s+(?:[\w-]+\s+){0,2}?(?:figures?|numbers?|results?|scores?|accuracy|accuracies)\b", re.I)
 PERCENT_QUESTION = re.compile(r"\b(?:percent\w*|rate|accuracy|share|proportion|fraction)\b", re.I)
 # "How many curated training samples were ..." -> the counted thing: the words after "how many"
 # up to the verb, so "817 curated training samples" beats another sentence's "7B parameters".
@@ -74,11 +79,13 @@ COUNTED = re.compile(r"\bhow many\s+((?:[\w-]+\s+){0,3}?[\w-]+?)\s+(?:do|does|di
 OVERLAP_WEIGHT = 0.7
 PHRASE_WEIGHT = 0.12
 INTRO_BONUS = 0.12
+FINDING_BONUS = 0.1  # 0.05 to 0.15 read alike on both halves of the tuned set (README)
 NUMBER_BONUS = 0.15
 UNIT_BONUS = 0.15  # the figure comes with the unit or the counted thing the question asks about
 RESULT_BONUS = 0.08  # a result, not a setting, when the question asks about a result
 FOCUS_SHARE = 0.75  # of the word overlap, the share that comes from the words of what is asked
 NAME_BONUS = 0.1  # a list line or a comparison side prefers a sentence that names what the paper made
+ROLE_BONUS = 0.4  # a list line prefers a sentence about the paper's own work (_own) by this much (0.1 to 0.4 read alike)
 PAPER_MARGIN = 0.12  # another paper joins a one-paper answer only with a sentence this close to the best
 # A "which papers" answer lists every paper whose relevance, RETRIEVAL_SHARE of its retrieval
 # score and the rest of its best sentence's score (each relative to the best paper's), is at
@@ -104,13 +111,14 @@ class Need:
     result: bool
     counted: tuple[str, ...]  # stems of the thing "how many" counts
     question_numbers: set[str]
+    findings: bool = True  # a finding answers better (FINDING_BONUS); not when ranking papers for a list
 
     @classmethod
-    def of(cls, question: str, numeric: bool, focus: str = "") -> Need:
+    def of(cls, question: str, numeric: bool, focus: str = "", findings: bool = True) -> Need:
         counted = COUNTED.search(question)
         return cls(content_words(question), content_words(focus), phrases(question), numeric, bool(numeric and PERCENT_QUESTION.search(question)),
                    bool(numeric and RESULT_QUESTION.search(question)), stems(counted.group(1)) if counted else (),
-                   {_digits(n) for n in NUMBER.findall(question)})
+                   {_digits(n) for n in NUMBER.findall(question)}, findings)
 
 
 def _digits(number: str) -> str:
@@ -129,6 +137,8 @@ def sentence_score(need: Need, sentence: str, similarity: float) -> float:
     score += PHRASE_WEIGHT * min(len(need.phrases & phrases(sentence)), 2)
     if INTRODUCES.search(sentence):
         score += INTRO_BONUS
+    if need.findings and FINDING.search(sentence):  # what a study found answers "what ..." more often than how it went about it
+        score += FINDING_BONUS
     if need.numeric:
         figures = [m for m in NUMBER.finditer(sentence) if _digits(m.group()) not in need.question_numbers]
         if figures:
@@ -166,12 +176,12 @@ class Scored:
         return self.sentences[0][0] if self.sentences else float("-inf")
 
 
-def score_papers(question: str, hits: list[Hit], embed, numeric: bool, focus: str = "") -> list[Scored]:
+def score_papers(question: str, hits: list[Hit], embed, numeric: bool, focus: str = "", findings: bool = True) -> list[Scored]:
     """Score every sentence of every hit's abstract against the question and against its focus:
     a comparison side's own words, else the part of the question that asks (asked_part: "Which
     dataset is it evaluated on?" after a sentence of context); one embedding call for all."""
     focus = focus or (asked if (asked := asked_part(question)) != question else "")
-    need = Need.of(question, numeric, focus)
+    need = Need.of(question, numeric, focus, findings)
     candidates = [(rank, pos, s) for rank, h in enumerate(hits) for pos, s in enumerate(split_sentences(h.paper.abstract))]
     if not candidates:
         return []
@@ -208,7 +218,8 @@ def listed(question: str, hits: list[Hit], embed) -> list[Scored]:
     top = hits[0].score
     # Only papers that could pass with a perfect sentence are worth embedding.
     reachable = LIST_SHARE - (1 - RETRIEVAL_SHARE)
-    scored = score_papers(question, [h for h in hits if h.score >= reachable / RETRIEVAL_SHARE * top], embed, numeric=False)
+    scored = score_papers(question, [h for h in hits if h.score >= reachable / RETRIEVAL_SHARE * top], embed, numeric=False,
+                          findings=False)  # a paper's relevance does not depend on how its abstract is phrased
     best = max([p.best for p in scored] + [1e-9])
     kept = []
     for p in scored:
@@ -219,9 +230,28 @@ def listed(question: str, hits: list[Hit], embed) -> list[Scored]:
 
 
 def _list_picks(question: str, hits: list[Hit], embed) -> list[tuple[Hit, list[str]]]:
-    """Each listed paper with the sentence that shows why it belongs: its best, where one that
-    names what the paper made (NAME) counts NAME_BONUS more, so the line says what it is."""
-    return [(p.hit, [_naming(question, p.sentences)[0][2]]) for p in listed(question, hits, embed)]
+    """Each listed paper with the sentences that show why it belongs (see _list_line)."""
+    return [(p.hit, _list_line(question, p.sentences)) for p in listed(question, hits, embed)]
+
+
+def _list_line(question: str, sentences: list[tuple[float, int, str]]) -> list[str]:
+    """A list line: the paper's best sentence for the question, where one that names what the
+    paper made (NAME) counts NAME_BONUS more, so the line says what it is; then, when that
+    sentence says what the paper does, its best saying what it finds, and the other way round
+    (ACTION, FINDING): what a paper is known by is in one or the other. In the abstract's order."""
+    ranked = _naming(question, sentences)
+    # A sentence about the paper's own work beats one that sets the scene ("CoT prompting has become
+    # a widely used strategy") unless the scene-setter is clearly closer to the question.
+    first = max(ranked, key=lambda t: t[0] + (ROLE_BONUS if _own(t[2]) else 0.0))
+    ranked = [t for t in ranked if t is not first]
+    wanted = (lambda s: ACTION.search(s) or INTRODUCES.search(s)) if FINDING.search(first[2]) else FINDING.search
+    second = next((t for t in ranked if wanted(t[2])), None)
+    return [s for _, _, s in sorted([first] + ([second] if second else []), key=lambda t: t[1])]
+
+
+def _own(sentence: str) -> bool:
+    """The sentence says what the paper does or finds, not what the field knows."""
+    return bool(ACTION.search(sentence) or INTRODUCES.search(sentence) or FINDING.search(sentence))
 
 
 def coined_names(abstract: str, elsewhere: str) -> list[str]:
@@ -263,24 +293,31 @@ def _compare_picks(question: str, hits: list[Hit], embed, sides: list[str]) -> l
             continue
         answers: list[tuple[float, int, str]] = []
         for ask in asks[:SIDE_SENTENCES] if len(asks) > 1 else []:  # one sentence per ask first
-            [by_ask] = score_papers(question, [hit], embed, numeric=False, focus=f"{ask} {side}".strip())
+            [by_ask] = score_papers(question, [hit], embed, numeric=_wants_figure(ask), focus=f"{ask} {side}".strip())
             answers += [t for t in by_ask.sentences if all(t[1] != a[1] for a in answers)][:1]
-        picks.append((hit, _by_role(scored.sentences, answers)))
+        # Each ask has its sentence, and the side still says what it does and finds.
+        picks.append((hit, _by_role(scored.sentences, answers, SIDE_SENTENCES + (len(answers) > 1))))
     return picks
 
 
-def _by_role(sentences: list[tuple[float, int, str]], chosen: list[tuple[float, int, str]]) -> list[str]:
+def _wants_figure(ask: str) -> bool:
+    """One ask of a question wants a figure: "what AIME figure does each report", "what results
+    do they report", "how many ..."; its sentence then gets the numeric bonuses."""
+    return bool(NUMERIC.search(ask) or FIGURE_ASK.search(ask))
+
+
+def _by_role(sentences: list[tuple[float, int, str]], chosen: list[tuple[float, int, str]], cap: int = SIDE_SENTENCES) -> list[str]:
     """A side of a comparison: after the sentences already `chosen` (one per ask), its best
     sentence saying what the paper does (ACTION), its best saying what it finds (FINDING), then
-    its best other sentence, up to SIDE_SENTENCES; in the abstract's order."""
+    its best other sentence, up to `cap`; in the abstract's order."""
     chosen = list(chosen)
     for role in (ACTION, FINDING):
-        if len(chosen) >= SIDE_SENTENCES:
+        if len(chosen) >= cap:
             break
         best = next((t for t in sentences if role.search(t[2]) and all(t[1] != c[1] for c in chosen)), None)
         if best:
             chosen.append(best)
-    chosen += [t for t in _naming("", sentences) if all(t[1] != c[1] for c in chosen)][: SIDE_SENTENCES - len(chosen)]
+    chosen += [t for t in _naming("", sentences) if all(t[1] != c[1] for c in chosen)][: cap - len(chosen)]
     return [s for _, _, s in sorted(chosen, key=lambda t: t[1])]
 
 
@@ -297,7 +334,7 @@ def _fact_picks(question: str, hits: list[Hit], embed, numeric: bool) -> list[tu
     quota = MAX_SENTENCES - len(others)
     chosen: list[tuple[float, int, str]] = []
     for facet in facets(question)[:quota] if len(facets(question)) > 1 else []:
-        [scored] = score_papers(question, [first.hit], embed, numeric, focus=facet)
+        [scored] = score_papers(question, [first.hit], embed, numeric or _wants_figure(facet), focus=facet)
         pick = next((t for t in scored.sentences if all(t[1] != c[1] for c in chosen)), None)
         if pick:
             chosen.append(pick)
@@ -315,7 +352,8 @@ def _render(question: str, picks: list[tuple[Hit, list[str]]], hits: list[Hit], 
         body = " ".join(f"{s} [{number}]" for s in sentences)
         if named:
             title = hit.paper.title
-            others = " ".join(h.paper.abstract for h, _ in picks if h is not hit)
+            # A name other retrieved papers use too ("LLMs", "VLMs") is the field's, not this paper's.
+            others = " ".join(h.paper.abstract for h in hits if h is not hit)
             names = coined_names(hit.paper.abstract, f"{title} {question} {body} {others}")
             head = f"{title} ({', '.join(names)})" if names else title
             body = f"{head} {body}" if head[-1] in ".:?!" else f"{head}: {body}"

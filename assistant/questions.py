@@ -3,7 +3,8 @@
 Types decide how the answer is built (extractive.py) and how deep retrieval goes (api.py):
 - "meta": about the papers' dates, upvotes or authors (metadata.py);
 - "compare": two or more things side by side ("Compare X with Y", "How does X differ from Y",
-  "one ..., the other ...");
+  "one ..., the other ...", "In what ways do X and Y differ", "X vs Y: ...", "Which ..., X or
+  Y?", "What distinguishes X from Y", "how X and Y each ...");
 - "list": every paper that addresses the question ("Which papers ...", "List works that ...");
 - "numeric": a figure ("How many", "By how much", "What accuracy");
 - "fact": anything else.
@@ -18,7 +19,7 @@ from dataclasses import dataclass, field
 
 from . import metadata
 
-PAPER_NOUNS = r"(?:papers|works|studies|articles|publications|approaches|methods|models|benchmarks|datasets|systems|frameworks|techniques|efforts|contributions)"
+PAPER_NOUNS = r"(?:papers|works|studies|articles|publications|approaches|methods|models|benchmarks|datasets|systems|frameworks|techniques|efforts|contributions|strategies|algorithms|architectures)"
 LIST = re.compile(
     rf"^\W*(?:(?:which|what)\s+(?:\w+\s+){{0,3}}?{PAPER_NOUNS}\b"
     rf"|(?:list|name|find|show|give|identify|enumerate|mention)\b(?:\s+\w+){{0,4}}?\s+{PAPER_NOUNS}\b"
@@ -28,7 +29,12 @@ LIST = re.compile(
 )
 COMPARE = re.compile(
     r"^\W*(?:compare|contrast)\b|\bboth\b[^?]*\beach\b|\beach\b[^?]*\bboth\b|\bhow (?:do|does|did)\b.+\b(?:differ|compare)\b|\bdifferences? between\b|\bwhat distinguishes\b"
-    r"|\bone\b[^.?]*,\s*(?:and\s+|while\s+|whereas\s+)?the other\b",
+    r"|\bone\b[^.?]*,\s*(?:and\s+|while\s+|whereas\s+)?the other\b"
+    # "In what ways do A and B differ", "How are A and B similar", "What do A and B have in common",
+    # "A vs B: ...", "Which ..., A or B?", "Describe how A and B each ..."
+    r"|\b(?:do|does|did|are|is|were)\b[^?]*\band\b[^?]*\b(?:differ|similar|alike|in common)\b|^[^:?]+\s(?:vs\.?|versus)\s[^:?]+:"
+    rf"|^\W*(?:which|who)\b(?!\s+(?:\w+\s+){{0,3}}?{PAPER_NOUNS}\b)"
+    r"[^?]*,\s*(?:the\s+)?(?!either\b)(?:\S+\s+){0,3}?\S+\s+or\s+(?:\S+\s+){0,3}?\S+\?\s*$|\band\s+[^,.?;]+?\s+each\s+(?!other\b)\w+",
     re.I,
 )
 NUMERIC = re.compile(
@@ -53,6 +59,12 @@ SIDES = [
     re.compile(rf"\bboth\s+(?P<a>[^,.?;]+?)\s+and\s+(?P<b>[^,.?;]+?)(?=\s+(?:\w+\s+)?{PAPER_VERBS}\b|[,.?;])", re.I),
     re.compile(r"(?:^|[.?!]\s+)(?P<a>[^,.?;]+?)\s+and\s+(?P<b>[^,.?;]+?)\s+both\b", re.I),
     re.compile(r"(?P<a>[^,:;?]+?)\s+(?:versus|vs\.?|compared (?:to|with))\s+(?P<b>[^,:;?]+)", re.I),
+    re.compile(r"\b(?:do|did|are|were)\s+(?:the\s+)?(?P<a>[^,?]+?)\s+and\s+(?P<b>[^,?]+?)\s+(?:differ|similar|alike|have\s+in\s+common)\b", re.I),
+    re.compile(r"\bdistinguish(?:es)?\s+(?:the\s+)?(?P<a>.+?)\s+from\s+(?P<b>.+?)(?=[:?;]|$)", re.I),
+    # "Which uses less data, LIMO or Resa?"
+    re.compile(r",\s*(?:the\s+)?(?!either\b)(?P<a>(?:\S+\s+){0,3}?\S+)\s+or\s+(?P<b>(?:\S+\s+){0,3}?\S+?)\s*\?\s*$", re.I),
+    # "Describe how LIMO and Resa each elicit reasoning"
+    re.compile(r"(?:^|\b(?:how|whether|what|why)\s+)(?P<a>[^,.?;]+?)\s+and\s+(?P<b>[^,.?;:]+?)\s+each\b", re.I),
 ]
 # A side that only points back ("the two papers", "the response to it") is no query of its own.
 VAGUE_SIDE = re.compile(r"^\W*(?:two|both|these|those|them|their|each|it|its|other|latter|former|how|what|which|why|when|where|who)\b"
@@ -105,7 +117,9 @@ def facets(question: str) -> list[str]:
     """The separate asks of a question ("what condition was needed, and how did the heads
     appear?" -> two; "Compare A and B: what does each start from, what reward does each use?"
     -> two), each for its own sentence; one ask gives a list of one."""
-    parts = [LEADING_CONTEXT.sub("", p).strip(" ,;:") for p in FACET_BREAK.split(question) if p]
+    # Each part without the context sentences before it ("A and B both ... . How does each do it").
+    parts = [LEADING_CONTEXT.sub("", re.split(r"(?<=[.!])\s+(?=[A-Z])", p.strip())[-1]).strip(" ,;:")
+             for p in FACET_BREAK.split(question) if p]
     parts = [p for p in parts if len(p.split()) >= 3 and (re.match(rf"{WH}\b|(?:can|could|does|do|did|is|are|was|were)\b", p, re.I)
                                                           or p.endswith("?"))]
     return parts if len(parts) > 1 else [question]
@@ -127,5 +141,6 @@ def compared_sides(question: str) -> list[str]:
 
 
 def _clean(side: str) -> str:
-    side = re.sub(r"^\W*(?:the|a|an)\s+(?=\w)", "", side.strip(), flags=re.I)
+    side = re.sub(r"^(?:describe|explain|say|tell me)\s+(?:how|what|whether|why)\s+", "", side.strip(), flags=re.I)
+    side = re.sub(r"^\W*(?:the|a|an)\s+(?=\w)", "", side, flags=re.I)
     return side.strip(" ,.:;?")

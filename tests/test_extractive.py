@@ -9,7 +9,7 @@ from assistant.corpus import Paper
 from assistant.errors import AssistantError
 from assistant.extractive import extractive, score_papers
 from assistant.metadata import PaperFilter, parse
-from assistant.questions import asked_part, compared_sides, plan
+from assistant.questions import asked_part, compared_sides, facets, plan
 from assistant.retrieve import Hit
 from assistant.text import split_sentences
 from conftest import run_cli
@@ -45,6 +45,7 @@ def test_a_line_break_always_ends_a_sentence():
     [
         ("Which papers build models of recorded brain signals?", "list"),
         ("List works that distil reasoning into small models.", "list"),
+        ("Which prompting strategies let models solve harder problems than their examples?", "list"),
         ("Compare the two follow-ups to model X: what does each add?", "compare"),
         ("How does curriculum learning differ from self-paced learning?", "compare"),
         ("How many problems does the benchmark contain?", "numeric"),
@@ -55,6 +56,35 @@ def test_a_line_break_always_ends_a_sentence():
     ],
 )
 def test_question_types_come_from_the_form_of_the_question(question, kind):
+    assert plan(question).kind == kind
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "In what ways do LIMO and Resa differ in how they elicit reasoning?",
+        "How are LIMO and Resa similar and different?",
+        "What do LIMO and Resa have in common?",
+        "LIMO versus Resa: what AIME score does each report?",
+        "Which uses less training data, LIMO or Resa?",
+        "What distinguishes LIMO from Resa?",
+        "Describe how LIMO and Resa each elicit reasoning.",
+    ],
+)
+def test_comparisons_in_other_styles_find_both_sides(question):
+    assert (plan(question).kind, plan(question).sides) == ("compare", ["LIMO", "Resa"])
+
+
+@pytest.mark.parametrize(
+    "question, kind",
+    [
+        ("Which papers study continual learning of new tasks, domains or data over time?", "list"),
+        ("Which papers connect grokking with pruning, either of subnetworks or of neurons?", "list"),
+        ("Which papers explain grokking by generalising versus memorising circuits?", "list"),
+        ("Do models trained on code and text generalize better?", "fact"),
+    ],
+)
+def test_an_or_a_versus_or_an_and_alone_does_not_make_a_comparison(question, kind):
     assert plan(question).kind == kind
 
 
@@ -99,12 +129,65 @@ def test_list_names_every_paper_near_the_best_one_a_line_each(embed):
     assert [cited_numbers(line) for line in lines] == [{1}, {2}, {3}]  # "Cooking with robots" is not listed
 
 
+def test_a_list_line_says_what_the_paper_does_and_what_it_finds_not_the_field_background(embed):
+    abstract = ("Continual learning of new tasks has become a widely studied problem in machine learning. "
+                "Models forget old tasks when they keep learning new ones. "
+                "We propose ReplayNet, a continual learning method that rehearses stored examples of old tasks. "
+                "We find that rehearsal of 1% of old data removes most forgetting. "
+                "Code is available online.")
+    other = hit("A survey of lifelong learning", "We survey lifelong learning methods for new tasks.", 0.8)
+    answer = extractive("Which papers study continual learning of new tasks over time?", [hit("ReplayNet", abstract, 0.9), other], embed)
+    line = answer.text.splitlines()[0]
+    assert "We propose ReplayNet" in line and "We find that rehearsal" in line  # what it does, then what it finds
+    assert "widely studied problem" not in line and "Code is available" not in line
+    assert line.count("[1]") == 2 and cited_numbers(line) == {1}
+
+
 def test_a_list_line_names_what_the_paper_coins():
     from assistant.extractive import coined_names
 
     abstract = "Readers memorise their documents. We introduce Corpus-Invariant Tuning (CIT), called CIT below. Large language models (LLMs) improve."
     assert coined_names(abstract, "Better readers by tuning LLMs") == ["CIT"]  # LLMs is said elsewhere
     assert coined_names(abstract, "CIT: tuning readers LLMs") == []
+    assert coined_names(abstract, "Better readers. Another abstract: Large language models (LLMs) read.") == ["CIT"]
+
+
+def test_an_ask_after_a_context_sentence_is_still_an_ask():
+    question = "LIMO and Resa both elicit reasoning cheaply. How does each do it and what AIME figure does each report?"
+    assert facets(question) == ["How does each do it", "what AIME figure does each report?"]
+    assert facets("What does the paper propose?") == ["What does the paper propose?"]
+
+
+def test_a_comparison_side_answers_an_ask_for_a_figure_with_the_sentence_that_holds_it(embed):
+    limo = hit("LIMO: less is more for reasoning", "We fine-tune a model on a few hundred curated samples. "
+               "The curated samples elicit long reasoning chains. LIMO reaches 57.1% accuracy on AIME.", 0.9)
+    resa = hit("Resa: reasoning via sparse autoencoders", "We train sparse autoencoders to capture reasoning. "
+               "The autoencoder guides fine-tuning of a target model. Resa reaches 43.33% on AIME24.", 0.8)
+    limo.extra["side"], resa.extra["side"] = 0, 1
+    answer = extractive("LIMO and Resa both elicit reasoning cheaply. How does each do it and what AIME figure does each report?",
+                        [limo, resa], embed)
+    first, second = answer.text.splitlines()
+    assert "57.1%" in first and "43.33%" in second
+
+
+def test_a_finding_answers_what_a_study_found_before_how_it_went_about_it():
+    from assistant.extractive import Need, sentence_score
+
+    question = "Which contexts help novel verbs generalize?"
+    finding = "We find that short contexts help novel verbs generalize."
+    method = "We test whether short contexts help novel verbs generalize."
+    assert sentence_score(Need.of(question, False), finding, 0.5) > sentence_score(Need.of(question, False), method, 0.5)
+    # Ranking papers for a list leaves the phrasing out: the same words score the same.
+    unbiased = Need.of(question, False, findings=False)
+    assert sentence_score(unbiased, finding, 0.5) == pytest.approx(sentence_score(unbiased, method, 0.5))
+
+
+def test_a_list_line_does_not_present_the_fields_name_as_the_papers(embed):
+    a = hit("Tuning readers", "We introduce Corpus-Invariant Tuning (CIT) so that readers stop memorising documents. "
+            "Readers here are large language models (LLMs).", 0.9)
+    b = hit("Reading at scale", "Large language models (LLMs) read long documents.", 0.2)  # retrieved, not listed
+    line = extractive("Which papers stop readers from memorising documents?", [a, b], embed).text.splitlines()[0]
+    assert "LLMs" not in line.split(": ")[0]
 
 
 def test_comparison_answers_each_side_with_its_own_paper_and_citation(embed):
@@ -245,3 +328,17 @@ def test_cli_sort_and_month_filter_the_same_way(small):
     assert [c["title"].split(":")[0] for c in answer["citations"]][:2] == ["Grokking Beta", "Grokking Alpha"]
     result = run_cli("ask", *common, "--month", "Octo", "Which papers study grokking?")
     assert result.returncode == 1 and result.stderr.strip() == "error: month 'Octo' is not a month name or number (e.g. Oct, October, 10)"
+
+
+def test_a_comparison_with_several_asks_answers_each_and_still_says_what_each_side_does_and_finds(embed):
+    def side(name, data, result):
+        return hit(f"{name}: a recommender", f"Recommenders need item representations. We propose {name}, which represents items as text. "
+                   f"We collect {data}, a new dataset of reviews. We find that {name} {result}. Code is released online.", 0.9)
+    blair, recgpt = side("BLaIR", "Amazon Reviews 2023", "retrieves items well"), side("RecGPT", "a multi-domain corpus", "transfers zero-shot")
+    blair.extra["side"], recgpt.extra["side"] = 0, 1
+    two_asks = extractive("Compare BLaIR and RecGPT: how does each represent items and what data does each introduce?", [blair, recgpt], embed)
+    lines = two_asks.text.splitlines()
+    assert "Amazon Reviews 2023" in lines[0] and "multi-domain corpus" in lines[1]
+    assert [line.count("[") for line in lines] == [4, 4]  # two asks, what it does, what it finds
+    one_ask = extractive("Compare BLaIR and RecGPT.", [blair, recgpt], embed)
+    assert [line.count("[") for line in one_ask.text.splitlines()] == [3, 3]
