@@ -76,6 +76,7 @@ class Endpoint:
         self.url = settings.llm_base_url.rstrip("/")
         self.deadline: float | None = None
         self._model = settings.llm_model
+        self.finish_reason: str | None = None  # of the last reply: "stop", or "length" at the token limit
         self.http = shared_http()
 
     def __enter__(self) -> Endpoint:
@@ -165,14 +166,17 @@ class Endpoint:
             http_client=self.http,
         )
 
-    def stream(self, text: str, max_tokens: int | None = None, require_text: bool = True) -> Iterator[str]:
-        """The model's reply to one user message, piece by piece. An empty reply is a failure
-        unless `require_text` is false."""
-        messages = [ChatMessage(role="user", content=text)]
+    def stream(self, messages: str | list[ChatMessage], max_tokens: int | None = None, require_text: bool = True) -> Iterator[str]:
+        """The model's reply to a conversation (or to one user message, given as text), piece by
+        piece. An empty reply is a failure unless `require_text` is false. Afterwards
+        `finish_reason` says why the model stopped ("stop", or "length" at the token limit)."""
+        if isinstance(messages, str):
+            messages = [ChatMessage(role="user", content=messages)]
         model = self.model
 
         def attempt(timeout: float) -> Iterator[str]:
             finish, got_text = None, False
+            self.finish_reason = None
             for chunk in self.llm(timeout, max_tokens).stream_chat(messages):
                 choices = getattr(chunk.raw, "choices", None) or []
                 finish = (choices[0].finish_reason if choices else None) or finish
@@ -185,6 +189,7 @@ class Endpoint:
                 raise ModelUnavailable(f"the reply of {model} at {self.url} {what}")
             if require_text and not got_text:
                 raise ModelUnavailable(f"{model} at {self.url} sent an empty reply")
+            self.finish_reason = finish
 
         return self._attempts(attempt)
 
@@ -244,13 +249,28 @@ class CitedAnswerEngine(CustomQueryEngine):
             left -= len(tokens)
         return blocks
 
-    def stream_answer(self, question: str, sources: list[str]) -> Iterator[str]:
-        return self.endpoint.stream(prompt("answer", sources="\n\n".join(sources), question=question))
+    def stream_answer(self, question: str, sources: list[str], retry: tuple[str, str] | None = None) -> Iterator[str]:
+        """The model's answer, streamed. `retry`: (its previous reply, what was wrong with it):
+        the conversation goes on with that reply and a request to answer properly."""
+        return self.endpoint.stream(answer_messages(question, sources, retry), require_text=False)
 
     def custom_query(self, query_str: str) -> StreamingResponse:
         nodes = self.retriever.retrieve(query_str)
         sources = self.sources(nodes)
         return StreamingResponse(self.stream_answer(query_str, sources), source_nodes=nodes[: len(sources)])
+
+
+def answer_messages(question: str, sources: list[str], retry: tuple[str, str] | None = None) -> list[ChatMessage]:
+    """The rules in the system message; the numbered sources, the question and the citation
+    rule in the user message (prompts/answer_system.txt, prompts/answer.txt)."""
+    messages = [
+        ChatMessage(role="system", content=prompt("answer_system").strip()),
+        ChatMessage(role="user", content=prompt("answer", sources="\n\n".join(sources), question=question).strip()),
+    ]
+    if retry:
+        reply, problem = retry
+        messages += [ChatMessage(role="assistant", content=reply), ChatMessage(role="user", content=prompt("retry", problem=problem).strip())]
+    return messages
 
 
 def rewrite_question(endpoint: Endpoint, question: str, history: list[tuple[str, str]]) -> str:

@@ -12,11 +12,15 @@ cached file. Used by bench/model_quality.py and the end-to-end test; never at im
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import re
+import socket
 import subprocess
 import sys
 import tempfile
+import time
+import urllib.request
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -72,6 +76,36 @@ def assemble(name: str, quiet: bool = True) -> Path:
             raise AssistantError(f"{name}: the assembled file's sha256 is {digest.hexdigest()}, expected {model.sha256}")
         partial.replace(target)  # atomic: a killed run leaves no half-written model behind
     return target
+
+
+@contextlib.contextmanager
+def serve(model: Path, log: Path, n_ctx: int = 4096, timeout: float = 180):
+    """llama-cpp-python's OpenAI-compatible server for `model` on a free port of 127.0.0.1;
+    yields its base URL (".../v1") once /v1/models answers, stops it afterwards. Its output
+    goes to `log`, whose tail is in the error if it does not start."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    url = f"http://127.0.0.1:{port}/v1"
+    command = [sys.executable, "-m", "llama_cpp.server", "--model", str(model), "--host", "127.0.0.1", "--port", str(port),
+               "--n_ctx", str(n_ctx), "--n_threads", "2"]
+    with open(log, "w+") as out:
+        process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT)
+        try:
+            deadline = time.monotonic() + timeout
+            while True:
+                try:
+                    urllib.request.urlopen(f"{url}/models", timeout=2)
+                    break
+                except OSError:
+                    if process.poll() is not None or time.monotonic() > deadline:
+                        out.seek(0)
+                        raise AssistantError(f"llama_cpp.server did not start:\n{out.read()[-2000:]}") from None
+                    time.sleep(0.5)
+            yield url
+        finally:
+            process.terminate()
+            process.wait(timeout=30)
 
 
 def _model(name: str) -> PartedModel:
