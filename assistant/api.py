@@ -140,7 +140,8 @@ class Assistant:
         from .support import complete_sentences, reply_problem
 
         retriever = PaperRetriever(lambda q: self.retrieve(q, k, years))
-        engine = CitedAnswerEngine(retriever=retriever, endpoint=endpoint, context_tokens=self.settings.llm_context_tokens)
+        engine = CitedAnswerEngine(retriever=retriever, endpoint=endpoint, context_tokens=self.settings.llm_context_tokens,
+                                   embed=self.embed_sentences)
         nodes = retriever.retrieve(standalone)
         retrieved = [retriever.hits[n.node.node_id] for n in nodes]
         evidence = self.gate(standalone, retrieved)
@@ -149,7 +150,7 @@ class Assistant:
         by_id = {n.node.node_id: n for n in nodes}
         hits = evidence.hits
         nodes = [by_id[h.paper.id] for h in hits]  # only papers that passed the gate become sources
-        sources = engine.sources(nodes)
+        sources = engine.sources(nodes, standalone)
         shown, retry, problem, said = False, None, None, []
         for attempt in range(2):  # the reply, then at most one corrective retry
             checked = CitationStream(len(sources))

@@ -17,6 +17,7 @@ import os
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import llama_index.core
 
@@ -24,6 +25,7 @@ import llama_index.core
 os.environ.setdefault("TIKTOKEN_CACHE_DIR", str(Path(llama_index.core.__file__).parent / "_static" / "tiktoken_cache"))
 
 import httpx  # noqa: E402
+import numpy as np  # noqa: E402
 import openai  # noqa: E402
 from llama_index.core.base.response.schema import StreamingResponse  # noqa: E402
 from llama_index.core.llms import ChatMessage  # noqa: E402
@@ -35,6 +37,7 @@ from llama_index.llms.openai_like import OpenAILike  # noqa: E402
 from .config import ROOT, Settings  # noqa: E402
 from .errors import AssistantError  # noqa: E402
 from .retrieve import Hit  # noqa: E402
+from .text import content_words, split_sentences  # noqa: E402
 
 PROMPTS = ROOT / "prompts"
 BACKOFF = 0.5  # seconds before the first retry; doubled for each further one
@@ -230,24 +233,47 @@ class CitedAnswerEngine(CustomQueryEngine):
     endpoint: Endpoint
     context_tokens: int
 
-    def sources(self, nodes: list[NodeWithScore]) -> list[str]:
-        """Numbered source blocks in rank order, as many as fit the token budget (the last one
-        may be cut)."""
+    embed: Any = None  # texts -> unit vectors, to pick the sentences of a long abstract; None: by shared words
+
+    def sources(self, nodes: list[NodeWithScore], question: str = "") -> list[str]:
+        """Numbered source blocks in rank order. The token budget is shared evenly: an abstract
+        longer than its share keeps the sentences most related to the question, in their own
+        order ("..." marks a gap). A prompt half the size halves the wait on a CPU model, and
+        the support check still reads the whole abstract."""
         import tiktoken
 
         encoding = tiktoken.get_encoding("cl100k_base")
-        blocks: list[str] = []
-        left = self.context_tokens
+        nodes = nodes[: max(1, self.context_tokens // MIN_SOURCE_TOKENS)]
+        share = self.context_tokens // max(len(nodes), 1)
+        blocks = []
         for number, n in enumerate(nodes, 1):
-            block = prompt("source", number=number, title=n.node.metadata["title"], date=n.node.metadata["date"], abstract=n.node.get_content())
-            tokens = encoding.encode(block)
-            if len(tokens) > left:
-                if left >= MIN_SOURCE_TOKENS:
-                    blocks.append(encoding.decode(tokens[:left]) + " ...")
-                break
-            blocks.append(block.strip())
-            left -= len(tokens)
+            head = prompt("source", number=number, title=n.node.metadata["title"], date=n.node.metadata["date"], abstract="")
+            left = share - len(encoding.encode(head))
+            blocks.append(head.strip() + "\n" + self._excerpt(n.node.get_content(), question, left, encoding))
         return blocks
+
+    def _excerpt(self, abstract: str, question: str, budget: int, encoding) -> str:
+        if len(encoding.encode(abstract)) <= budget:
+            return abstract
+        sentences = split_sentences(abstract)
+        if self.embed is not None and question:
+            vectors = self.embed([question, *sentences])
+            relevance = list(vectors[1:] @ vectors[0])
+        else:
+            asked = content_words(question)
+            relevance = [len(asked & content_words(s)) for s in sentences]
+        kept, used = set(), 0
+        for i in sorted(range(len(sentences)), key=lambda i: -relevance[i]):
+            cost = len(encoding.encode(sentences[i])) + 1
+            if used + cost <= budget:
+                kept.add(i)
+                used += cost
+        if not kept:  # one sentence longer than the whole share: its beginning
+            return encoding.decode(encoding.encode(sentences[int(np.argmax(relevance))])[:budget]) + " ..."
+        text = ""
+        for i in sorted(kept):
+            text += ("" if not text and i == 0 else " ... " if i - 1 not in kept else " ") + sentences[i]
+        return (text + (" ..." if max(kept) < len(sentences) - 1 else "")).strip()
 
     def stream_answer(self, question: str, sources: list[str], retry: tuple[str, str] | None = None) -> Iterator[str]:
         """The model's answer, streamed. `retry`: (its previous reply, what was wrong with it):
@@ -256,7 +282,7 @@ class CitedAnswerEngine(CustomQueryEngine):
 
     def custom_query(self, query_str: str) -> StreamingResponse:
         nodes = self.retriever.retrieve(query_str)
-        sources = self.sources(nodes)
+        sources = self.sources(nodes, query_str)
         return StreamingResponse(self.stream_answer(query_str, sources), source_nodes=nodes[: len(sources)])
 
 

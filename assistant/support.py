@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .text import content_words, phrases, split_sentences, words
+from .text import content_words, split_sentences, words
 
 # A citation in any bracket form, before or after normalisation ("[1]", "[1, 2]", "[Source 3]").
 ANY_MARKER = re.compile(r"\s*(?:\[[^\[\]]{0,20}\]|\u3010[^\u3010\u3011]{0,20}\u3011)")
@@ -40,6 +40,12 @@ LOOP_SHARE = 0.5  # a reply whose word trigrams are mostly repeats is looping
 COSINE_WEIGHT = 0.5
 SUPPORT_THRESHOLD = 0.62
 MIN_COVERAGE = 0.5  # below this, most of what the sentence says is not in the source at all
+
+
+def said_words(text: str) -> set[str]:
+    """Content-word stems, hyphenated compounds split ("source-trained" says "source" and
+    "trained"): a paraphrase joins or splits compounds freely."""
+    return content_words(text.replace("-", " "))
 
 
 def strip_markers(text: str) -> str:
@@ -136,8 +142,7 @@ class Support:
         self.sources = sources
         self.embed = embed
         self.sentences = [split_sentences(abstract) for _, abstract in sources]
-        self.words = [content_words(f"{title}. {abstract}") for title, abstract in sources]
-        self.pairs = [phrases(f"{title}. {abstract}") for title, abstract in sources]
+        self.words = [said_words(f"{title}. {abstract}") for title, abstract in sources]
         self.numbers = [numbers(f"{title} {abstract}") for title, abstract in sources]
         self._vectors: list[np.ndarray] | None = None
 
@@ -154,7 +159,7 @@ class Support:
     def judge(self, sentence: str, numbers_: Iterable[int]) -> Judgement:
         """Whether the sources `numbers_` together say `sentence`."""
         chosen = [n for n in dict.fromkeys(numbers_) if 1 <= n <= len(self.sources)]
-        said = content_words(sentence)
+        said = said_words(sentence)
         if not chosen or not said:
             return Judgement(False, 0.0, 0.0, 0.0, None)
         known = set().union(*(self.words[n - 1] for n in chosen))
@@ -174,8 +179,8 @@ class Support:
             mine = self.embed([sentence])[0]
             sims = [float(vectors[n - 1][j] @ mine) for n, j in candidates]
         else:  # word overlap with the sentence, when there is no embedder
-            said = content_words(sentence)
-            sims = [len(said & content_words(self.sentences[n - 1][j])) / max(len(said), 1) for n, j in candidates]
+            said = said_words(sentence)
+            sims = [len(said & said_words(self.sentences[n - 1][j])) / max(len(said), 1) for n, j in candidates]
         best = int(np.argmax(sims))
         n, j = candidates[best]
         return sims[best], self.sentences[n - 1][j]
