@@ -7,8 +7,9 @@ Two checks run on a model's reply before anything is shown as checked:
   citations.
 - `Support`: claim-level support, in the spirit of ALCE's citation recall. Each answer sentence
   is compared with the sources it cites: the share of its content words the source has
-  (title + abstract), the best embedding cosine between it and one abstract sentence, and every
-  figure it states must appear in the source. `SUPPORT_THRESHOLD` and the weights were
+  (title + abstract), the best embedding cosine between it and one abstract sentence; every
+  figure it states must appear in the source, and so must a word of each kind of universal or
+  negative claim it makes ("every", "never", "always", ...). `SUPPORT_THRESHOLD` and the weights were
   calibrated on labelled sentence/paper pairs (README, "Claim-level support").
 
 Plain functions of text and an embedder; no model is called.
@@ -34,6 +35,12 @@ FILLER = {"answer", "sourc", "abstract", "see", "refer", "provid", "question", "
 BULLET = re.compile(r"^\s*(?:[-*\u2022]|\d{1,2}[.)])\s+")
 LOOP_MIN_WORDS = 24  # shorter replies cannot be told from legitimate repetition
 LOOP_SHARE = 0.5  # a reply whose word trigrams are mostly repeats is looping
+
+# A claim of universality or negation ("every", "never", "no loss") that its source makes in no
+# words of the same kind overclaims it; each group counts as one kind.
+QUANTIFIERS = [set(group.split()) for group in (
+    "every all each any", "never no none cannot not without unseen", "always", "perfectly",
+    "completely entirely fully", "guarantee guarantees guaranteed", "prove proves proved proof")]
 
 # Calibration (README, "Claim-level support"): score = COSINE_WEIGHT * best sentence cosine
 # + (1 - COSINE_WEIGHT) * content-word coverage; supported when >= SUPPORT_THRESHOLD.
@@ -131,7 +138,7 @@ class Judgement:
     coverage: float
     cosine: float
     evidence: str | None
-    missing_numbers: list[str] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)  # figures and quantifiers the sources do not state
 
 
 class Support:
@@ -144,6 +151,7 @@ class Support:
         self.sentences = [split_sentences(abstract) for _, abstract in sources]
         self.words = [said_words(f"{title}. {abstract}") for title, abstract in sources]
         self.numbers = [numbers(f"{title} {abstract}") for title, abstract in sources]
+        self.plain = [set(words(f"{title} {abstract}")) for title, abstract in sources]
         self._vectors: list[np.ndarray] | None = None
 
     def _source_vectors(self) -> list[np.ndarray]:
@@ -165,6 +173,8 @@ class Support:
         known = set().union(*(self.words[n - 1] for n in chosen))
         coverage = len(said & known) / len(said)
         missing = sorted(numbers(sentence) - set().union(*(self.numbers[n - 1] for n in chosen)))
+        plain, found = set(words(sentence)), set().union(*(self.plain[n - 1] for n in chosen))
+        missing += [" / ".join(sorted(group & plain)) for group in QUANTIFIERS if group & plain and not group & found]
         cosine, evidence = self._best_sentence(sentence, chosen)
         score = COSINE_WEIGHT * cosine + (1 - COSINE_WEIGHT) * coverage
         ok = score >= SUPPORT_THRESHOLD and coverage >= MIN_COVERAGE and not missing

@@ -104,3 +104,9 @@ def test_alce_citation_recall_and_precision(support):
     recall, precision = citation_scores(found, support)
     assert recall == 0.5  # the first sentence is supported by its citations, the second is not
     assert precision == pytest.approx(1 / 3)  # of three citations only [1] is needed
+
+
+def test_a_universal_claim_the_source_does_not_make_is_not_supported(support):
+    assert support.judge("Corpus-Invariant Tuning controls the likelihood of retrieved contexts during training.", [1]).supported
+    verdict = support.judge("Corpus-Invariant Tuning always controls the likelihood of retrieved contexts during training.", [1])
+    assert not verdict.supported and verdict.missing == ["always"]
