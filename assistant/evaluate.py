@@ -30,6 +30,7 @@ Metrics (rates are None when nothing counts towards them):
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 from dataclasses import asdict, dataclass
@@ -227,7 +228,9 @@ def _mean(values) -> float | None:
     return round(sum(values) / len(values), 4) if values else None
 
 
-def evaluate(assistant, questions: list[Question], progress: bool = False) -> tuple[dict, list[Result]]:
+def evaluate(assistant, questions: list[Question], progress: bool = False, details: Path | None = None) -> tuple[dict, list[Result]]:
+    """Run every question; each result is appended to `details` (JSONL) as soon as it is known,
+    so a long model run that is stopped keeps what it measured."""
     from tqdm import tqdm
 
     assistant.ensure_index(progress=progress)
@@ -236,16 +239,33 @@ def evaluate(assistant, questions: list[Question], progress: bool = False) -> tu
         assistant.ask(questions[0].question)
     except Exception:  # noqa: BLE001 - the question itself records the failure below
         pass
-    results = [run_question(assistant, q) for q in tqdm(questions, desc="Evaluating", unit="question", disable=not progress)]
+    results = []
+    with _details_file(details) as out:
+        for q in tqdm(questions, desc="Evaluating", unit="question", disable=not progress):
+            results.append(run_question(assistant, q))
+            if out:
+                out.write(json.dumps(asdict(results[-1]), ensure_ascii=False) + "\n")
+                out.flush()
     return summarise(results), results
 
 
-def write_details(results: list[Result], path: Path) -> None:
+@contextlib.contextmanager
+def _details_file(path: Path | None):
+    if path is None:
+        yield None
+        return
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text("".join(json.dumps(asdict(r), ensure_ascii=False) + "\n" for r in results), encoding="utf-8")
+        out = path.open("w", encoding="utf-8")
     except OSError as exc:
         raise AssistantError(f"details file {path}: {exc.strerror}") from None
+    with out:
+        yield out
+
+
+def load_details(path: Path) -> list[Result]:
+    """Results written by `evaluate` (a finished or a stopped run), to summarise again."""
+    return [Result(**json.loads(line)) for line in Path(path).read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
 def format_table(summary: dict) -> str:

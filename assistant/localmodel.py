@@ -79,7 +79,7 @@ def assemble(name: str, quiet: bool = True) -> Path:
 
 
 @contextlib.contextmanager
-def serve(model: Path, log: Path, n_ctx: int = 4096, timeout: float = 180):
+def serve(model: Path, log: Path, n_ctx: int = 4096, threads: int = 2, timeout: float = 180):
     """llama-cpp-python's OpenAI-compatible server for `model` on a free port of 127.0.0.1;
     yields its base URL (".../v1") once /v1/models answers, stops it afterwards. Its output
     goes to `log`, whose tail is in the error if it does not start."""
@@ -88,7 +88,7 @@ def serve(model: Path, log: Path, n_ctx: int = 4096, timeout: float = 180):
         port = s.getsockname()[1]
     url = f"http://127.0.0.1:{port}/v1"
     command = [sys.executable, "-m", "llama_cpp.server", "--model", str(model), "--host", "127.0.0.1", "--port", str(port),
-               "--n_ctx", str(n_ctx), "--n_threads", "2"]
+               "--n_ctx", str(n_ctx), "--n_threads", str(threads)]
     with open(log, "w+") as out:
         process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT)
         try:

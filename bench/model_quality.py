@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import signal
 import subprocess
 import sys
 import tempfile
@@ -31,6 +32,7 @@ DEFAULT_FILES = [ROOT / "tests" / "fixtures" / "dev.jsonl", ROOT / "bench" / "ev
 
 
 def main() -> None:
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # a kill still stops the model server
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("questions", nargs="*", type=Path, help="question files (JSONL); default: dev and negatives")
     parser.add_argument("--model", default="qwen-1.5b", choices=sorted(MODELS))
