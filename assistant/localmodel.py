@@ -79,10 +79,14 @@ def assemble(name: str, quiet: bool = True) -> Path:
 
 
 @contextlib.contextmanager
-def serve(model: Path, log: Path, n_ctx: int = 4096, threads: int = 2, timeout: float = 180):
+def serve(model: Path, log: Path, n_ctx: int = 4096, threads: int = 1, timeout: float = 180):
     """llama-cpp-python's OpenAI-compatible server for `model` on a free port of 127.0.0.1;
     yields its base URL (".../v1") once /v1/models answers, stops it afterwards. Its output
-    goes to `log`, whose tail is in the error if it does not start."""
+    goes to `log`, whose tail is in the error if it does not start.
+
+    One thread by default: llama.cpp's threads wait for each other at every token, and on a
+    2-core machine busy with other work two threads generated 0.14 tokens/s where one thread
+    was not held up (the Qwen 0.5B model, measured with other jobs running)."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]

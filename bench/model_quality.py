@@ -40,6 +40,7 @@ def main() -> None:
     parser.add_argument("--max-tokens", type=int, default=200)
     parser.add_argument("--context-tokens", type=int, default=1500, help="tokens of sources in the prompt")
     parser.add_argument("--timeout", type=float, default=150, help="seconds per answer, retries included")
+    parser.add_argument("--threads", type=int, default=1, help="llama.cpp threads (see localmodel.serve)")
     parser.add_argument("--index-dir", type=Path, default=ROOT / "index")
     args = parser.parse_args()
     files = args.questions or [f for f in DEFAULT_FILES if f.is_file()]
@@ -52,8 +53,8 @@ def main() -> None:
     env = {**os.environ, "ASSISTANT_LLM_MAX_TOKENS": str(args.max_tokens), "ASSISTANT_LLM_CONTEXT_TOKENS": str(args.context_tokens),
            "ASSISTANT_LLM_TEMPERATURE": "0", "ASSISTANT_LLM_TIMEOUT": str(args.timeout)}
     report = {"model": args.model, "gguf": model.name, "assemble_s": fetched, "max_tokens": args.max_tokens,
-              "context_tokens": args.context_tokens, "timeout": args.timeout, "files": {}}
-    with tempfile.TemporaryDirectory() as tmp, serve(model, Path(tmp) / "server.log") as url:
+              "context_tokens": args.context_tokens, "timeout": args.timeout, "threads": args.threads, "files": {}}
+    with tempfile.TemporaryDirectory() as tmp, serve(model, Path(tmp) / "server.log", threads=args.threads) as url:
         for path in files:
             questions = path
             if args.limit:

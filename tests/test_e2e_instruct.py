@@ -25,7 +25,7 @@ def qwen(tmp_path_factory):
 def test_a_real_instruction_model_gives_a_supported_cited_answer(qwen, tmp_path):
     env = {"ASSISTANT_LLM_MAX_TOKENS": "120", "ASSISTANT_LLM_TEMPERATURE": "0", "ASSISTANT_LLM_CONTEXT_TOKENS": "600"}
     result = run_cli("ask", "--json", "--corpus", CORPUS, "--index-dir", tmp_path / "ix", "--llm-base-url", qwen,
-                     "--llm-timeout", "240", "--mode", "model",
+                     "--llm-timeout", "600", "--mode", "model",
                      "What training strategy mitigates the reader's over-memorization of its knowledge corpus in open-domain QA?",
                      env=env)
     assert result.returncode == 0, result.stderr
