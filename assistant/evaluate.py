@@ -84,6 +84,8 @@ class Result:
     citation_recall: float | None = None
     citation_precision: float | None = None
     sentences: list[dict] | None = None  # the answer's sentences, each with its citations and whether they support it
+    note: str | None = None  # the answer's note, e.g. why the model's answer was not used
+    model_sentences: list[dict] | None = None  # the model's own sentences as the pipeline judged them (shown or left out)
 
 
 def load_questions(path: Path) -> list[Question]:
@@ -171,6 +173,7 @@ def run_question(assistant, q: Question) -> Result:
     result.cited = [s.title for s in answer.citations]
     result.citation_problems = citation_problems(answer, {h.paper.id for h in hits[: assistant.settings.top_k]})
     result.reply_problem, result.model_asked = answer.reply_problem, answer.model is not None
+    result.note, result.model_sentences = answer.note, [asdict(s) for s in answer.sentences] or None
     if not answer.refused:
         result.contentful = reply_problem(answer.text, q.question) is None
         result.citation_recall, result.citation_precision, result.sentences = judge_citations(assistant, answer)
