@@ -179,6 +179,7 @@ class Assistant:
                 problem, said = answer.note, answer.sentences  # kept, marked unsupported, for the reader to see
                 break
             retry = (raw, problem.removeprefix("the reply "))
+            problem += f': "{_excerpt(raw)}"' if raw.strip() else ""
         answer = extractive(standalone, hits, self.embed_sentences)
         answer.question, answer.model, answer.sentences = question, endpoint.model, said
         answer.reply_problem = None if said else problem  # degenerate; an unsupported answer is not
@@ -226,6 +227,12 @@ def _endpoint(settings: Settings):
     from .llm import Endpoint  # llama-index is imported only when a model is used
 
     return Endpoint(settings)
+
+
+def _excerpt(text: str, size: int = 80) -> str:
+    """The start of a reply, on one line, for a note."""
+    text = " ".join(text.split())
+    return text if len(text) <= size else text[: size - 3] + "..."
 
 
 def _fallback_note(exc: Exception) -> str:
