@@ -236,21 +236,20 @@ class CitedAnswerEngine(CustomQueryEngine):
     embed: Any = None  # texts -> unit vectors, to pick the sentences of a long abstract; None: by shared words
 
     def sources(self, nodes: list[NodeWithScore], question: str = "") -> list[str]:
-        """Numbered source blocks in rank order. The token budget is shared evenly (what a short
-        abstract does not use goes to the next): an abstract longer than its share keeps the
-        sentences most related to the question, in their own order ("..." marks a gap). A prompt half the size halves the wait on a CPU model, and
+        """Numbered source blocks in rank order. The token budget is shared evenly: an abstract
+        longer than its share keeps the sentences most related to the question, in their own
+        order ("..." marks a gap). A prompt half the size halves the wait on a CPU model, and
         the support check still reads the whole abstract."""
         import tiktoken
 
         encoding = tiktoken.get_encoding("cl100k_base")
         nodes = nodes[: max(1, self.context_tokens // MIN_SOURCE_TOKENS)]
-        blocks, left = [], self.context_tokens
+        share = self.context_tokens // max(len(nodes), 1)
+        blocks = []
         for number, n in enumerate(nodes, 1):
-            share = left // (len(nodes) - number + 1)  # what a short abstract leaves goes to the next ones
             head = prompt("source", number=number, title=n.node.metadata["title"], date=n.node.metadata["date"], abstract="")
-            block = head.strip() + "\n" + self._excerpt(n.node.get_content(), question, share - len(encoding.encode(head)), encoding)
-            blocks.append(block)
-            left -= len(encoding.encode(block))
+            left = share - len(encoding.encode(head))
+            blocks.append(head.strip() + "\n" + self._excerpt(n.node.get_content(), question, left, encoding))
         return blocks
 
     def _excerpt(self, abstract: str, question: str, budget: int, encoding) -> str:
