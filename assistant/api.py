@@ -131,12 +131,13 @@ class Assistant:
         the final Answer and whether any of its text was streamed.
 
         A reply that is no answer (support.reply_problem: empty, markers only, the question
-        echoed, a loop, cut off) gets one corrective retry within the deadline, then the
-        extractive answer with a note saying why; so does an answer none of whose sentences
-        the sources support. A model that cannot be reached falls back to the extractive
+        echoed, the prompt's example copied, a loop, cut off) gets one corrective retry within
+        the deadline, then the extractive answer with a note saying why; so does an answer
+        none of whose sentences the sources support, unless none even comes near a source
+        (the model answered from its own knowledge): that is a refusal (citations.cite). A model that cannot be reached falls back to the extractive
         answer too, unless the model was asked for explicitly (`strict`)."""
         from .citations import CitationStream, cite
-        from .llm import CitedAnswerEngine, ModelUnavailable, PaperRetriever
+        from .llm import CitedAnswerEngine, ModelUnavailable, PaperRetriever, example_answer
         from .support import complete_sentences, reply_problem
 
         retriever = PaperRetriever(lambda q: self.retrieve(q, k, years))
@@ -168,7 +169,7 @@ class Assistant:
                 return answer, shown or bool(checked.shown)
             shown = shown or bool(checked.shown)
             cut = looped or endpoint.finish_reason == "length"
-            problem = reply_problem(raw, standalone, cut_off=cut)
+            problem = reply_problem(raw, standalone, cut_off=cut, example=example_answer())
             if problem is None:
                 answer = cite(question, complete_sentences(raw) if cut else raw, hits, len(sources), embed=self.embed_sentences)
                 answer.model = endpoint.model

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 
 from .retrieve import Hit
-from .support import Claim, Support, check_claims, claims
+from .support import RELATED, Claim, Support, check_claims, claims
 from .types import Answer, Sentence, Source
 
 IDS = r"(?:sources?\s*)?\d{1,4}(?:\s*(?:[-\u2013,;]|and)\s*(?:sources?\s*)?\d{1,4})*"
@@ -29,6 +29,7 @@ REFUSAL = re.compile(
     re.I,
 )
 SUPPORT_SENTENCES = 2  # source sentences kept per cited paper
+NOT_IN_SOURCES = "The corpus does not cover this question: the papers found do not say what was asked."
 
 
 def parse_ids(text: str) -> list[int]:
@@ -85,6 +86,12 @@ def cite(question: str, raw: str, hits: list[Hit], n_sources: int, embed=None) -
     model_cited = any(c.citations for c in found)
     check_claims(found, support)
     kept = [c for c in found if c.supported]
+    if found and not kept and max(c.score for c in found) < RELATED:
+        # Nothing the model said is even near a source: it answered from its own knowledge.
+        answer = Answer(question, NOT_IN_SOURCES, [], [Source.from_hit(i, h) for i, h in enumerate(hits, 1)], "model", refused=True,
+                        note="no sentence of the model's answer is in the sources; it answered from its own knowledge")
+        answer.sentences = [Sentence(c.text, [], False, None) for c in found]
+        return answer
     text, order = normalise("".join(_with_markers(c, first=i == 0) for i, c in enumerate(kept)), n_sources)
     renumber = {original: new for new, original in enumerate(order, 1)}
     sources = []

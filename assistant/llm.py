@@ -286,6 +286,12 @@ class CitedAnswerEngine(CustomQueryEngine):
         return StreamingResponse(self.stream_answer(query_str, sources), source_nodes=nodes[: len(sources)])
 
 
+def example_answer() -> str:
+    """The example answer the system prompt shows (its last "Answer:" line)."""
+    lines = [line for line in _template("answer_system").splitlines() if line.startswith("Answer:")]
+    return lines[-1].removeprefix("Answer:").strip() if lines else ""
+
+
 def answer_messages(question: str, sources: list[str], retry: tuple[str, str] | None = None) -> list[ChatMessage]:
     """The rules in the system message; the numbered sources, the question and the citation
     rule in the user message (prompts/answer_system.txt, prompts/answer.txt)."""

@@ -33,6 +33,7 @@ NUMBER = re.compile(r"(?<![\w.])\d+(?:[.,]\d+)*%?")
 # Words that carry no answer: "The answer is [1]", "See the sources [2]".
 FILLER = {"answer", "sourc", "abstract", "see", "refer", "provid", "question", "base", "accord", "follow", "mention"}
 BULLET = re.compile(r"^\s*(?:[-*\u2022]|\d{1,2}[.)])\s+")
+COPIED = 0.6  # share of a reply's content words that come from the prompt's example answer
 LOOP_MIN_WORDS = 24  # shorter replies cannot be told from legitimate repetition
 LOOP_SHARE = 0.5  # a reply whose word trigrams are mostly repeats is looping
 
@@ -41,6 +42,11 @@ LOOP_SHARE = 0.5  # a reply whose word trigrams are mostly repeats is looping
 QUANTIFIERS = [set(group.split()) for group in (
     "every all each any", "never no none cannot not without unseen", "always", "perfectly",
     "completely entirely fully", "guarantee guarantees guaranteed", "prove proves proved proof")]
+
+# A reply none of whose sentences scores this high against any source talks about something
+# the sources do not discuss (the model answered from its own knowledge): a refusal, not an
+# extractive stand-in. Set from the model replies of the dev run (README, "A real instruction model").
+RELATED = 0.55
 
 # Calibration (README, "Claim-level support"): score = COSINE_WEIGHT * best sentence cosine
 # + (1 - COSINE_WEIGHT) * content-word coverage; supported when >= SUPPORT_THRESHOLD.
@@ -59,9 +65,10 @@ def strip_markers(text: str) -> str:
     return ANY_MARKER.sub("", text).strip()
 
 
-def reply_problem(reply: str, question: str, cut_off: bool = False) -> str | None:
+def reply_problem(reply: str, question: str, cut_off: bool = False, example: str = "") -> str | None:
     """Why the model's reply is not an answer, or None when it may be one. `cut_off`: the
-    model stopped at its token limit (finish_reason "length")."""
+    model stopped at its token limit (finish_reason "length"); `example`: the example answer
+    the prompt shows, which a small model may hand back as its answer."""
     text = strip_markers(reply)
     if not re.search(r"[A-Za-z]", text):
         return "the reply was empty" if not reply.strip() else "the reply was only citation markers"
@@ -70,6 +77,8 @@ def reply_problem(reply: str, question: str, cut_off: bool = False) -> str | Non
         return "the reply was only citation markers"
     if not said - content_words(question):
         return "the reply only repeated the question"
+    if example and len(said & content_words(example)) >= COPIED * len(said):
+        return "the reply copied the prompt's example"
     tokens = words(text)
     if len(tokens) >= LOOP_MIN_WORDS:
         trigrams = list(zip(tokens, tokens[1:], tokens[2:]))
@@ -196,13 +205,13 @@ class Support:
         return sims[best], self.sentences[n - 1][j]
 
     def best_source(self, sentence: str, among: Iterable[int] | None = None) -> tuple[int | None, Judgement]:
-        """The single source that supports `sentence` best (None when none does)."""
-        best: tuple[int | None, Judgement] = (None, Judgement(False, 0.0, 0.0, 0.0, None))
-        for n in among or range(1, len(self.sources) + 1):
-            j = self.judge(sentence, [n])
-            if j.supported and (best[0] is None or j.score > best[1].score):
-                best = (n, j)
-        return best
+        """The single source that supports `sentence` best (None when none does; then the
+        judgement of the closest source, whose score says how near the sentence came)."""
+        judged = [(n, self.judge(sentence, [n])) for n in among or range(1, len(self.sources) + 1)]
+        if not judged:
+            return None, Judgement(False, 0.0, 0.0, 0.0, None)
+        n, best = max(judged, key=lambda item: (item[1].supported, item[1].score))
+        return (n if best.supported else None), best
 
     def needed(self, sentence: str, cited: list[int]) -> list[int]:
         """The citations of a supported sentence that are needed (ALCE's citation precision):
