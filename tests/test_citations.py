@@ -77,17 +77,23 @@ def test_uncited_answer_gets_citations_from_matching_source_sentences():
     assert "attached" in answer.note
 
 
-def test_answer_no_source_supports_keeps_no_sentence():
-    answer = cite("q", "Bananas are yellow [1].", hits(), 3)
-    assert answer.text == "" and answer.citations == []
+def test_an_answer_near_the_sources_but_unsupported_keeps_no_sentence():
+    answer = cite("q", "Process reward models score every reasoning step 40 times [2].", hits(), 3)
+    assert answer.text == "" and answer.citations == [] and not answer.refused  # the caller answers otherwise
     assert answer.note == "no sentence of the model's answer is supported by the sources"
-    assert [(s.text, s.supported) for s in answer.sentences] == [("Bananas are yellow.", False)]
+    assert [(s.text, s.supported) for s in answer.sentences] == [("Process reward models score every reasoning step 40 times.", False)]
     assert len(answer.uncited) == 3
+
+
+def test_an_answer_from_the_models_own_knowledge_is_a_refusal():
+    answer = cite("q", "Bananas are yellow [1]. They grow in warm places.", hits(), 3)
+    assert answer.refused and answer.citations == [] and answer.text.startswith("The corpus does not cover this question")
+    assert "own knowledge" in answer.note and not any(s.supported for s in answer.sentences)
 
 
 def test_sources_not_shown_to_the_model_cannot_be_cited():
     answer = cite("q", "Models lose accuracy past 32k tokens [3].", hits(), 2)
-    assert answer.text == "" and answer.citations == []
+    assert answer.citations == [] and not any(s.supported for s in answer.sentences)
     assert "Long Context Benchmarks" in [s.title for s in answer.uncited]
 
 

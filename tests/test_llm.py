@@ -97,10 +97,16 @@ def test_answer_without_citations_gets_them_from_matching_sentences(ask):
 
 
 def test_answer_the_sources_do_not_support_falls_back_to_the_extractive_answer(ask):
-    _, answer, requests = ask(Reply("Bananas grow in warm places."))
+    _, answer, requests = ask(Reply("Delta describes a benchmark with 40 tasks [1]."))  # no such figure in the abstract
     assert answer.mode == "extractive" and answer.citations[0].title == TOP
     assert "no sentence of the model's answer is supported" in answer.note and len(requests) == 1
-    assert [(s.text, s.supported) for s in answer.sentences] == [("Bananas grow in warm places.", False)]
+    assert [(s.text, s.supported) for s in answer.sentences] == [("Delta describes a benchmark with 40 tasks.", False)]
+
+
+def test_an_answer_from_the_models_own_knowledge_is_a_refusal(ask):
+    _, answer, _ = ask(Reply("Bananas grow in warm places and need a lot of water [1]."))
+    assert answer.refused and answer.citations == [] and answer.mode == "model"
+    assert "own knowledge" in answer.note and not answer.sentences[0].supported
 
 
 def test_an_unsupported_sentence_is_left_out_and_listed_as_unsupported(ask):
@@ -116,8 +122,8 @@ def test_an_unsupported_sentence_is_left_out_and_listed_as_unsupported(ask):
 
 def test_a_hallucination_cited_to_an_unrelated_abstract_is_never_shown_as_supported(ask):
     _, answer, _ = ask(Reply("Gamma won the 2019 Turing award for protein folding [2]."))
-    assert "Turing" not in answer.text and answer.mode == "extractive"
-    assert not any(s.supported for s in answer.sentences)
+    assert "Turing" not in answer.text and not answer.citations
+    assert answer.sentences and not any(s.supported for s in answer.sentences)
 
 
 def test_a_sentence_cited_to_the_wrong_source_is_recited_to_the_one_that_supports_it(ask):
@@ -131,6 +137,7 @@ DEGENERATE = [
     ("markers only", Reply("[1]"), "only citation markers"),
     ("markers joined by words", Reply("[1] and [2][3]"), "only citation markers"),
     ("question echoed", Reply(QUESTION + " [1]"), "only repeated the question"),
+    ("example copied", Reply("Process Reward Models (PRMs) score every intermediate reasoning step [2]."), "copied the prompt's example"),
     ("repetition loop", Reply("Delta has several tasks [1]. " * 12), "repeated itself in a loop"),
     ("cut off", Reply("Delta describes a benchmark that has several tasks and", finish="length"), "cut off"),
 ]

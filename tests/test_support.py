@@ -110,3 +110,12 @@ def test_a_universal_claim_the_source_does_not_make_is_not_supported(support):
     assert support.judge("Corpus-Invariant Tuning controls the likelihood of retrieved contexts during training.", [1]).supported
     verdict = support.judge("Corpus-Invariant Tuning always controls the likelihood of retrieved contexts during training.", [1])
     assert not verdict.supported and verdict.missing == ["always"]
+
+
+def test_a_reply_that_hands_back_the_prompts_example_is_not_an_answer():
+    from assistant.llm import example_answer
+
+    example = example_answer()
+    assert example and "[" in example
+    assert "copied the prompt's example" in reply_problem(example, QUESTION, example=example)
+    assert reply_problem("Corpus-Invariant Tuning (CIT) controls retrieved contexts [1].", QUESTION, example=example) is None
