@@ -169,11 +169,17 @@ class Assistant:
                 return answer, shown or bool(checked.shown)
             shown = shown or bool(checked.shown)
             cut = looped or endpoint.finish_reason == "length"
-            problem = reply_problem(raw, standalone, cut_off=cut, example=example_answer())
+            problem = reply_problem(raw, standalone, cut_off=cut)
             if problem is None:
                 answer = cite(question, complete_sentences(raw) if cut else raw, hits, len(sources), embed=self.embed_sentences)
                 answer.model = endpoint.model
-                if answer.refused or answer.text:
+                if answer.text and not answer.refused:
+                    return answer, shown
+                # Unsupported and close to the prompt's example answer: the example handed back
+                # (a supported answer that happens to resemble it is kept above).
+                problem = reply_problem(raw, standalone, example=example_answer())
+            if problem is None:
+                if answer.refused:
                     return answer, shown
                 # Nothing the model said is in the sources: a retry would cost the time of a
                 # whole answer for a reply of the same kind; the abstracts' own sentences answer.
