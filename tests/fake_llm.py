@@ -13,6 +13,7 @@ turn (the last one repeats), or a function of the request body returning a Reply
 from __future__ import annotations
 
 import json
+import re
 import socket
 import threading
 import time
@@ -138,6 +139,15 @@ class FakeLLM:
                 self.close_connection = True
 
         return Handler
+
+
+def quoting_first_source(body: dict, delay: float = 0.0) -> Reply:
+    """A script: the reply is the first sentence of source [1] of the prompt, cited [1], an
+    answer the support check accepts whatever was retrieved (for tests of everything else)."""
+    user = next(m["content"] for m in reversed(body["messages"]) if m["role"] == "user" and "[1] " in m["content"])
+    abstract = re.search(r"^\[1\] .*\n(.+)$", user, re.M)[1].removeprefix("... ")
+    first = re.split(r"(?<=[.!?])\s+", abstract)[0].rstrip(".")
+    return Reply(f"{first} [1].", delay=delay)
 
 
 def unreachable_url() -> str:
