@@ -1,6 +1,6 @@
 """End to end with a real OpenAI-compatible server: llama-cpp-python serving Gemma 3 270M
 (a weak base model that writes junk such as "[1] [2] ... [27]"). Whatever it writes, every
-citation the CLI prints must point at a listed source."""
+citation of the checked answer the CLI prints must point at a listed source."""
 
 import re
 import sys
