@@ -225,13 +225,21 @@ class Assistant:
 
     def _model_answer(self, question, standalone, endpoint, strict, k, years):
         """Generator: stream the model's answer with citations checked as they arrive; returns
-        the final Answer and whether any of its text was streamed. Falls back to the extractive
-        answer when the model fails, unless the model was asked for explicitly."""
+        the final Answer and whether any of its text was streamed.
+
+        A reply that is no answer (support.reply_problem: empty, markers only, the question
+        echoed, the prompt's example copied, a loop, cut off) gets one corrective retry within
+        the deadline, then the extractive answer with a note saying why; so does an answer
+        none of whose sentences the sources support, unless none even comes near a source
+        (the model answered from its own knowledge): that is a refusal (citations.cite). A model that cannot be reached falls back to the extractive
+        answer too, unless the model was asked for explicitly (`strict`)."""
         from .citations import CitationStream, cite
-        from .llm import CitedAnswerEngine, ModelUnavailable, PaperRetriever
+        from .llm import CitedAnswerEngine, ModelUnavailable, PaperRetriever, example_answer
+        from .support import complete_sentences, reply_problem
 
         retriever = PaperRetriever(lambda q: self.retrieve(q, k, years))
-        engine = CitedAnswerEngine(retriever=retriever, endpoint=endpoint, context_tokens=self.settings.llm_context_tokens)
+        engine = CitedAnswerEngine(retriever=retriever, endpoint=endpoint, context_tokens=self.settings.llm_context_tokens,
+                                   embed=self.embed_sentences)
         nodes = retriever.retrieve(standalone)
         retrieved = [retriever.hits[n.node.node_id] for n in nodes]
         evidence = self.gate(standalone, retrieved)
@@ -240,25 +248,73 @@ class Assistant:
         by_id = {n.node.node_id: n for n in nodes}
         hits = evidence.hits
         nodes = [by_id[h.paper.id] for h in hits]  # only papers that passed the gate become sources
-        sources = engine.sources(nodes)
-        checked = CitationStream(len(sources))
+        sources = engine.sources(nodes, standalone)
+        shown, retry, problem, said = False, None, None, []
+        for attempt in range(2):  # the reply, then at most one corrective retry
+            checked = CitationStream(len(sources))
+            try:
+                raw, looped = yield from self._stream_reply(engine.stream_answer(standalone, sources, retry), checked,
+                                                           standalone, draft=attempt == 0)
+            except ModelUnavailable as exc:
+                if problem:  # the retry failed: the model did answer, just not usefully
+                    problem = f"{problem}, and the retry failed ({exc})"
+                    break
+                if strict:
+                    raise AssistantError(f"the model could not be used: {exc}") from None
+                answer = extractive(standalone, hits, self.embed_sentences)
+                answer.question, answer.note = question, _fallback_note(exc)
+                return answer, shown or bool(checked.shown)
+            shown = shown or bool(checked.shown)
+            cut = looped or endpoint.finish_reason == "length"
+            problem = reply_problem(raw, standalone, cut_off=cut)
+            if problem is None:
+                answer = cite(question, complete_sentences(raw) if cut else raw, hits, len(sources), embed=self.embed_sentences)
+                answer.model = endpoint.model
+                if answer.text and not answer.refused:
+                    return answer, shown
+                # Unsupported and close to the prompt's example answer: the example handed back
+                # (a supported answer that happens to resemble it is kept above).
+                problem = reply_problem(raw, standalone, example=example_answer())
+            if problem is None:
+                if answer.refused:
+                    return answer, shown
+                # Nothing the model said is in the sources: a retry would cost the time of a
+                # whole answer for a reply of the same kind; the abstracts' own sentences answer.
+                problem, said = answer.note, answer.sentences  # kept, marked unsupported, for the reader to see
+                break
+            retry = (raw, problem.removeprefix("the reply "))
+            problem += f': "{_excerpt(raw)}"' if raw.strip() else ""
+        answer = extractive(standalone, hits, self.embed_sentences)
+        answer.question, answer.model, answer.sentences = question, endpoint.model, said
+        answer.reply_problem = None if said else problem  # degenerate; an unsupported answer is not
+        answer.note = f"the model's answer was not used ({problem}); this is the extractive answer"
+        return answer, shown
+
+    @staticmethod
+    def _stream_reply(pieces, checked, question, draft: bool):
+        """Generator: feed the reply through the citation check, yielding the checked text
+        when `draft` (a retry is not streamed over the first draft); stops reading a reply
+        that has fallen into a loop. Returns the raw reply and whether it was stopped so."""
+        from .support import reply_problem
+
+        looked, looped = 0, False
         try:
-            for piece in engine.stream_answer(standalone, sources):
-                shown = checked.feed(piece)
-                if shown:
-                    yield shown
+            for piece in pieces:
+                new = checked.feed(piece)
+                if new and draft:
+                    yield new
+                if len(checked.raw) - looked >= 200:  # now and then: it costs a pass over the text
+                    looked = len(checked.raw)
+                    if reply_problem(checked.raw, question) == "the reply repeated itself in a loop":
+                        looped = True
+                        break
+        finally:
+            pieces.close()
+        if draft and not looped:
             tail = checked.finish()
             if tail:
                 yield tail
-        except ModelUnavailable as exc:
-            if strict:
-                raise AssistantError(f"the model could not be used: {exc}") from None
-            answer = extractive(standalone, hits, self.embed_sentences)
-            answer.question, answer.note = question, _fallback_note(exc)
-            return answer, bool(checked.shown)
-        answer = cite(question, checked.raw, hits, len(sources), embed=self.embed_sentences)
-        answer.model = endpoint.model
-        return answer, bool(checked.shown)
+        return checked.raw, looped
 
     def ask(self, question: str, **options) -> Answer:
         for event in self.stream(question, **options):
@@ -276,6 +332,12 @@ def _endpoint(settings: Settings):
     from .llm import Endpoint  # llama-index is imported only when a model is used
 
     return Endpoint(settings)
+
+
+def _excerpt(text: str, size: int = 80) -> str:
+    """The start of a reply, on one line, for a note."""
+    text = " ".join(text.split())
+    return text if len(text) <= size else text[: size - 3] + "..."
 
 
 def _fallback_note(exc: Exception) -> str:

@@ -3,8 +3,9 @@
 Small models cite sloppily: "[1, 2]", "[1-3]", "(1)", "【1】", "[Source 1]", ids that match no
 source, or nothing at all. `normalise` rewrites every variant as [n], drops ids that refer to
 no source, and renumbers the cited sources 1..n in order of first appearance. `cite` then
-builds the Answer: when no valid citation is left it attaches citations by matching answer
-sentences to source sentences, or marks the answer uncited; a model's refusal is kept as it is.
+builds the Answer, keeping only sentences their sources support (support.py): a sentence is
+re-cited or given a citation when another source supports it, and left out when none does;
+a model's refusal is kept as it is.
 `CitationStream` applies the same rewriting to a stream, so what is shown while tokens arrive
 is already the checked text.
 """
@@ -13,11 +14,9 @@ from __future__ import annotations
 
 import re
 
-import numpy as np
-
-from .text import content_words, split_sentences
-from .types import Answer, Source
 from .retrieve import Hit
+from .support import RELATED, Claim, Support, check_claims, claims
+from .types import Answer, Sentence, Source
 
 IDS = r"(?:sources?\s*)?\d{1,4}(?:\s*(?:[-\u2013,;]|and)\s*(?:sources?\s*)?\d{1,4})*"
 MARKER = re.compile(rf"(?P<space>\s*)(?:\[\s*(?P<b>{IDS})\s*\]|\u3010\s*(?P<l>{IDS})\s*\u3011|\(\s*(?P<p>{IDS})\s*\))", re.I)
@@ -29,9 +28,8 @@ REFUSAL = re.compile(
     r"|\bno (?:relevant )?information\b",
     re.I,
 )
-LEXICAL_MATCH = 0.5  # share of an answer sentence's content words found in a source sentence
-DENSE_MATCH = 0.6  # cosine between an answer sentence and a source sentence
 SUPPORT_SENTENCES = 2  # source sentences kept per cited paper
+NOT_IN_SOURCES = "The corpus does not cover this question: the papers found do not say what was asked."
 
 
 def parse_ids(text: str) -> list[int]:
@@ -69,62 +67,69 @@ def is_refusal(text: str) -> bool:
     return bool(REFUSAL.search(text))
 
 
-def _similarity(answer_sentences: list[str], source_sentences: list[str], embed) -> np.ndarray:
-    """answer x source matrix; embedding cosine when an embedder is given, else word overlap."""
-    if embed is not None:
-        vectors = embed(answer_sentences + source_sentences)
-        return vectors[: len(answer_sentences)] @ vectors[len(answer_sentences) :].T
-    asked = [content_words(s) for s in answer_sentences]
-    found = [content_words(s) for s in source_sentences]
-    # One shared word ("long", "model") is chance, not support.
-    return np.array([[len(a & f) / max(len(a), 1) if len(a & f) >= 2 else 0.0 for f in found] for a in asked])
-
-
 def cite(question: str, raw: str, hits: list[Hit], n_sources: int, embed=None) -> Answer:
-    """The model's answer with valid citations only. `hits[:n_sources]` were shown to the
-    model as sources 1..n_sources; every hit not cited is listed as uncited."""
-    text, cited = normalise(raw.strip(), n_sources)
-    note = None
-    refused = not cited and is_refusal(text)
-    sentences = split_sentences(text)
-    candidates = [(rank, s) for rank, h in enumerate(hits[:n_sources]) for s in split_sentences(h.paper.abstract)]
-    sim = _similarity(sentences, [s for _, s in candidates], embed) if sentences and candidates else np.zeros((0, 0))
-    threshold = LEXICAL_MATCH if embed is None else DENSE_MATCH
-    if not cited and not refused:
-        text, cited = _attach(sentences, candidates, sim, threshold, n_sources)
-        if cited:
-            note = "the model cited no source; citations were attached by matching its sentences to the abstracts"
-        else:
-            note = "uncited: the model cited no source and no sentence of its answer matches one in the sources"
+    """The model's answer with valid, supported citations only. `hits[:n_sources]` were shown
+    to the model as sources 1..n_sources; every hit not cited is listed as uncited.
+
+    Each sentence is judged against the sources it cites (support.py): kept with the citations
+    it needs when they support it, re-cited when another source does, and left out of the text
+    when none does (it stays in `Answer.sentences`, marked unsupported). An answer with no
+    supported sentence has an empty text; the caller answers otherwise."""
+    text, order = normalise(raw.strip(), n_sources)
+    found = claims(text)
+    for claim in found:  # back to the numbering the model saw
+        claim.citations = [order[n - 1] for n in claim.citations]
+    if found and all(is_refusal(c.text) for c in found):
+        refusal = " ".join(c.text for c in found)
+        return Answer(question, refusal, [], [Source.from_hit(i, h) for i, h in enumerate(hits, 1)], "model", refused=True)
+    support = Support([(h.paper.title, h.paper.abstract) for h in hits[:n_sources]], embed)
+    model_cited = any(c.citations for c in found)
+    check_claims(found, support)
+    kept = [c for c in found if c.supported]
+    if found and not kept and max(c.score for c in found) < RELATED:
+        # Nothing the model said is even near a source: it answered from its own knowledge.
+        answer = Answer(question, NOT_IN_SOURCES, [], [Source.from_hit(i, h) for i, h in enumerate(hits, 1)], "model", refused=True,
+                        note="no sentence of the model's answer is in the sources; it answered from its own knowledge")
+        answer.sentences = [Sentence(c.text, [], False, None) for c in found]
+        return answer
+    text, order = normalise("".join(_with_markers(c, first=i == 0) for i, c in enumerate(kept)), n_sources)
+    renumber = {original: new for new, original in enumerate(order, 1)}
     sources = []
-    for number, original in enumerate(cited, 1):
+    for number, original in enumerate(order, 1):
         source = Source.from_hit(number, hits[original - 1])
-        source.sentences = _support(text, number, original - 1, sentences, candidates, sim)
+        evidence = (support.judge(c.text, [original]).evidence for c in kept if original in c.citations)
+        source.sentences = [e for e in dict.fromkeys(evidence) if e][:SUPPORT_SENTENCES]
         sources.append(source)
-    cited_ids = {h.paper.id for h in (hits[i - 1] for i in cited)}
+    cited_ids = {hits[i - 1].paper.id for i in order}
     rest = [h for h in hits if h.paper.id not in cited_ids]
     uncited = [Source.from_hit(len(sources) + i, h) for i, h in enumerate(rest, 1)]
-    return Answer(question, text, sources, uncited, "model", refused=refused, note=note)
+    answer = Answer(question, text, sources, uncited, "model", note=_note(found, model_cited))
+    answer.sentences = [Sentence(c.text, [renumber[n] for n in c.citations] if c.supported else [], bool(c.supported), c.evidence) for c in found]
+    return answer
 
 
-def _attach(sentences, candidates, sim, threshold, n_sources) -> tuple[str, list[int]]:
-    """Cite after each answer sentence the source whose sentence matches it best."""
-    parts = []
-    for i, sentence in enumerate(sentences):
-        if sim.size and sim[i].max() >= threshold:
-            sentence += f" [{candidates[int(sim[i].argmax())][0] + 1}]"
-        parts.append(sentence)
-    return normalise(" ".join(parts), n_sources)
+def _with_markers(claim: Claim, first: bool) -> str:
+    """A claim back in the text, its [n] before the closing punctuation."""
+    text, marks = claim.text, "".join(f"[{n}]" for n in claim.citations)
+    end = re.search(r"[.!?:;]+$", text)
+    body, stop = (text[: end.start()], end.group()) if end else (text, "")
+    return ("" if first else "\n" if claim.newline else " ") + f"{body} {marks}{stop}"
 
 
-def _support(text, number, rank, sentences, candidates, sim) -> list[str]:
-    """The sentences of source `rank` that best match the answer sentences citing [number]."""
-    mine = [j for j, (r, _) in enumerate(candidates) if r == rank]
-    if not mine or not sim.size:
-        return []
-    citing = [i for i, s in enumerate(sentences) if f"[{number}]" in s] or range(len(sentences))
-    best = dict.fromkeys(mine[int(sim[i, mine].argmax())] for i in citing)
-    return [candidates[j][1] for j in list(best)[:SUPPORT_SENTENCES]]
+def _note(found: list[Claim], model_cited: bool) -> str | None:
+    """What the support check changed, in words, or None when nothing."""
+    dropped = sum(not c.supported for c in found)
+    recited = sum(bool(c.recited) for c in found)
+    if not found or dropped == len(found):
+        return "no sentence of the model's answer is supported by the sources"
+    bits = []
+    if recited and not model_cited:
+        bits.append("the model cited no source; citations were attached by matching its sentences to the abstracts")
+    elif recited:
+        bits.append(f"{recited} sentence{'s' * (recited > 1)} re-cited to the source that supports {'them' if recited > 1 else 'it'}")
+    if dropped:
+        bits.append(f"{dropped} sentence{'s' * (dropped > 1)} not supported by the sources left out")
+    return "; ".join(bits) or None
 
 
 class CitationStream:

@@ -321,13 +321,12 @@ def batch(input_path, output, fmt, workers, resume, overwrite, no_fallback, top_
 def eval_command(questions, details, as_json, config, corpus, **overrides):
     """Measure retrieval, refusals, answer keywords, citations and latency on QUESTIONS (JSONL
     with question, gold_titles, type, answer_keywords; see assistant/evaluate.py)."""
-    from .evaluate import evaluate, format_table, load_questions, write_details
+    from .evaluate import evaluate, format_table, load_questions
 
     items = load_questions(questions)
     assistant = make_assistant(config, corpus, **overrides)
-    summary, results = evaluate(assistant, items, progress=not as_json and sys.stderr.isatty())
     details = details or Path("out") / f"eval-{questions.stem}.jsonl"
-    write_details(results, details)
+    summary, _ = evaluate(assistant, items, progress=not as_json and sys.stderr.isatty(), details=details)
     summary["details"] = str(details)
     if as_json:
         return emit_json(summary)

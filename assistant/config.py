@@ -39,10 +39,10 @@ class Settings:
     llm_model: str | None = None
     llm_api_key: str | None = None
     llm_timeout: float = 30.0
-    llm_max_tokens: int = 400
+    llm_max_tokens: int = 256  # answers are 1-3 sentences; a runaway reply stops sooner
     llm_temperature: float = 0.1
     llm_retries: int = 2
-    llm_context_tokens: int = 2500  # sources packed into the prompt (cl100k tokens)
+    llm_context_tokens: int = 1200  # sources packed into the prompt (cl100k tokens), shared evenly; long abstracts keep their most relevant sentences
     progress: bool = True  # progress bars on long work (index builds, batch); ASSISTANT_PROGRESS=false for logs
 
 

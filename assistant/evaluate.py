@@ -12,13 +12,25 @@ Metrics (rates are None when nothing counts towards them):
 - negative_refusal_rate: negatives refused; false_refusal_rate: answerable questions refused.
 - keyword_hit_rate: answerable questions with keywords whose answer contains all of them
   (case-insensitive); a refusal is a miss.
+- keyword_hit_rate_by_type: the same per question type (fact, numeric, multi, ...).
 - citation_validity: answers whose every [n] marker points at a listed source and whose every
   cited paper is among the papers retrieved for the question.
+- citation_recall / citation_precision (ALCE's definitions, judged by support.Support against
+  the abstracts of the cited papers), over answers that are not refusals: recall = share of an
+  answer's sentences whose citations together support them; precision = share of citations
+  that are needed (they support their sentence alone, or it loses support without them);
+  each averaged over answers.
+- contentful_answer_rate: answers (not refusals) that say something beyond markers and the
+  question's own words (support.reply_problem finds nothing wrong with them).
+- degenerate_reply_rate: questions the model was asked whose reply was no answer (empty,
+  markers only, the question echoed, a loop, cut off), so the extractive answer stood in.
+- failures: questions whose answer raised an error (recorded with it; the run goes on).
 - latency_p50/p95: seconds per `ask`, after one warm-up call that loads the models.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 from dataclasses import asdict, dataclass
@@ -28,6 +40,7 @@ import numpy as np
 
 from .corpus import jsonl_objects, normalise_title, read_text
 from .errors import AssistantError
+from .support import Support, citation_scores, claims, reply_problem
 
 K_VALUES = (1, 5, 10)
 MARKER = re.compile(r"\[(\d+(?:\s*,\s*\d+)*)\]")  # [2] and [1, 3]
@@ -64,6 +77,15 @@ class Result:
     keyword_hit: bool | None  # None: no keywords to check
     citation_problems: list[str]
     latency: float
+    error: str | None = None  # the answer failed with this; the other answer fields are empty
+    contentful: bool | None = None  # None for refusals and failures
+    reply_problem: str | None = None  # the model's reply was degenerate (see support.reply_problem)
+    model_asked: bool = False
+    citation_recall: float | None = None
+    citation_precision: float | None = None
+    sentences: list[dict] | None = None  # the answer's sentences, each with its citations and whether they support it
+    note: str | None = None  # the answer's note, e.g. why the model's answer was not used
+    model_sentences: list[dict] | None = None  # the model's own sentences as the pipeline judged them (shown or left out)
 
 
 def load_questions(path: Path) -> list[Question]:
@@ -127,23 +149,48 @@ def retrieval_summary(rankings: list[tuple[dict[str, float], float]]) -> dict:
 
 
 def run_question(assistant, q: Question) -> Result:
+    """One question through retrieval and `ask`; an answer that fails is recorded with its
+    error, never raised, so one question cannot end a run."""
     hits = assistant.retrieve(q.question, k=max(max(K_VALUES), assistant.settings.top_k))
     retrieved = [h.paper.title for h in hits]
     gold_ranks, recall, reciprocal_rank = ranking(retrieved, q.gold_titles)
-
-    answer = assistant.ask(q.question)
-
-    text = answer.text.lower()
-    missing = list(q.answer_keywords) if answer.refused else [k for k in q.answer_keywords if k.lower() not in text]
-    answered_ids = {h.paper.id for h in hits[: assistant.settings.top_k]}
-    return Result(
-        id=q.id, type=q.type, question=q.question, gold_titles=q.gold_titles,
-        retrieved=retrieved[: max(K_VALUES)], gold_ranks=gold_ranks, recall=recall,
-        reciprocal_rank=reciprocal_rank,
-        refused=answer.refused, mode=answer.mode, answer=answer.text, cited=[s.title for s in answer.citations],
-        missing_keywords=missing, keyword_hit=None if q.negative or not q.answer_keywords else not missing,
-        citation_problems=citation_problems(answer, answered_ids), latency=answer.latency,
+    result = Result(
+        id=q.id, type=q.type, question=q.question, gold_titles=q.gold_titles, retrieved=retrieved[: max(K_VALUES)],
+        gold_ranks=gold_ranks, recall=recall, reciprocal_rank=reciprocal_rank, refused=False, mode="failed", answer="",
+        cited=[], missing_keywords=list(q.answer_keywords), keyword_hit=None if q.negative or not q.answer_keywords else False,
+        citation_problems=[], latency=0.0,
     )
+    try:
+        answer = assistant.ask(q.question)
+    except Exception as exc:  # noqa: BLE001 - recorded and counted; the run goes on
+        result.error = str(exc) if isinstance(exc, AssistantError) else f"{type(exc).__name__}: {exc}"
+        return result
+    text = answer.text.lower()
+    result.missing_keywords = list(q.answer_keywords) if answer.refused else [k for k in q.answer_keywords if k.lower() not in text]
+    if result.keyword_hit is not None:
+        result.keyword_hit = not result.missing_keywords
+    result.refused, result.mode, result.answer, result.latency = answer.refused, answer.mode, answer.text, answer.latency
+    result.cited = [s.title for s in answer.citations]
+    result.citation_problems = citation_problems(answer, {h.paper.id for h in hits[: assistant.settings.top_k]})
+    result.reply_problem, result.model_asked = answer.reply_problem, answer.model is not None
+    result.note, result.model_sentences = answer.note, [asdict(s) for s in answer.sentences] or None
+    if not answer.refused:
+        result.contentful = reply_problem(answer.text, q.question) is None
+        result.citation_recall, result.citation_precision, result.sentences = judge_citations(assistant, answer)
+    return result
+
+
+def judge_citations(assistant, answer) -> tuple[float | None, float | None, list[dict]]:
+    """ALCE citation recall and precision of one answer, judged against the abstracts of the
+    papers it cites, and its sentences with their verdicts."""
+    papers = assistant.index.papers
+    sources = [(s.title, papers[s.paper_id].abstract if s.paper_id in papers else "") for s in answer.citations]
+    support = Support(sources, assistant.embed_sentences)
+    found = claims(answer.text)
+    recall, precision = citation_scores(found, support)
+    verdicts = [{"text": c.text, "citations": c.citations, "supported": bool(c.citations) and support.judge(c.text, c.citations).supported}
+                for c in found]
+    return recall, precision, verdicts
 
 
 def _share(flags) -> float | None:
@@ -154,7 +201,9 @@ def _share(flags) -> float | None:
 def summarise(results: list[Result]) -> dict:
     answerable = [r for r in results if r.gold_titles]
     negatives = [r for r in results if not r.gold_titles]
-    latencies = [r.latency for r in results]
+    answered = [r for r in results if not r.error]
+    latencies = [r.latency for r in answered] or [0.0]
+    types = sorted({r.type for r in results if r.keyword_hit is not None})
     return {
         "questions": len(results),
         "answerable": len(answerable),
@@ -163,35 +212,71 @@ def summarise(results: list[Result]) -> dict:
         "negative_refusal_rate": _share(r.refused for r in negatives),
         "false_refusal_rate": _share(r.refused for r in answerable),
         "keyword_hit_rate": _share(r.keyword_hit for r in results if r.keyword_hit is not None),
-        "citation_validity": _share(not r.citation_problems for r in results),
+        "keyword_hit_rate_by_type": {t: _share(r.keyword_hit for r in results if r.type == t and r.keyword_hit is not None) for t in types},
+        "citation_validity": _share(not r.citation_problems for r in answered),
+        "citation_recall": _mean(r.citation_recall for r in answered),
+        "citation_precision": _mean(r.citation_precision for r in answered),
+        "contentful_answer_rate": _share(r.contentful for r in answered if r.contentful is not None),
+        "degenerate_reply_rate": _share(r.reply_problem is not None for r in answered if r.model_asked),
+        "failures": len(results) - len(answered),
+        "failed": [{"id": r.id, "error": r.error} for r in results if r.error],
         "latency_p50": round(float(np.percentile(latencies, 50)), 3),
         "latency_p95": round(float(np.percentile(latencies, 95)), 3),
-        "modes": sorted({r.mode for r in results}),
+        "modes": sorted({r.mode for r in answered}),
     }
 
 
-def evaluate(assistant, questions: list[Question], progress: bool = False) -> tuple[dict, list[Result]]:
+def _mean(values) -> float | None:
+    values = [v for v in values if v is not None]
+    return round(sum(values) / len(values), 4) if values else None
+
+
+def evaluate(assistant, questions: list[Question], progress: bool = False, details: Path | None = None) -> tuple[dict, list[Result]]:
+    """Run every question; each result is appended to `details` (JSONL) as soon as it is known,
+    so a long model run that is stopped keeps what it measured."""
     from tqdm import tqdm
 
     assistant.ensure_index(progress=progress)
     check_gold_titles(questions, (p.title for p in assistant.index.papers.values()))
-    assistant.ask(questions[0].question)  # warm-up: loads the embedder, the store and BM25
-    results = [run_question(assistant, q) for q in tqdm(questions, desc="Evaluating", unit="question", disable=not progress)]
+    try:  # warm-up: loads the embedder, the store and BM25
+        assistant.ask(questions[0].question)
+    except Exception:  # noqa: BLE001 - the question itself records the failure below
+        pass
+    results = []
+    with _details_file(details) as out:
+        for q in tqdm(questions, desc="Evaluating", unit="question", disable=not progress):
+            results.append(run_question(assistant, q))
+            if out:
+                out.write(json.dumps(asdict(results[-1]), ensure_ascii=False) + "\n")
+                out.flush()
     return summarise(results), results
 
 
-def write_details(results: list[Result], path: Path) -> None:
+@contextlib.contextmanager
+def _details_file(path: Path | None):
+    if path is None:
+        yield None
+        return
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text("".join(json.dumps(asdict(r), ensure_ascii=False) + "\n" for r in results), encoding="utf-8")
+        out = path.open("w", encoding="utf-8")
     except OSError as exc:
         raise AssistantError(f"details file {path}: {exc.strerror}") from None
+    with out:
+        yield out
+
+
+def load_details(path: Path) -> list[Result]:
+    """Results written by `evaluate` (a finished or a stopped run), to summarise again."""
+    return [Result(**json.loads(line)) for line in Path(path).read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
 def format_table(summary: dict) -> str:
     def show(value) -> str:
         return "n/a" if value is None else f"{value:.3f}" if isinstance(value, float) else str(value)
 
+    by_type = ", ".join(f"{t} {show(v)}" for t, v in summary["keyword_hit_rate_by_type"].items()) or "n/a"
+    failures = str(summary["failures"]) + "".join(f"\n  {f['id']}: {f['error']}" for f in summary["failed"])
     rows = [
         ("questions", f"{summary['questions']} ({summary['answerable']} answerable, {summary['negatives']} negative)"),
         *((f"Recall@{k}", show(summary[f"recall_at_{k}"])) for k in K_VALUES),
@@ -199,9 +284,15 @@ def format_table(summary: dict) -> str:
         ("negative_refusal_rate", show(summary["negative_refusal_rate"])),
         ("false_refusal_rate", show(summary["false_refusal_rate"])),
         ("keyword_hit_rate", show(summary["keyword_hit_rate"])),
+        ("keyword hits by type", by_type),
         ("citation_validity", show(summary["citation_validity"])),
+        ("citation_recall", show(summary["citation_recall"])),
+        ("citation_precision", show(summary["citation_precision"])),
+        ("contentful_answer_rate", show(summary["contentful_answer_rate"])),
+        ("degenerate_reply_rate", show(summary["degenerate_reply_rate"])),
+        ("failures", failures),
         ("latency p50 / p95", f"{summary['latency_p50']:.3f} s / {summary['latency_p95']:.3f} s"),
-        ("answer modes", ", ".join(summary["modes"])),
+        ("answer modes", ", ".join(summary["modes"]) or "none"),
     ]
     width = max(len(name) for name, _ in rows)
     return "\n".join(f"{name:<{width}}  {value}" for name, value in rows)

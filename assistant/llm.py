@@ -17,6 +17,7 @@ import os
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import llama_index.core
 
@@ -24,6 +25,7 @@ import llama_index.core
 os.environ.setdefault("TIKTOKEN_CACHE_DIR", str(Path(llama_index.core.__file__).parent / "_static" / "tiktoken_cache"))
 
 import httpx  # noqa: E402
+import numpy as np  # noqa: E402
 import openai  # noqa: E402
 from llama_index.core.base.response.schema import StreamingResponse  # noqa: E402
 from llama_index.core.llms import ChatMessage  # noqa: E402
@@ -36,6 +38,7 @@ from .config import Settings  # noqa: E402
 from .errors import AssistantError  # noqa: E402
 from .paths import shipped  # noqa: E402
 from .retrieve import Hit  # noqa: E402
+from .text import content_words, split_sentences  # noqa: E402
 
 PROMPTS = shipped("prompts")  # the checkout's prompts/, or the copy inside the installed package
 BACKOFF = 0.5  # seconds before the first retry; doubled for each further one
@@ -77,6 +80,7 @@ class Endpoint:
         self.url = settings.llm_base_url.rstrip("/")
         self.deadline: float | None = None
         self._model = settings.llm_model
+        self.finish_reason: str | None = None  # of the last reply: "stop", or "length" at the token limit
         self.http = shared_http()
 
     def __enter__(self) -> Endpoint:
@@ -166,14 +170,17 @@ class Endpoint:
             http_client=self.http,
         )
 
-    def stream(self, text: str, max_tokens: int | None = None, require_text: bool = True) -> Iterator[str]:
-        """The model's reply to one user message, piece by piece. An empty reply is a failure
-        unless `require_text` is false."""
-        messages = [ChatMessage(role="user", content=text)]
+    def stream(self, messages: str | list[ChatMessage], max_tokens: int | None = None, require_text: bool = True) -> Iterator[str]:
+        """The model's reply to a conversation (or to one user message, given as text), piece by
+        piece. An empty reply is a failure unless `require_text` is false. Afterwards
+        `finish_reason` says why the model stopped ("stop", or "length" at the token limit)."""
+        if isinstance(messages, str):
+            messages = [ChatMessage(role="user", content=messages)]
         model = self.model
 
         def attempt(timeout: float) -> Iterator[str]:
             finish, got_text = None, False
+            self.finish_reason = None
             for chunk in self.llm(timeout, max_tokens).stream_chat(messages):
                 choices = getattr(chunk.raw, "choices", None) or []
                 finish = (choices[0].finish_reason if choices else None) or finish
@@ -186,6 +193,7 @@ class Endpoint:
                 raise ModelUnavailable(f"the reply of {model} at {self.url} {what}")
             if require_text and not got_text:
                 raise ModelUnavailable(f"{model} at {self.url} sent an empty reply")
+            self.finish_reason = finish
 
         return self._attempts(attempt)
 
@@ -226,32 +234,76 @@ class CitedAnswerEngine(CustomQueryEngine):
     endpoint: Endpoint
     context_tokens: int
 
-    def sources(self, nodes: list[NodeWithScore]) -> list[str]:
-        """Numbered source blocks in rank order, as many as fit the token budget (the last one
-        may be cut)."""
+    embed: Any = None  # texts -> unit vectors, to pick the sentences of a long abstract; None: by shared words
+
+    def sources(self, nodes: list[NodeWithScore], question: str = "") -> list[str]:
+        """Numbered source blocks in rank order. The token budget is shared evenly: an abstract
+        longer than its share keeps the sentences most related to the question, in their own
+        order ("..." marks a gap). A prompt half the size halves the wait on a CPU model, and
+        the support check still reads the whole abstract."""
         import tiktoken
 
         encoding = tiktoken.get_encoding("cl100k_base")
-        blocks: list[str] = []
-        left = self.context_tokens
+        nodes = nodes[: max(1, self.context_tokens // MIN_SOURCE_TOKENS)]
+        share = self.context_tokens // max(len(nodes), 1)
+        blocks = []
         for number, n in enumerate(nodes, 1):
-            block = prompt("source", number=number, title=n.node.metadata["title"], date=n.node.metadata["date"], abstract=n.node.get_content())
-            tokens = encoding.encode(block)
-            if len(tokens) > left:
-                if left >= MIN_SOURCE_TOKENS:
-                    blocks.append(encoding.decode(tokens[:left]) + " ...")
-                break
-            blocks.append(block.strip())
-            left -= len(tokens)
+            head = prompt("source", number=number, title=n.node.metadata["title"], date=n.node.metadata["date"], abstract="")
+            left = share - len(encoding.encode(head))
+            blocks.append(head.strip() + "\n" + self._excerpt(n.node.get_content(), question, left, encoding))
         return blocks
 
-    def stream_answer(self, question: str, sources: list[str]) -> Iterator[str]:
-        return self.endpoint.stream(prompt("answer", sources="\n\n".join(sources), question=question))
+    def _excerpt(self, abstract: str, question: str, budget: int, encoding) -> str:
+        if len(encoding.encode(abstract)) <= budget:
+            return abstract
+        sentences = split_sentences(abstract)
+        if self.embed is not None and question:
+            vectors = self.embed([question, *sentences])
+            relevance = list(vectors[1:] @ vectors[0])
+        else:
+            asked = content_words(question)
+            relevance = [len(asked & content_words(s)) for s in sentences]
+        kept, used = set(), 0
+        for i in sorted(range(len(sentences)), key=lambda i: -relevance[i]):
+            cost = len(encoding.encode(sentences[i])) + 1
+            if used + cost <= budget:
+                kept.add(i)
+                used += cost
+        if not kept:  # one sentence longer than the whole share: its beginning
+            return encoding.decode(encoding.encode(sentences[int(np.argmax(relevance))])[:budget]) + " ..."
+        text = ""
+        for i in sorted(kept):
+            text += ("" if not text and i == 0 else " ... " if i - 1 not in kept else " ") + sentences[i]
+        return (text + (" ..." if max(kept) < len(sentences) - 1 else "")).strip()
+
+    def stream_answer(self, question: str, sources: list[str], retry: tuple[str, str] | None = None) -> Iterator[str]:
+        """The model's answer, streamed. `retry`: (its previous reply, what was wrong with it):
+        the conversation goes on with that reply and a request to answer properly."""
+        return self.endpoint.stream(answer_messages(question, sources, retry), require_text=False)
 
     def custom_query(self, query_str: str) -> StreamingResponse:
         nodes = self.retriever.retrieve(query_str)
-        sources = self.sources(nodes)
+        sources = self.sources(nodes, query_str)
         return StreamingResponse(self.stream_answer(query_str, sources), source_nodes=nodes[: len(sources)])
+
+
+def example_answer() -> str:
+    """The example answer the system prompt shows (its last "Answer:" line)."""
+    lines = [line for line in _template("answer_system").splitlines() if line.startswith("Answer:")]
+    return lines[-1].removeprefix("Answer:").strip() if lines else ""
+
+
+def answer_messages(question: str, sources: list[str], retry: tuple[str, str] | None = None) -> list[ChatMessage]:
+    """The rules in the system message; the numbered sources, the question and the citation
+    rule in the user message (prompts/answer_system.txt, prompts/answer.txt)."""
+    messages = [
+        ChatMessage(role="system", content=prompt("answer_system").strip()),
+        ChatMessage(role="user", content=prompt("answer", sources="\n\n".join(sources), question=question).strip()),
+    ]
+    if retry:
+        reply, problem = retry
+        messages += [ChatMessage(role="assistant", content=reply), ChatMessage(role="user", content=prompt("retry", problem=problem).strip())]
+    return messages
 
 
 def rewrite_question(endpoint: Endpoint, question: str, history: list[tuple[str, str]]) -> str:

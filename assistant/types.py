@@ -34,6 +34,16 @@ class Source:
 
 
 @dataclass
+class Sentence:
+    """One sentence of a model's answer and whether the sources back it (support.py)."""
+
+    text: str  # without citation markers
+    citations: list[int]  # the numbers of the cited sources in this answer
+    supported: bool  # an unsupported sentence is not in Answer.text
+    evidence: str | None = None  # the source sentence that supports it
+
+
+@dataclass
 class Answer:
     question: str
     text: str
@@ -45,6 +55,8 @@ class Answer:
     note: str | None = None  # e.g. why the model was not used
     latency: float = 0.0
     standalone_question: str | None = None  # a chat follow-up rewritten for retrieval
+    sentences: list[Sentence] = field(default_factory=list)  # model answers: each sentence judged against its sources
+    reply_problem: str | None = None  # why the model's reply was not an answer (degenerate), when it was not
 
     def to_dict(self) -> dict:
         return asdict(self)

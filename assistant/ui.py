@@ -36,6 +36,7 @@ CSS = """
 #sources .meta { color: var(--body-text-color-subdued); font-size: 0.85em; }
 #sources mark { background: #fff3a3; color: inherit; padding: 0 2px; }
 #sources .uncited li { margin: 2px 0; }
+.unsupported { margin-top: 6px; font-size: 0.9em; color: #9a3412; }
 #sources .num { font-weight: 700; margin-right: 4px; }
 a.cite { text-decoration: none; font-weight: 600; font-size: 0.8em; padding: 0 4px; border-radius: 6px;
          background: var(--color-accent-soft); color: var(--color-accent); vertical-align: 1px; }
@@ -84,6 +85,10 @@ def render_answer(answer: dict, turn: int) -> str:
         last = m.end()
     parts.append(safe(answer["text"][last:]))
     text = "".join(parts)
+    unsupported = [s["text"] for s in answer.get("sentences") or [] if not s["supported"]]
+    if unsupported:  # shown, struck through, so the reader sees what the model said and was not kept
+        text += ('<div class="unsupported">Not supported by the sources, left out of the answer:'
+                 + "".join(f"<div><s>{safe(sentence)}</s></div>" for sentence in unsupported) + "</div>")
     if answer.get("note"):
         text += f"<br><em>note: {safe(answer['note'])}</em>"
     return text

@@ -18,7 +18,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
-from fake_llm import FakeLLM, Reply  # noqa: E402
+from fake_llm import FakeLLM, quoting_first_source  # noqa: E402
 
 from assistant.api import Assistant  # noqa: E402
 from assistant.batch import answer_questions  # noqa: E402
@@ -45,7 +45,7 @@ def main() -> None:
     parser.add_argument("--delay", type=float, default=0.2, help="seconds the endpoint takes per reply")
     args = parser.parse_args()
     questions = [QUESTIONS[i % len(QUESTIONS)] for i in range(args.questions)]
-    with FakeLLM(Reply("The retrieved papers address this [1].", delay=args.delay)) as llm:
+    with FakeLLM(lambda body: quoting_first_source(body, delay=args.delay)) as llm:
         assistant = Assistant(llm_base_url=llm.base_url, llm_model="fake-model", llm_retries=0)
         assistant.warm_up()  # the index build or load is not what is measured
         serial_s, serial = timed_run(assistant, questions, 1)

@@ -13,6 +13,7 @@ turn (the last one repeats), or a function of the request body returning a Reply
 from __future__ import annotations
 
 import json
+import re
 import socket
 import threading
 import time
@@ -29,6 +30,7 @@ class Reply:
     fault: str | None = None  # "malformed": body is not JSON; "empty": no content; "cut": stream closes halfway
     # (cleanly, without a finish_reason); "drop": the connection is lost halfway (a body shorter than announced)
     chunk_delay: float = 0.0  # seconds between streamed pieces
+    finish: str = "stop"  # the finish_reason sent at the end; "length": stopped at the token limit
 
 
 class FakeLLM:
@@ -107,7 +109,7 @@ class FakeLLM:
                         return  # the client gave up (e.g. its timeout): nothing to report
                 self.send_json(200, {
                     "id": "chatcmpl-fake", "object": "chat.completion", "created": int(time.time()), "model": model,
-                    "choices": [{"index": 0, "message": {"role": "assistant", "content": text}, "finish_reason": "stop"}],
+                    "choices": [{"index": 0, "message": {"role": "assistant", "content": text}, "finish_reason": reply.finish}],
                     "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2},
                 })
 
@@ -131,12 +133,21 @@ class FakeLLM:
                     self.close_connection = True  # the stream ends without a finish_reason or [DONE]
                     return
                 done = {"id": "chatcmpl-fake", "object": "chat.completion.chunk", "created": int(time.time()), "model": model,
-                        "choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}]}
+                        "choices": [{"index": 0, "delta": {}, "finish_reason": reply.finish}]}
                 self.wfile.write(f"data: {json.dumps(done)}\n\ndata: [DONE]\n\n".encode())
                 self.wfile.flush()
                 self.close_connection = True
 
         return Handler
+
+
+def quoting_first_source(body: dict, delay: float = 0.0) -> Reply:
+    """A script: the reply is the first sentence of source [1] of the prompt, cited [1], an
+    answer the support check accepts whatever was retrieved (for tests of everything else)."""
+    user = next(m["content"] for m in reversed(body["messages"]) if m["role"] == "user" and "[1] " in m["content"])
+    abstract = re.search(r"^\[1\] .*\n(.+)$", user, re.M)[1].removeprefix("... ")
+    first = re.split(r"(?<=[.!?])\s+", abstract)[0].rstrip(".")
+    return Reply(f"{first} [1].", delay=delay)
 
 
 def unreachable_url() -> str:

@@ -15,7 +15,7 @@ import time
 import pytest
 
 from conftest import FIXTURES, ROOT, run_cli, write_jsonl
-from fake_llm import FakeLLM, Reply, unreachable_url
+from fake_llm import FakeLLM, Reply, quoting_first_source, unreachable_url
 from test_cli import assert_one_line_error
 
 from assistant.api import Assistant
@@ -140,7 +140,7 @@ def test_jsonl_batch_writes_one_record_per_question(tmp_path, tiny_args):
 @needs_llm
 def test_jsonl_batch_with_a_model_endpoint(tmp_path, tiny_args):
     questions_file(tmp_path / "q.jsonl", 60)
-    with FakeLLM(Reply("The fixture papers say so [1].")) as llm:
+    with FakeLLM(quoting_first_source) as llm:
         result = run_cli("batch", tmp_path / "q.jsonl", "-o", tmp_path / "out.jsonl", "--workers", 4, *tiny_args,
                          env={"ASSISTANT_LLM_BASE_URL": llm.base_url, "ASSISTANT_LLM_MODEL": "fake-model"})
     assert result.returncode == 0, result.stderr
@@ -149,7 +149,7 @@ def test_jsonl_batch_with_a_model_endpoint(tmp_path, tiny_args):
     for record in records:
         assert_complete_record(record)
         assert (record["mode"], record["model"]) == ("model", "fake-model")
-        assert record["answer"].startswith("The fixture papers say so")
+        assert record["answer"].endswith("[1].") and len(record["citations"]) == 1  # the model's quote, checked
 
 
 def test_answer_questions_from_python(tiny):
@@ -242,7 +242,7 @@ def test_endpoint_failures_are_recorded_and_exit_non_zero(tmp_path, tiny_args):
     questions = [{"id": f"u{i}", "question": ASKED[i % 3] + (" (unlucky)" if i % 4 == 0 else "")} for i in range(12)]
     write_jsonl(tmp_path / "q.jsonl", questions)
     def script(body):
-        return Reply(status=500) if "unlucky" in json.dumps(body) else Reply("Answered from the sources [1].")
+        return Reply(status=500) if "unlucky" in json.dumps(body) else quoting_first_source(body)
     with FakeLLM(script) as llm:
         result = run_cli("batch", tmp_path / "q.jsonl", "-o", tmp_path / "out.jsonl", "--workers", 4, "--no-fallback", *tiny_args,
                          env={"ASSISTANT_LLM_BASE_URL": llm.base_url, "ASSISTANT_LLM_MODEL": "fake-model", "ASSISTANT_LLM_RETRIES": "0"})

@@ -61,8 +61,8 @@ def test_streamed_text_is_the_checked_text_however_it_is_split(size):
 
 
 def test_cited_answer_lists_cited_papers_in_citation_order_and_the_rest_as_uncited():
-    answer = cite("q", "Step scoring helps [2]. Grokking is late [1].", hits(), 3)
-    assert answer.text == "Step scoring helps [1]. Grokking is late [2]."
+    answer = cite("q", "Process reward models score each reasoning step [2]. Grokking is delayed generalisation [1].", hits(), 3)
+    assert answer.text == "Process reward models score each reasoning step [1]. Grokking is delayed generalisation [2]."
     assert [s.title for s in answer.citations] == ["Reward Models for Steps", "Grokking Revisited"]
     assert [s.number for s in answer.citations] == [1, 2]
     assert [s.title for s in answer.uncited] == ["Long Context Benchmarks"]
@@ -72,22 +72,34 @@ def test_cited_answer_lists_cited_papers_in_citation_order_and_the_rest_as_uncit
 
 def test_uncited_answer_gets_citations_from_matching_source_sentences():
     answer = cite("q", "Models lose accuracy on long documents past 32k tokens.", hits(), 3)
-    assert answer.text == "Models lose accuracy on long documents past 32k tokens. [1]"
+    assert answer.text == "Models lose accuracy on long documents past 32k tokens [1]."
     assert [s.title for s in answer.citations] == ["Long Context Benchmarks"]
     assert "attached" in answer.note
 
 
-def test_answer_matching_no_source_is_marked_uncited():
-    answer = cite("q", "Bananas are yellow.", hits(), 3)
-    assert answer.text == "Bananas are yellow." and answer.citations == []
-    assert answer.note.startswith("uncited")
+def test_an_answer_near_the_sources_but_unsupported_keeps_no_sentence():
+    answer = cite("q", "Process reward models score every reasoning step 40 times [2].", hits(), 3)
+    assert answer.text == "" and answer.citations == [] and not answer.refused  # the caller answers otherwise
+    assert answer.note == "no sentence of the model's answer is supported by the sources"
+    assert [(s.text, s.supported) for s in answer.sentences] == [("Process reward models score every reasoning step 40 times.", False)]
     assert len(answer.uncited) == 3
 
 
+def test_an_answer_from_the_models_own_knowledge_is_a_refusal():
+    answer = cite("q", "Bananas are yellow [1]. They grow in warm places.", hits(), 3)
+    assert answer.refused and answer.citations == [] and answer.text.startswith("The corpus does not cover this question")
+    assert "own knowledge" in answer.note and not any(s.supported for s in answer.sentences)
+
+
 def test_sources_not_shown_to_the_model_cannot_be_cited():
-    answer = cite("q", "Long documents [3].", hits(), 2)
-    assert answer.text == "Long documents." and answer.citations == []
+    answer = cite("q", "Models lose accuracy past 32k tokens [3].", hits(), 2)
+    assert answer.citations == [] and not any(s.supported for s in answer.sentences)
     assert "Long Context Benchmarks" in [s.title for s in answer.uncited]
+
+
+def test_a_leading_marker_and_a_list_keep_their_sentences_and_lines():
+    answer = cite("q", "- Process reward models score every reasoning step.[2]\n- Grokking is delayed generalisation. [1]", hits(), 3)
+    assert answer.text == "Process reward models score every reasoning step [1].\nGrokking is delayed generalisation [2]."
 
 
 def test_a_refusal_is_shown_honestly_without_citations():

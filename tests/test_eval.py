@@ -13,7 +13,9 @@ from assistant.questions import plan
 from assistant.retrieve import Hit
 from conftest import DEV, run_cli, write_jsonl
 
-METRICS = ("recall_at_5", "mrr_at_10", "negative_refusal_rate", "false_refusal_rate", "keyword_hit_rate", "citation_validity")
+METRICS = ("recall_at_5", "mrr_at_10", "negative_refusal_rate", "false_refusal_rate", "keyword_hit_rate", "citation_validity",
+           "keyword_hit_rate_by_type", "citation_recall", "citation_precision", "contentful_answer_rate", "degenerate_reply_rate",
+           "failures")
 
 
 def hit(title: str, abstract: str, score: float = 0.8) -> Hit:
@@ -35,6 +37,12 @@ def test_dev_set_meets_the_quality_bar_in_extractive_mode(shipped_index, dev_que
     assert all(plan(r.question).kind == "list" for r in results if r.citation_problems)
     assert summary["keyword_hit_rate"] >= 0.8
     assert len(results) == len(dev_questions)
+    # Extractive answers are abstract sentences, each cited to its own paper.
+    assert summary["citation_recall"] >= 0.95 and summary["citation_precision"] >= 0.95
+    assert summary["contentful_answer_rate"] == 1.0 and summary["failures"] == 0
+    assert summary["degenerate_reply_rate"] is None  # no model was asked
+    types = {q["type"] for q in dev_questions if q["answer_keywords"]}
+    assert set(summary["keyword_hit_rate_by_type"]) == types
 
 
 def test_eval_command_prints_json_metrics_and_writes_details(shipped_index, dev_questions, tmp_path):
@@ -57,23 +65,66 @@ def test_eval_command_prints_json_metrics_and_writes_details(shipped_index, dev_
 def test_eval_command_in_model_mode_scores_the_model_answers(shipped_index, dev_questions, tmp_path):
     from fake_llm import FakeLLM, Reply
 
-    fact = next(q for q in dev_questions if q["type"] == "fact")
+    fact = next(q for q in dev_questions if q["id"] == "d001")
     questions = write_jsonl(tmp_path / "q.jsonl", [fact])
-    # The model cites one real source and one that does not exist: the metric must see only valid ones.
-    with FakeLLM(Reply(f"The answer is {fact['answer_keywords'][0]} [1] [9].")) as llm:
+    # The model cites one real source and one that does not exist, and adds a claim no source
+    # makes: the metrics must see only valid citations and supported sentences.
+    reply = ("The paper introduces Corpus-Invariant Tuning (CIT), a training strategy that controls the likelihood "
+             "of retrieved contexts during training [1] [9]. It was invented at Google in 2012 for speech [1].")
+    with FakeLLM(Reply(reply)) as llm:
         result = run_cli("eval", questions, "--json", "--details", tmp_path / "d.jsonl", "--index-dir",
                          shipped_index.settings.index_dir, "--mode", "model", "--llm-base-url", llm.base_url)
     assert result.returncode == 0, result.stderr
     summary = json.loads(result.stdout)
     assert summary["modes"] == ["model"] and len(llm.requests) == 2  # warm-up + the question
     assert summary["keyword_hit_rate"] == 1.0 and summary["citation_validity"] == 1.0
+    assert summary["citation_recall"] == 1.0 and summary["citation_precision"] == 1.0
+    assert summary["contentful_answer_rate"] == 1.0 and summary["degenerate_reply_rate"] == 0.0
+    row = json.loads((tmp_path / "d.jsonl").read_text())
+    assert "Google" not in row["answer"] and row["sentences"][0]["supported"]
+
+
+def test_eval_in_model_mode_records_degenerate_replies_and_failures_and_finishes(shipped_index, dev_questions, tmp_path):
+    from fake_llm import FakeLLM, Reply
+
+    answerable = [q for q in dev_questions if q["gold_titles"]][:3]
+    questions = write_jsonl(tmp_path / "q.jsonl", answerable)
+
+    def script(body):  # the first question's replies are empty (the retry's too); every other request fails
+        return Reply(fault="empty") if answerable[0]["question"] in body["messages"][1]["content"] else Reply(status=500)
+
+    with FakeLLM(script) as llm:
+        result = run_cli("eval", questions, "--json", "--details", tmp_path / "d.jsonl", "--index-dir",
+                         shipped_index.settings.index_dir, "--mode", "model", "--llm-base-url", llm.base_url, "--llm-timeout", "5")
+    assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr
+    summary = json.loads(result.stdout)
+    assert summary["questions"] == 3 and summary["failures"] == 2
+    assert [f["id"] for f in summary["failed"]] == [q["id"] for q in answerable[1:]]
+    assert all("HTTP 500" in f["error"] for f in summary["failed"])
+    assert summary["degenerate_reply_rate"] == 1.0 and summary["contentful_answer_rate"] == 1.0  # the extractive answer stood in
+    rows = [json.loads(line) for line in (tmp_path / "d.jsonl").read_text().splitlines()]
+    assert rows[0]["reply_problem"] == "the reply was empty" and rows[0]["mode"] == "extractive"
+    assert rows[1]["error"] and rows[1]["mode"] == "failed"
+
+
+def test_eval_table_shows_the_failures(shipped_index, dev_questions, tmp_path):
+    from fake_llm import FakeLLM, Reply
+
+    questions = write_jsonl(tmp_path / "q.jsonl", dev_questions[:1])
+    with FakeLLM(Reply(status=400)) as llm:
+        result = run_cli("eval", questions, "--details", tmp_path / "d.jsonl", "--index-dir", shipped_index.settings.index_dir,
+                         "--mode", "model", "--llm-base-url", llm.base_url)
+    assert result.returncode == 0, result.stderr
+    assert re.search(rf"failures\s+1\n  {dev_questions[0]['id']}: the model could not be used: .*HTTP 400", result.stdout)
 
 
 def test_eval_command_table(shipped_index, dev_questions, tmp_path):
     questions = write_jsonl(tmp_path / "q.jsonl", dev_questions[:1])
     result = run_cli("eval", questions, "--index-dir", shipped_index.settings.index_dir, "--details", tmp_path / "d.jsonl")
     assert result.returncode == 0, result.stderr
-    for label in ("Recall@1", "Recall@5", "Recall@10", "MRR@10", "keyword_hit_rate", "citation_validity", "latency p50 / p95"):
+    for label in ("Recall@1", "Recall@5", "Recall@10", "MRR@10", "keyword_hit_rate", "keyword hits by type", "citation_validity",
+                  "citation_recall", "citation_precision", "contentful_answer_rate", "degenerate_reply_rate", "failures",
+                  "latency p50 / p95"):
         assert label in result.stdout
 
 

@@ -71,30 +71,108 @@ def test_well_cited_answer_streams_and_lists_its_sources(ask):
     assert requests[0]["stream"] is True and requests[0]["model"] == "fake-model"
 
 
-@pytest.mark.parametrize("variant", ["[2]", "[2, 1]", "[2][1]", "[2-3]", "(2)", "\u30102\u3011", "[Source 2]"])
+@pytest.mark.parametrize("variant", ["[{g}]", "[{g}, {d}]", "[{g}][{d}]", "[{g}-{g}]", "({g})", "\u3010{g}\u3011", "[Source {g}]"])
 def test_each_citation_variant_is_normalised(ask, variant):
-    _, answer, _ = ask(Reply(f"Delta has several tasks {variant}."))
+    def script(body):  # cite the Gamma paper by whatever number the prompt gave it
+        numbers = {name: re.search(rf"\[(\d)\] {name}", prompt_of(body))[1] for name in ("Gamma", "Delta")}
+        return Reply(f"Gamma describes a method that does things {variant.format(g=numbers['Gamma'], d=numbers['Delta'])}.")
+
+    _, answer, requests = ask(script)
     assert_citations_valid(answer)
-    assert answer.text.startswith("Delta has several tasks [1]")
-    assert answer.citations[0].title != TOP  # source 2 of the prompt, renumbered 1
+    assert "[1] Gamma" not in prompt_of(requests[0])  # so the citation was renumbered
+    assert answer.text == "Gamma describes a method that does things [1]."  # Delta's [n] supports nothing: dropped
+    assert [s.title for s in answer.citations] == ["Gamma Paper With Year"]
 
 
 def test_out_of_range_ids_are_removed(ask):
-    _, answer, _ = ask(Reply("Tasks [9]. Benchmark [1] [0] [27]."))
-    assert answer.text == "Tasks. Benchmark [1]."
+    _, answer, _ = ask(Reply("Delta describes a benchmark [9]. It has several tasks [1] [0] [27]."))
+    assert answer.text == "Delta describes a benchmark [1]. It has several tasks [1]."
     assert [s.title for s in answer.citations] == [TOP]
 
 
 def test_answer_without_citations_gets_them_from_matching_sentences(ask):
     _, answer, _ = ask(Reply("Delta abstract describes a benchmark with several tasks."))
-    assert answer.text.endswith("[1]") and [s.title for s in answer.citations] == [TOP]
-    assert "attached" in answer.note
+    assert answer.text == "Delta abstract describes a benchmark with several tasks [1]."
+    assert [s.title for s in answer.citations] == [TOP] and "attached" in answer.note
 
 
-def test_answer_matching_nothing_is_marked_uncited(ask):
-    _, answer, _ = ask(Reply("Bananas grow in warm places."))
-    assert answer.citations == [] and answer.note.startswith("uncited")
-    assert answer.text == "Bananas grow in warm places."
+def test_answer_the_sources_do_not_support_falls_back_to_the_extractive_answer(ask):
+    _, answer, requests = ask(Reply("Delta describes a benchmark with 40 tasks [1]."))  # no such figure in the abstract
+    assert answer.mode == "extractive" and answer.citations[0].title == TOP
+    assert "no sentence of the model's answer is supported" in answer.note and len(requests) == 1
+    assert [(s.text, s.supported) for s in answer.sentences] == [("Delta describes a benchmark with 40 tasks.", False)]
+
+
+def test_an_answer_from_the_models_own_knowledge_is_a_refusal(ask):
+    _, answer, _ = ask(Reply("Bananas grow in warm places and need a lot of water [1]."))
+    assert answer.refused and answer.citations == [] and answer.mode == "model"
+    assert "own knowledge" in answer.note and not answer.sentences[0].supported
+
+
+def test_an_unsupported_sentence_is_left_out_and_listed_as_unsupported(ask):
+    _, answer, _ = ask(Reply("Delta describes a benchmark with several tasks [1]. "
+                             "It was released by Google in 2019 with 40 languages [1]."))
+    assert answer.mode == "model" and answer.text == "Delta describes a benchmark with several tasks [1]."
+    first, second = answer.sentences
+    assert first.supported and first.citations == [1] and "several tasks" in first.evidence
+    assert not second.supported and second.citations == [] and second.evidence is None
+    assert "left out" in answer.note
+    assert answer.to_dict()["sentences"][1] == {"text": second.text, "citations": [], "supported": False, "evidence": None}
+
+
+def test_a_hallucination_cited_to_an_unrelated_abstract_is_never_shown_as_supported(ask):
+    _, answer, _ = ask(Reply("Gamma won the 2019 Turing award for protein folding [2]."))
+    assert "Turing" not in answer.text and not answer.citations
+    assert answer.sentences and not any(s.supported for s in answer.sentences)
+
+
+def test_a_sentence_cited_to_the_wrong_source_is_recited_to_the_one_that_supports_it(ask):
+    _, answer, _ = ask(Reply("Delta describes a benchmark with several tasks [3]."))
+    assert answer.text == "Delta describes a benchmark with several tasks [1]."
+    assert [s.title for s in answer.citations] == [TOP] and "re-cited" in answer.note
+
+
+DEGENERATE = [
+    ("empty", Reply(fault="empty"), "was empty"),
+    ("markers only", Reply("[1]"), "only citation markers"),
+    ("markers joined by words", Reply("[1] and [2][3]"), "only citation markers"),
+    ("question echoed", Reply(QUESTION + " [1]"), "only repeated the question"),
+    ("example copied", Reply("Process Reward Models (PRMs) score every intermediate reasoning step [2]."), "copied the prompt's example"),
+    ("repetition loop", Reply("Delta has several tasks [1]. " * 12), "repeated itself in a loop"),
+    ("cut off", Reply("Delta describes a benchmark that has several tasks and", finish="length"), "cut off"),
+]
+
+
+@pytest.mark.parametrize("reply, problem", [d[1:] for d in DEGENERATE], ids=[d[0] for d in DEGENERATE])
+def test_a_degenerate_reply_gets_one_corrective_retry_then_the_extractive_answer(ask, reply, problem):
+    _, answer, requests = ask(reply, mode="model")  # even when the model was asked for explicitly
+    assert len(requests) == 2
+    correction = requests[1]["messages"][-1]
+    assert correction["role"] == "user" and problem in correction["content"]
+    assert requests[1]["messages"][-2]["role"] == "assistant"
+    assert answer.mode == "extractive" and answer.citations[0].title == TOP
+    assert problem in answer.reply_problem and problem in answer.note
+    assert_citations_valid(answer)
+
+
+def test_a_degenerate_reply_whose_retry_answers_gives_the_model_answer(ask):
+    _, answer, requests = ask([Reply("[1] and [2][3]"), Reply("Delta describes a benchmark with several tasks [1].")])
+    assert len(requests) == 2 and answer.mode == "model" and answer.reply_problem is None
+    assert answer.text == "Delta describes a benchmark with several tasks [1]."
+
+
+def test_a_reply_cut_off_after_complete_sentences_keeps_them(ask):
+    _, answer, requests = ask(Reply("Delta describes a benchmark with several tasks [1]. It also", finish="length"))
+    assert len(requests) == 1 and answer.mode == "model"
+    assert answer.text == "Delta describes a benchmark with several tasks [1]."
+
+
+def test_the_prompt_puts_rules_in_the_system_message_and_sources_with_the_question_in_the_user_message(ask):
+    _, _, requests = ask(Reply("Delta describes a benchmark with several tasks [1]."))
+    system, user = requests[0]["messages"]
+    assert system["role"] == "system" and "Example" in system["content"]
+    assert user["role"] == "user" and f"[1] {TOP}" in user["content"] and QUESTION in user["content"]
+    assert "Sources" not in system["content"] and "own knowledge" in system["content"]
 
 
 def test_model_refusal_is_shown_honestly(ask):
@@ -116,7 +194,6 @@ def test_nothing_relevant_is_refused_without_calling_the_model(ask):
     ("timeout", Reply(delay=5), "timeout", 1),
     ("http 4xx", Reply(status=400), "HTTP 400", 1),
     ("http 5xx", Reply(status=503), "HTTP 503", 3),
-    ("empty reply", Reply(fault="empty"), "empty", 1),
     ("malformed reply", Reply(fault="malformed"), "malformed", 1),
     ("stream cut halfway", Reply("Delta has several tasks and the stream stops right here [1].", fault="cut"), "cut off", 1),
     ("connection lost halfway", Reply("Delta has several tasks and the stream stops right here [1].", fault="drop"), "cut off", 1),
@@ -176,7 +253,7 @@ def test_follow_up_is_rewritten_by_the_model_before_retrieval(ask):
     def script(body):
         if prompt_of(body).startswith("Rewrite"):
             return Reply(QUESTION)
-        return Reply("It has several tasks [1].")
+        return Reply("Delta describes a benchmark with several tasks [1].")
 
     history = [("Tell me about the Delta paper.", "It describes a benchmark [1].")]
     _, answer, requests = ask(script, question="How many tasks does it have?", history=history)

@@ -22,7 +22,7 @@ def corpus_args(tmp_path_factory):
 
 @pytest.mark.parametrize("how", ["flags", "environment", "config file"])
 def test_ask_uses_the_endpoint_however_it_is_configured(corpus_args, tmp_path, how):
-    with FakeLLM(Reply("Delta has several tasks [2, 1].")) as fake:
+    with FakeLLM(Reply("Delta describes a benchmark with several tasks [1].")) as fake:
         settings = {"llm_base_url": fake.base_url, "llm_model": "my-model", "llm_api_key": "sk-test"}
         flags, env = [], {}
         if how == "flags":
@@ -37,9 +37,9 @@ def test_ask_uses_the_endpoint_however_it_is_configured(corpus_args, tmp_path, h
     assert result.returncode == 0, result.stderr
     assert fake.requests and fake.requests[0]["model"] == "my-model"
     assert fake.headers[0]["Authorization"] == "Bearer sk-test"
-    assert result.stdout.startswith("Delta has several tasks [1][2].\n")
+    assert result.stdout.startswith("Delta describes a benchmark with several tasks [1].\n")
     listed = re.findall(r"^  \[(\d+)\] ", result.stdout, re.M)
-    assert listed == ["1", "2"] and "note:" not in result.stderr
+    assert listed == ["1"] and "note:" not in result.stderr
 
 
 def test_ask_with_the_endpoint_down_answers_extractively_and_says_why(corpus_args):

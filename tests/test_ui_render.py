@@ -59,3 +59,13 @@ def test_endpoint_state_reachable_and_unreachable(models_endpoint):
     ok, message = endpoint_state(closed)
     assert not ok and message.startswith("unreachable")
     assert endpoint_state("") == (False, "no model endpoint set: answers are extractive")
+
+
+def test_sentences_the_sources_do_not_support_are_shown_struck_through_and_escaped():
+    data = answer("Fact [1].", [source(1, "A")]) | {"sentences": [
+        {"text": "Fact.", "citations": [1], "supported": True, "evidence": "Fact."},
+        {"text": f"Made up {ATTACK}.", "citations": [], "supported": False, "evidence": None}]}
+    html = render_answer(data, turn=1)
+    assert 'class="unsupported">Not supported by the sources' in html
+    assert "<s>Made up " in html and "<img" not in html and html.count("<s>") == 1
+    assert "unsupported" not in render_answer(answer("Fact [1].", [source(1, "A")]), turn=1)

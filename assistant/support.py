@@ -1,0 +1,248 @@
+"""Is the model's reply an answer, and is each of its sentences said by the paper it cites?
+
+Two checks run on a model's reply before anything is shown as checked:
+
+- `reply_problem`: degenerate replies (empty, citation markers only, the question echoed, a
+  repetition loop, cut off before its first sentence ended) are not answers, whatever their
+  citations.
+- `Support`: claim-level support, in the spirit of ALCE's citation recall. Each answer sentence
+  is compared with the sources it cites: the share of its content words the source has
+  (title + abstract), the best embedding cosine between it and one abstract sentence; every
+  figure it states must appear in the source, and so must a word of each kind of universal or
+  negative claim it makes ("every", "never", "always", ...). `SUPPORT_THRESHOLD` and the weights were
+  calibrated on labelled sentence/paper pairs (README, "Claim-level support").
+
+Plain functions of text and an embedder; no model is called.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .text import content_words, split_sentences, words
+
+# A citation in any bracket form, before or after normalisation ("[1]", "[1, 2]", "[Source 3]").
+ANY_MARKER = re.compile(r"\s*(?:\[[^\[\]]{0,20}\]|\u3010[^\u3010\u3011]{0,20}\u3011)")
+MARKERS = re.compile(r"\s*\[(\d+)\]")
+NUMBER = re.compile(r"(?<![\w.])\d+(?:[.,]\d+)*%?")
+# Words that carry no answer: "The answer is [1]", "See the sources [2]".
+FILLER = {"answer", "sourc", "abstract", "see", "refer", "provid", "question", "base", "accord", "follow", "mention"}
+BULLET = re.compile(r"^\s*(?:[-*\u2022]|\d{1,2}[.)])\s+")
+COPIED = 0.6  # share of a reply's content words that come from the prompt's example answer
+LOOP_MIN_WORDS = 24  # shorter replies cannot be told from legitimate repetition
+LOOP_SHARE = 0.5  # a reply whose word trigrams are mostly repeats is looping
+
+# A claim of universality or negation ("every", "never", "no loss") that its source makes in no
+# words of the same kind overclaims it; each group counts as one kind.
+QUANTIFIERS = [set(group.split()) for group in (
+    "every all each any", "never no none cannot not without unseen", "always", "perfectly",
+    "completely entirely fully", "guarantee guarantees guaranteed", "prove proves proved proof")]
+
+# A reply none of whose sentences scores this high against any source talks about something
+# the sources do not discuss (the model answered from its own knowledge): a refusal, not an
+# extractive stand-in. Set from the model replies of the dev run (README, "A real instruction model").
+RELATED = 0.55
+
+# Calibration (README, "Claim-level support"): score = COSINE_WEIGHT * best sentence cosine
+# + (1 - COSINE_WEIGHT) * content-word coverage; supported when >= SUPPORT_THRESHOLD.
+COSINE_WEIGHT = 0.5
+SUPPORT_THRESHOLD = 0.62
+MIN_COVERAGE = 0.5  # below this, most of what the sentence says is not in the source at all
+
+
+def said_words(text: str) -> set[str]:
+    """Content-word stems, hyphenated compounds split ("source-trained" says "source" and
+    "trained"): a paraphrase joins or splits compounds freely."""
+    return content_words(text.replace("-", " "))
+
+
+def strip_markers(text: str) -> str:
+    return ANY_MARKER.sub("", text).strip()
+
+
+def reply_problem(reply: str, question: str, cut_off: bool = False, example: str = "") -> str | None:
+    """Why the model's reply is not an answer, or None when it may be one. `cut_off`: the
+    model stopped at its token limit (finish_reason "length"); `example`: the example answer
+    the prompt shows, which a small model may hand back as its answer."""
+    text = strip_markers(reply)
+    if not re.search(r"[A-Za-z]", text):
+        return "the reply was empty" if not reply.strip() else "the reply was only citation markers"
+    said = {w for w in content_words(text) if w not in FILLER}
+    if not said:
+        return "the reply was only citation markers"
+    if not said - content_words(question):
+        return "the reply only repeated the question"
+    if example and len(said & content_words(example)) >= COPIED * len(said):
+        return "the reply copied the prompt's example"
+    tokens = words(text)
+    if len(tokens) >= LOOP_MIN_WORDS:
+        trigrams = list(zip(tokens, tokens[1:], tokens[2:]))
+        if len(set(trigrams)) / len(trigrams) < LOOP_SHARE:
+            return "the reply repeated itself in a loop"
+    sentences = Counter(" ".join(words(s)) for s in split_sentences(text))
+    if sentences and max(sentences.values()) >= 3:
+        return "the reply repeated itself in a loop"
+    if cut_off and not complete_sentences(text):
+        return "the reply was cut off before its first sentence ended"
+    return None
+
+
+def complete_sentences(text: str) -> str:
+    """The text up to the end of its last complete sentence (a reply cut off at the token
+    limit loses its unfinished tail)."""
+    end = max((m.end() for m in re.finditer(r"[.!?](?:\s*\[\d+\])*(?=\s|$)", text)), default=0)
+    return text[:end].strip()
+
+
+@dataclass
+class Claim:
+    """One sentence of an answer and what backs it."""
+
+    text: str  # the sentence without its citation markers
+    citations: list[int]  # source numbers, 1-based, in the numbering the model saw
+    newline: bool = False  # it starts a new line (a list item) in the answer
+    supported: bool | None = None
+    evidence: str | None = None  # the source sentence that supports it best
+    score: float = 0.0
+    recited: bool = False  # its citations were changed to the source that supports it
+
+
+def claims(text: str) -> list[Claim]:
+    """The sentences of an answer with the [n] that follow each one. A marker at the start of
+    a sentence ("... done. [2] Next") belongs to the sentence before it."""
+    out: list[Claim] = []
+    for line_no, line in enumerate(text.splitlines()):
+        line = BULLET.sub("", line).strip()
+        for i, sentence in enumerate(split_sentences(line)):
+            lead = re.match(r"(?:\s*\[\d+\])+", sentence)
+            if lead and out:
+                out[-1].citations += [int(n) for n in MARKERS.findall(lead.group())]
+                sentence = sentence[lead.end() :]
+            cited = [int(n) for n in MARKERS.findall(sentence)]
+            plain = re.sub(r"\s+([.,;:!?])", r"\1", MARKERS.sub("", sentence)).strip()
+            if re.search(r"[A-Za-z0-9]", plain):
+                out.append(Claim(plain, list(dict.fromkeys(cited)), newline=line_no > 0 and i == 0 and bool(out)))
+            elif out:
+                out[-1].citations += cited
+    for c in out:
+        c.citations = list(dict.fromkeys(c.citations))
+    return out
+
+
+def numbers(text: str) -> set[str]:
+    """Figures that must be found in a source to back a claim: "57.1%", "817", "1,000"
+    (single digits are skipped: sources often spell them out)."""
+    return {n.rstrip("%").replace(",", "") for n in NUMBER.findall(text) if len(n.rstrip("%")) > 1}
+
+
+@dataclass
+class Judgement:
+    supported: bool
+    score: float
+    coverage: float
+    cosine: float
+    evidence: str | None
+    missing: list[str] = field(default_factory=list)  # figures and quantifiers the sources do not state
+
+
+class Support:
+    """Judges sentences against a fixed list of sources, each (title, abstract); sources are
+    addressed by their 1-based number. `embed` maps texts to unit vectors (None: words only)."""
+
+    def __init__(self, sources: list[tuple[str, str]], embed=None):
+        self.sources = sources
+        self.embed = embed
+        self.sentences = [split_sentences(abstract) for _, abstract in sources]
+        self.words = [said_words(f"{title}. {abstract}") for title, abstract in sources]
+        self.numbers = [numbers(f"{title} {abstract}") for title, abstract in sources]
+        self.plain = [set(words(f"{title} {abstract}")) for title, abstract in sources]
+        self._vectors: list[np.ndarray] | None = None
+
+    def _source_vectors(self) -> list[np.ndarray]:
+        if self._vectors is None:
+            flat = [s for group in self.sentences for s in group]
+            vectors = self.embed(flat) if flat else np.zeros((0, 1))
+            self._vectors, start = [], 0
+            for group in self.sentences:
+                self._vectors.append(vectors[start : start + len(group)])
+                start += len(group)
+        return self._vectors
+
+    def judge(self, sentence: str, numbers_: Iterable[int]) -> Judgement:
+        """Whether the sources `numbers_` together say `sentence`."""
+        chosen = [n for n in dict.fromkeys(numbers_) if 1 <= n <= len(self.sources)]
+        said = said_words(sentence)
+        if not chosen or not said:
+            return Judgement(False, 0.0, 0.0, 0.0, None)
+        known = set().union(*(self.words[n - 1] for n in chosen))
+        coverage = len(said & known) / len(said)
+        missing = sorted(numbers(sentence) - set().union(*(self.numbers[n - 1] for n in chosen)))
+        plain, found = set(words(sentence)), set().union(*(self.plain[n - 1] for n in chosen))
+        missing += [" / ".join(sorted(group & plain)) for group in QUANTIFIERS if group & plain and not group & found]
+        cosine, evidence = self._best_sentence(sentence, chosen)
+        score = COSINE_WEIGHT * cosine + (1 - COSINE_WEIGHT) * coverage
+        ok = score >= SUPPORT_THRESHOLD and coverage >= MIN_COVERAGE and not missing
+        return Judgement(ok, round(score, 4), round(coverage, 4), round(cosine, 4), evidence, missing)
+
+    def _best_sentence(self, sentence: str, chosen: list[int]) -> tuple[float, str | None]:
+        candidates = [(n, j) for n in chosen for j in range(len(self.sentences[n - 1]))]
+        if not candidates:
+            return 0.0, None
+        if self.embed is not None:
+            vectors = self._source_vectors()
+            mine = self.embed([sentence])[0]
+            sims = [float(vectors[n - 1][j] @ mine) for n, j in candidates]
+        else:  # word overlap with the sentence, when there is no embedder
+            said = said_words(sentence)
+            sims = [len(said & said_words(self.sentences[n - 1][j])) / max(len(said), 1) for n, j in candidates]
+        best = int(np.argmax(sims))
+        n, j = candidates[best]
+        return sims[best], self.sentences[n - 1][j]
+
+    def best_source(self, sentence: str, among: Iterable[int] | None = None) -> tuple[int | None, Judgement]:
+        """The single source that supports `sentence` best (None when none does; then the
+        judgement of the closest source, whose score says how near the sentence came)."""
+        judged = [(n, self.judge(sentence, [n])) for n in among or range(1, len(self.sources) + 1)]
+        if not judged:
+            return None, Judgement(False, 0.0, 0.0, 0.0, None)
+        n, best = max(judged, key=lambda item: (item[1].supported, item[1].score))
+        return (n if best.supported else None), best
+
+    def needed(self, sentence: str, cited: list[int]) -> list[int]:
+        """The citations of a supported sentence that are needed (ALCE's citation precision):
+        one that supports it alone, or without which the rest no longer does."""
+        if len(cited) < 2:
+            return list(cited)
+        return [n for n in cited if self.judge(sentence, [n]).supported or not self.judge(sentence, [m for m in cited if m != n]).supported]
+
+
+def check_claims(found: list[Claim], support: Support) -> list[Claim]:
+    """Judge every claim: kept with the citations it needs when its sources support it;
+    re-cited to another source that does; else marked unsupported (its citations cleared)."""
+    for claim in found:
+        verdict = support.judge(claim.text, claim.citations) if claim.citations else None
+        if verdict and verdict.supported:
+            claim.citations = support.needed(claim.text, claim.citations)
+        else:
+            number, verdict = support.best_source(claim.text)
+            claim.recited = number is not None
+            claim.citations = [number] if number is not None else []
+        claim.supported, claim.evidence, claim.score = verdict.supported, verdict.evidence if verdict.supported else None, verdict.score
+    return found
+
+
+def citation_scores(found: list[Claim], support: Support) -> tuple[float | None, float | None]:
+    """ALCE citation recall and precision of an answer's claims, judged by `support`:
+    recall = share of sentences whose citations together support them; precision = share of
+    citations that are needed (support their sentence alone, or it loses support without them)."""
+    if not found:
+        return None, None
+    supported = [bool(c.citations) and support.judge(c.text, c.citations).supported for c in found]
+    total = sum(len(c.citations) for c in found)
+    needed = sum(len(support.needed(c.text, c.citations)) if ok else 0 for c, ok in zip(found, supported))
+    return sum(supported) / len(found), (needed / total if total else None)

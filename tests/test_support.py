@@ -1,0 +1,121 @@
+"""The support check (assistant/support.py): degenerate replies, answer sentences and their
+citations, and whether a sentence is said by the abstract it cites (real MiniLM embedder)."""
+
+import pytest
+
+from assistant.support import Support, check_claims, citation_scores, claims, complete_sentences, reply_problem
+
+QUESTION = "What training strategy keeps the reader from memorising its document collection?"
+SOURCES = [
+    ("Towards Better Generalization in Open-Domain Question Answering by Mitigating Context Memorization",
+     "Open-domain question answering reads retrieved documents. Readers tend to memorise the document collection "
+     "and fail when it changes. We introduce Corpus-Invariant Tuning (CIT), a training strategy that controls the "
+     "likelihood of retrieved contexts during training. Experiments on multiple QA benchmarks show CIT improves "
+     "generalization by 12.5% when the collection is updated."),
+    ("LIMO: Less is More for Reasoning",
+     "We study how few curated examples a model needs to reason about mathematics. With merely 817 curated "
+     "training samples, the model reaches 57.1% accuracy on a competition benchmark."),
+    ("Cooking with Robots", "A robot learns recipes from videos of human cooks. It prepares twelve dishes."),
+]
+
+
+@pytest.fixture(scope="module")
+def support():
+    from assistant.embeddings import make_embedder
+
+    return Support(SOURCES, make_embedder("minilm-onnx").embed)
+
+
+@pytest.mark.parametrize("reply, problem", [
+    ("", "empty"),
+    ("   ", "empty"),
+    ("[1]", "only citation markers"),
+    ("[1] and [2][3]", "only citation markers"),
+    ("The answer is [1].", "only citation markers"),
+    ("What training strategy keeps the reader from memorising its document collection? [1]", "only repeated the question"),
+    ("CIT controls the likelihood of retrieved contexts [1]. " * 6, "loop"),
+    ("Corpus-Invariant Tuning controls the likelihood of retrieved contexts and it controls the likelihood "
+     "of retrieved contexts and it controls the likelihood of retrieved contexts and it controls the likelihood", "loop"),
+])
+def test_degenerate_replies_are_not_answers(reply, problem):
+    assert problem in reply_problem(reply, QUESTION)
+
+
+def test_a_reply_cut_off_before_its_first_sentence_ended_is_not_an_answer():
+    reply = "The paper introduces Corpus-Invariant Tuning, which controls the likelihood of"
+    assert "cut off" in reply_problem(reply, QUESTION, cut_off=True)
+    assert reply_problem(reply, QUESTION) is None  # the same words that ended normally are an answer
+    cut = "Corpus-Invariant Tuning (CIT) is the strategy [1]. It controls the likeli"
+    assert reply_problem(cut, QUESTION, cut_off=True) is None
+    assert complete_sentences(cut) == "Corpus-Invariant Tuning (CIT) is the strategy [1]."
+
+
+@pytest.mark.parametrize("reply", [
+    "Corpus-Invariant Tuning (CIT) [1].",
+    "State size [2].",
+    "The paper introduces Corpus-Invariant Tuning, a training strategy that controls the likelihood of retrieved contexts [1].",
+])
+def test_short_real_answers_are_answers(reply):
+    assert reply_problem(reply, QUESTION) is None
+
+
+def test_claims_carry_their_markers_including_a_leading_one_and_list_items():
+    found = claims("CIT is a strategy [1][2]. [3] It helps.\n- LIMO uses 817 samples [2].\n2. Robots cook.")
+    assert [(c.text, c.citations, c.newline) for c in found] == [
+        ("CIT is a strategy.", [1, 2, 3], False), ("It helps.", [], False),
+        ("LIMO uses 817 samples.", [2], True), ("Robots cook.", [], True),
+    ]
+
+
+def test_a_paraphrase_of_the_cited_abstract_is_supported_with_its_evidence(support):
+    verdict = support.judge("The authors propose Corpus-Invariant Tuning, a training strategy that controls how likely retrieved contexts are.", [1])
+    assert verdict.supported and "Corpus-Invariant Tuning" in verdict.evidence
+
+
+@pytest.mark.parametrize("sentence", [
+    "Corpus-Invariant Tuning was first proposed by Google in 2019 for image segmentation.",
+    "The reader uses a frozen retriever trained with contrastive learning on Wikipedia.",
+    "Dropout randomly zeroes activations to regularise deep networks.",
+])
+def test_a_hallucinated_sentence_cited_to_an_unrelated_abstract_is_never_supported(support, sentence):
+    for number in (1, 2, 3):
+        if number == 1 and "Corpus" in sentence:
+            continue  # its name is in abstract 1; the other two must still reject it
+        assert not support.judge(sentence, [number]).supported
+    assert not support.judge("Dropout randomly zeroes activations to regularise deep networks.", [1, 2, 3]).supported
+
+
+def test_a_figure_the_source_does_not_state_is_not_supported(support):
+    assert support.judge("With 817 curated training samples the model reaches 57.1% accuracy.", [2]).supported
+    assert not support.judge("With 900 curated training samples the model reaches 57.1% accuracy.", [2]).supported
+
+
+def test_claims_are_kept_recited_or_marked_unsupported(support):
+    found = check_claims(claims(
+        "Corpus-Invariant Tuning controls the likelihood of retrieved contexts [3]. "
+        "With merely 817 curated training samples the model reaches 57.1% accuracy [1][2]. "
+        "Bananas grow best in warm and humid places [1]."), support)
+    assert [(c.citations, c.supported) for c in found] == [([1], True), ([2], True), ([], False)]
+    assert found[0].recited and not found[1].recited  # [3] was wrong; [1] in the second was not needed
+
+
+def test_alce_citation_recall_and_precision(support):
+    found = claims("CIT controls the likelihood of retrieved contexts [1][3]. Bananas grow in warm places [2].")
+    recall, precision = citation_scores(found, support)
+    assert recall == 0.5  # the first sentence is supported by its citations, the second is not
+    assert precision == pytest.approx(1 / 3)  # of three citations only [1] is needed
+
+
+def test_a_universal_claim_the_source_does_not_make_is_not_supported(support):
+    assert support.judge("Corpus-Invariant Tuning controls the likelihood of retrieved contexts during training.", [1]).supported
+    verdict = support.judge("Corpus-Invariant Tuning always controls the likelihood of retrieved contexts during training.", [1])
+    assert not verdict.supported and verdict.missing == ["always"]
+
+
+def test_a_reply_that_hands_back_the_prompts_example_is_not_an_answer():
+    from assistant.llm import example_answer
+
+    example = example_answer()
+    assert example and "[" in example
+    assert "copied the prompt's example" in reply_problem(example, QUESTION, example=example)
+    assert reply_problem("Corpus-Invariant Tuning (CIT) controls retrieved contexts [1].", QUESTION, example=example) is None
