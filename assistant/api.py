@@ -10,18 +10,18 @@ from contextlib import nullcontext
 from functools import cached_property
 
 from . import metadata
-from .extractive import extractive, listed
-from .gate import Evidence, admit, refusal
-from .questions import QuestionPlan, plan
-from .text import content_words, stems, words
-from .types import Answer
 from .config import Settings, check_mode, load_settings
+from .corpus import Paper
 from .embeddings import SentenceCache
 from .errors import AssistantError
+from .extractive import extractive, listed
+from .gate import Evidence, admit, refusal
 from .index import Index, SyncReport
 from .metadata import PaperFilter
-from .corpus import Paper
+from .questions import QuestionPlan, plan
 from .retrieve import Hit, Retriever, YearFilter
+from .text import content_words, stems, words
+from .types import Answer, Source
 
 SIDE_NAME_WORDS = 3  # a comparison side this short is a name, searched alone
 DEEP_K = 30  # papers a list or metadata question retrieves before the gate and LIST_SHARE pick the relevant ones
@@ -137,24 +137,24 @@ class Assistant:
                 note, shown = None, False
                 if pairs:
                     standalone, note = self._standalone(question, pairs, endpoint, strict)
-                if endpoint and not note:  # a failed rewrite means the model is down: don't ask again
-                    answer, shown = yield from self._model_answer(question, standalone, endpoint, strict, k, filters)
+                shown_k = k or self.settings.top_k
+                use_endpoint = endpoint and not note  # a failed rewrite means the model is down: don't ask again
+                asked = plan(standalone) if standalone != question else asked
+                query = asked.meta.topic if asked.meta and asked.meta.topic else standalone
+                # A list is answered from deeper retrieval (extractive); a model reads only k sources.
+                deep = asked.kind == "list" and not use_endpoint
+                hits = self.retrieve(query, max(shown_k, DEEP_K) if deep else shown_k, filters)
+                evidence = self.gate(query, hits)
+                if evidence.reason:  # nothing relevant: no answer is written and the model is not asked
+                    answer = refusal(question, evidence.reason, hits[:shown_k])
+                elif use_endpoint:
+                    answer, shown = yield from self._model_answer(question, standalone, endpoint, strict, evidence.hits)
                 else:
-                    asked = plan(standalone) if standalone != question else asked
-                    query = asked.meta.topic if asked.meta and asked.meta.topic else standalone
-                    shown_k = k or self.settings.top_k
-                    deep = asked.kind == "list"
-                    hits = self.retrieve(query, max(shown_k, DEEP_K) if deep else shown_k, filters)
-                    evidence = self.gate(query, hits)
-                    if evidence.reason:
-                        answer = refusal(question, evidence.reason, hits[:shown_k])
-                    else:
-                        answer = extractive(standalone, evidence.hits, self.embed_sentences, asked)
-                        # k is how many papers an answer shows: a list shows every paper it cites,
-                        # and of the deeper ones it retrieved only as many uncited as k leaves room for.
-                        answer.uncited = answer.uncited[: max(0, shown_k - len(answer.citations))]
-                    answer.question = question
-                    answer.note = answer.note or note
+                    answer = extractive(standalone, evidence.hits, self.embed_sentences, asked)
+                answer.question = question
+                answer.note = answer.note or note
+                if not answer.refused:
+                    show_retrieved(answer, hits, shown_k)
         if not shown:
             yield answer.text
         answer.latency = round(time.perf_counter() - started, 3)
@@ -223,7 +223,7 @@ class Assistant:
                 raise AssistantError(f"the model could not be used: {exc}") from None
             return follow_up_fallback(question, history), _fallback_note(exc)
 
-    def _model_answer(self, question, standalone, endpoint, strict, k, years):
+    def _model_answer(self, question, standalone, endpoint, strict, hits):
         """Generator: stream the model's answer with citations checked as they arrive; returns
         the final Answer and whether any of its text was streamed.
 
@@ -234,21 +234,20 @@ class Assistant:
         (the model answered from its own knowledge): that is a refusal (citations.cite). A model that cannot be reached falls back to the extractive
         answer too, unless the model was asked for explicitly (`strict`)."""
         from .citations import CitationStream, cite
-        from .llm import CitedAnswerEngine, ModelUnavailable, PaperRetriever, example_answer
+        from .llm import (
+            CitedAnswerEngine,
+            ModelUnavailable,
+            PaperRetriever,
+            example_answer,
+        )
         from .support import complete_sentences, reply_problem
 
-        retriever = PaperRetriever(lambda q: self.retrieve(q, k, years))
+        # The papers that passed the gate, as the llama-index query engine's retriever: only
+        # they become sources, in rank order.
+        retriever = PaperRetriever(lambda q: hits)
         engine = CitedAnswerEngine(retriever=retriever, endpoint=endpoint, context_tokens=self.settings.llm_context_tokens,
                                    embed=self.embed_sentences)
-        nodes = retriever.retrieve(standalone)
-        retrieved = [retriever.hits[n.node.node_id] for n in nodes]
-        evidence = self.gate(standalone, retrieved)
-        if evidence.reason:  # nothing relevant: the model is not asked
-            return refusal(question, evidence.reason, retrieved), False
-        by_id = {n.node.node_id: n for n in nodes}
-        hits = evidence.hits
-        nodes = [by_id[h.paper.id] for h in hits]  # only papers that passed the gate become sources
-        sources = engine.sources(nodes, standalone)
+        sources = engine.sources(retriever.retrieve(standalone), standalone)
         shown, retry, problem, said = False, None, None, []
         for attempt in range(2):  # the reply, then at most one corrective retry
             checked = CitationStream(len(sources))
@@ -326,6 +325,18 @@ class Assistant:
         """A turn of a conversation: `history` holds earlier (question, answer text) or
         (question, answer text, cited paper ids) turns, oldest first."""
         return self.ask(question, history=history, **options)
+
+
+def show_retrieved(answer: Answer, hits: list[Hit], k: int) -> None:
+    """k is how many papers an answer shows: every paper it cites, then, as retrieved but not
+    cited, the other papers retrieved (the gate's rejects included, so a reader sees what was
+    looked at) as far as k leaves room."""
+    listed = {s.paper_id for s in answer.citations}
+    others = {s.paper_id: s for s in answer.uncited}
+    rest = [others.get(h.paper.id) or Source.from_hit(0, h) for h in hits if h.paper.id not in listed]
+    answer.uncited = rest[: max(0, k - len(answer.citations))]
+    for number, source in enumerate(answer.uncited, len(answer.citations) + 1):
+        source.number = number
 
 
 def _endpoint(settings: Settings):

@@ -78,10 +78,11 @@ def named_terms(question: str) -> list[str]:
     for match in re.finditer(r"[A-Za-z0-9][\w\-.'’]*[A-Za-z0-9]|[A-Z]", question):
         token = match.group()
         before = question[: match.start()].rstrip()
-        starts_sentence = not before or before[-1] in ".?!"
+        starts_sentence = not before or before[-1] in ".?!:"  # "Quick question: Which papers ..."
         specific = any(c.isdigit() for c in token) and any(c.isalpha() for c in token)
         specific |= sum(c.isupper() for c in token) >= 2 or (not starts_sentence and token[0].isupper())
-        if specific and token.lower() not in MONTHS:
+        # A capitalised question or function word ("So, Which ...", "Tell me: What ...") names nothing.
+        if specific and token.lower() not in MONTHS and token.lower() not in GENERIC.split():
             terms.append(token)
     return terms
 

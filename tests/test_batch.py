@@ -26,7 +26,7 @@ needs_llm = pytest.mark.skipif(importlib.util.find_spec("assistant.llm") is None
                                reason="the model path (assistant/llm.py) is not merged yet")
 
 CORPUS = FIXTURES / "meta.txt"
-ASKED = ["Which benchmark has several tasks?", "What does the gamma method do?", "Which paper comes from an organisation?"]
+ASKED = ["Which benchmark has several tasks?", "What does the gamma method do?", "Which paper is from an organisation?"]
 
 
 @pytest.fixture(scope="module")
@@ -239,10 +239,11 @@ def test_a_failing_question_is_recorded_and_the_run_goes_on(tmp_path, tiny):
 
 @needs_llm
 def test_endpoint_failures_are_recorded_and_exit_non_zero(tmp_path, tiny_args):
-    questions = [{"id": f"u{i}", "question": ASKED[i % 3] + (" (unlucky)" if i % 4 == 0 else "")} for i in range(12)]
+    # the unlucky questions are marked by words the evidence gate ignores, so they reach the model
+    questions = [{"id": f"u{i}", "question": ("Tell me: " if i % 4 == 0 else "") + ASKED[i % 3]} for i in range(12)]
     write_jsonl(tmp_path / "q.jsonl", questions)
     def script(body):
-        return Reply(status=500) if "unlucky" in json.dumps(body) else quoting_first_source(body)
+        return Reply(status=500) if "Tell me:" in json.dumps(body) else quoting_first_source(body)
     with FakeLLM(script) as llm:
         result = run_cli("batch", tmp_path / "q.jsonl", "-o", tmp_path / "out.jsonl", "--workers", 4, "--no-fallback", *tiny_args,
                          env={"ASSISTANT_LLM_BASE_URL": llm.base_url, "ASSISTANT_LLM_MODEL": "fake-model", "ASSISTANT_LLM_RETRIES": "0"})
@@ -289,8 +290,9 @@ def test_csv_output_in_input_order_and_safe_for_spreadsheets(tmp_path, tiny):
 
 
 def test_markdown_output_shows_untrusted_text_literally(tmp_path, tiny):
-    (tmp_path / "q.txt").write_text("What does the gamma method do? <script>alert(1)</script> ![x](http://e.com/t.png)\n")
+    # markup made of the corpus' own words, so the evidence gate admits the question
+    (tmp_path / "q.txt").write_text("What does the gamma method do? <b>gamma</b> ![gamma](method)\n")
     run_batch(tiny, tmp_path / "q.txt", tmp_path / "out.md", progress=False)
     text = (tmp_path / "out.md").read_text()
-    assert "<script>" not in text and "![x]" not in text
-    assert r"\<script\>alert(1)\</script\>" in text and r"\[1\] Gamma Paper With Year" in text
+    assert "<b>" not in text and "![gamma]" not in text
+    assert r"\<b\>gamma\</b\>" in text and r"\[1\] Gamma Paper With Year" in text

@@ -14,6 +14,7 @@ from fake_llm import FakeLLM, Reply, unreachable_url
 
 QUESTION = "Which benchmark has several tasks?"
 TOP = "Delta Paper Without Year"  # what the fixture corpus ranks first for QUESTION
+BOTH = "What do the Gamma method and the Delta benchmark do?"  # both papers pass the gate as sources
 
 
 @pytest.fixture(scope="module")
@@ -77,7 +78,7 @@ def test_each_citation_variant_is_normalised(ask, variant):
         numbers = {name: re.search(rf"\[(\d)\] {name}", prompt_of(body))[1] for name in ("Gamma", "Delta")}
         return Reply(f"Gamma describes a method that does things {variant.format(g=numbers['Gamma'], d=numbers['Delta'])}.")
 
-    _, answer, requests = ask(script)
+    _, answer, requests = ask(script, question=BOTH)
     assert_citations_valid(answer)
     assert "[1] Gamma" not in prompt_of(requests[0])  # so the citation was renumbered
     assert answer.text == "Gamma describes a method that does things [1]."  # Delta's [n] supports nothing: dropped
@@ -127,7 +128,11 @@ def test_a_hallucination_cited_to_an_unrelated_abstract_is_never_shown_as_suppor
 
 
 def test_a_sentence_cited_to_the_wrong_source_is_recited_to_the_one_that_supports_it(ask):
-    _, answer, _ = ask(Reply("Delta describes a benchmark with several tasks [3]."))
+    def script(body):  # a sentence about Delta, cited with the Gamma paper's number
+        gamma = re.search(r"\[(\d)\] Gamma", prompt_of(body))[1]
+        return Reply(f"Delta describes a benchmark with several tasks [{gamma}].")
+
+    _, answer, _ = ask(script, question=BOTH)
     assert answer.text == "Delta describes a benchmark with several tasks [1]."
     assert [s.title for s in answer.citations] == [TOP] and "re-cited" in answer.note
 
