@@ -62,11 +62,13 @@ def _template(name: str) -> str:
     return (PROMPTS / f"{name}.txt").read_text(encoding="utf-8")
 
 
-@functools.cache
-def shared_http() -> httpx.Client:
-    """One connection pool (and TLS set-up) for every call in the process: an Endpoint lives
-    for one answer, and a new client per answer cost ~0.1 s of CPU. httpx clients are thread-safe."""
-    return httpx.Client(limits=httpx.Limits(max_connections=64, max_keepalive_connections=16))
+def new_http() -> httpx.Client:
+    """The connection pool of one Endpoint (one answer). Not shared across answers: a reply
+    stream left unclosed (a cut-off reply, an error mid-stream) is finalised by the garbage
+    collector at any moment, and when that moment falls inside another request on the same
+    pool, httpcore waits for its own pool lock forever (seen as a hung test). A pool per answer
+    costs about 0.1 s of CPU."""
+    return httpx.Client(limits=httpx.Limits(max_connections=8, max_keepalive_connections=4))
 
 
 class Endpoint:
@@ -81,13 +83,13 @@ class Endpoint:
         self.deadline: float | None = None
         self._model = settings.llm_model
         self.finish_reason: str | None = None  # of the last reply: "stop", or "length" at the token limit
-        self.http = shared_http()
+        self.http = new_http()
 
     def __enter__(self) -> Endpoint:
         return self
 
     def __exit__(self, *exc) -> None:
-        pass  # the connection pool is shared by the whole process
+        self.http.close()
 
     # ---- the deadline and the failures -----------------------------------------------
     def remaining(self) -> float:
