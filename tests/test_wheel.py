@@ -76,7 +76,7 @@ def test_installed_package_is_the_wheel_not_the_checkout(installed):
 
 def test_ask_from_an_unrelated_folder_answers_with_citations(installed):
     _, _, env, elsewhere = installed
-    result = run(installed, "assistant", "ask", "--json", "Which papers study grokking?")
+    result = run(installed, "assistant", "ask", "--json", "What explains grokking?")  # not a list: a list shows every paper it cites, beyond top_k
     assert result.returncode == 0, result.stderr
     answer = json.loads(result.stdout)
     assert "[1]" in answer["text"] and any("grokking" in c["title"].lower() for c in answer["citations"])
