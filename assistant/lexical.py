@@ -42,8 +42,9 @@ def tokenize(texts: list[str]) -> list[list[str]]:
     return bm25s.tokenize(texts, stopwords="en", stemmer=Stemmer.Stemmer("english"), return_ids=False, show_progress=False)
 
 
-def _idf(n: int, df: int) -> float:
-    return float(np.log(1 + (n - df + 0.5) / (df + 0.5)))
+def _idf(n, df):
+    """Lucene's BM25 IDF of a term in df of n rows (a number or an array of them)."""
+    return np.log(1 + (n - df + 0.5) / (df + 0.5))
 
 
 class Lexical:
@@ -119,7 +120,7 @@ class Lexical:
         columns, repeats = np.unique(columns, return_counts=True)  # a repeated word counts again, as in bm25s
         starts, ends = a["indptr"][columns], a["indptr"][columns + 1]
         df = (ends - starts).astype(np.float64)
-        idf = (repeats * np.log(1 + (live - df + 0.5) / (df + 0.5))).astype(np.float32)
+        idf = (repeats * _idf(live, df)).astype(np.float32)
         weights, max_weight = self.weights
         bound = idf.astype(np.float64) * max_weight[columns]  # no row of the term scores more
         order = np.argsort(-bound, kind="stable")
@@ -202,7 +203,7 @@ class Lexical:
         if column is None:
             return None
         indptr = self.arrays["indptr"]
-        return _idf(self.stats[0], int(indptr[column + 1] - indptr[column]))
+        return float(_idf(self.stats[0], int(indptr[column + 1] - indptr[column])))
 
     # ---- writing -------------------------------------------------------------------
     def stored(self) -> dict[str, str]:
