@@ -14,7 +14,7 @@ from .config import Settings, check_mode, load_settings
 from .corpus import Paper
 from .embeddings import SentenceCache
 from .errors import AssistantError
-from .extractive import extractive, listed
+from .extractive import extractive, listed, rerank
 from .gate import Evidence, admit, refusal
 from .index import Index, SyncReport
 from .metadata import PaperFilter
@@ -25,6 +25,7 @@ from .types import Answer, Source
 
 SIDE_NAME_WORDS = 3  # a comparison side this short is a name, searched alone
 DEEP_K = 30  # papers a list or metadata question retrieves before the gate and LIST_SHARE pick the relevant ones
+RERANK_K = 20  # papers retrieval reorders by their best sentence (extractive.rerank) before the first k are kept
 
 
 class Assistant:
@@ -79,7 +80,7 @@ class Assistant:
         self.ensure_index()
         k = k or self.settings.top_k
         sides = plan(question).sides
-        hits = self._search(question, k, filters)
+        hits = rerank(question, self._search(question, max(k, RERANK_K), filters), self.embed_sentences)[:k]
         if not sides:
             return hits
         context = question
