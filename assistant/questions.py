@@ -34,7 +34,7 @@ LIST = re.compile(
     rf"|^\W*(?:is there|are there|do you have|have you got)\s+(?:any\s+)?(?:\w+\s+)?(?:work|research|anything|something|{PAPER_NOUNS})\s+(?:on|about|using|that|which|for|in|to|with)\b"
     rf"|^\W*(?:anything|something|any\s+work|any\s+research)\s+(?:on|about|using|that|which|for|with|in)\b"
     rf"|^\W*who\s+(?!is\b|are\b|was\b|were\b)\w+"
-    rf"|^\W*any\b[^?]*\b{DOC_NOUNS}\b|\b{DOC_NOUNS}\s*\?\s*$|\blist them\b",
+    rf"|^\W*any\b[^?]*\b{DOC_NOUNS}\b|\b{DOC_NOUNS}\s*\?\s*$|\blist them\b|\b{DOC_NOUNS}\s+(?:from|published|dated|since|before|after)\b",
     re.I,
 )
 COMPARE = re.compile(
