@@ -304,13 +304,27 @@ def _compare_picks(question: str, hits: list[Hit], embed, sides: list[str]) -> l
         [scored] = score_papers(question, [hit], embed, numeric=False, focus=side) or [None]
         if scored is None:
             continue
-        answers: list[tuple[float, int, str]] = []
-        for ask in asks[:SIDE_SENTENCES] if len(asks) > 1 else []:  # one sentence per ask first
+        answers = _defining(side, scored.sentences)  # what the side's name stands for, first
+        for ask in asks[:SIDE_SENTENCES] if len(asks) > 1 else []:  # one sentence per ask
             [by_ask] = score_papers(question, [hit], embed, numeric=_wants_figure(ask), focus=f"{ask} {side}".strip())
             answers += [t for t in by_ask.sentences if all(t[1] != a[1] for a in answers)][:1]
         # Each ask has its sentence, and the side still says what it does and finds.
-        picks.append((hit, _by_role(scored.sentences, answers, SIDE_SENTENCES + (len(answers) > 1))))
+        picks.append((hit, _by_role(scored.sentences, answers, SIDE_SENTENCES + (len(answers) > 2))))
     return picks
+
+
+def _defining(side: str, sentences: list[tuple[float, int, str]]) -> list[tuple[float, int, str]]:
+    """The sentence that introduces a side named by a name ("We introduce Green-screen
+    Augmentation (GreenAug), employing a chroma key ..." for "GreenAug"): the best one that
+    coins it (COINED) or introduces it (INTRODUCES, ACTION) by that name; none for a description."""
+    if not side or len(side.split()) > 3:
+        return []
+    name = side.lower()
+    for t in sentences:
+        coined = {(a or b).lower() for a, b in COINED.findall(t[2])}
+        if name in coined or (name in t[2].lower() and (INTRODUCES.search(t[2]) or ACTION.search(t[2]))):
+            return [t]
+    return []
 
 
 def _wants_figure(ask: str) -> bool:

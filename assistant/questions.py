@@ -34,6 +34,10 @@ LIST = re.compile(
     rf"|^\W*(?:is there|are there|do you have|have you got)\s+(?:any\s+)?(?:\w+\s+)?(?:work|research|anything|something|{PAPER_NOUNS})\s+(?:on|about|using|that|which|for|in|to|with)\b"
     rf"|^\W*(?:anything|something|any\s+work|any\s+research)\s+(?:on|about|using|that|which|for|with|in)\b"
     rf"|^\W*who\s+(?!is\b|are\b|was\b|were\b)\w+"
+    # "What work is there on ...", "Give me everything in here on ...", "Are there diffusion models here that ...", "video retrieval work?"
+    rf"|^\W*what\s+(?:\w+\s+){{0,2}}?(?:is|are)\s+there\b|^\W*(?:give|show|tell)\s+me\s+(?:everything|all|anything|what)\b"
+    rf"|^\W*(?:are|is)\s+there\s+(?:any\s+)?(?:[\w-]+\s+){{0,3}}?{PAPER_NOUNS}\s+(?:here|in here|in the corpus|that|which|about|on|for|using)\b"
+    rf"|^(?!\W*(?:how|why|what|which|does|do|did|can|could|will|would|is|are)\b)[^?]*\b(?:work|research)\s*\?\s*$"
     rf"|^\W*any\b[^?]*\b{DOC_NOUNS}\b|\b{DOC_NOUNS}\s*\?\s*$|\blist them\b|\b{DOC_NOUNS}\s+(?:from|published|dated|since|before|after)\b",
     re.I,
 )
@@ -43,6 +47,8 @@ COMPARE = re.compile(
     # "In what ways do A and B differ", "How are A and B similar", "What do A and B have in common",
     # "A vs B: ...", "Which ..., A or B?", "Describe how A and B each ..."
     r"|\b(?:do|does|did|are|is|were)\b[^?]*\band\b[^?]*\b(?:differ|similar|alike|in common)\b|^[^:?]+\s(?:vs\.?|versus)\s[^:?]+(?::|\s[—–-]\s|—)"
+    # "A or B: which one ..., and which one ...?"
+    r"|^\W*[^:?]{1,60}?\s+or\s+[^:?]{1,60}?\s*:\s*(?:which|who)\b|\bwhich one\b[^?]*\bwhich one\b"
     # "the two eye-tracking papers: what does each ..."
     rf"|\btwo\s+(?:[\w-]+\s+){{0,4}}?{DOC_NOUNS}\b"
     rf"|^\W*(?:which|who)\b(?!\s+(?:\w+\s+){{0,3}}?{PAPER_NOUNS}\b)"
@@ -65,6 +71,8 @@ SIDES = [
     re.compile(r"\bhow (?:do|does|did)\s+(?P<a>.+?)\s+(?:differ from|compare (?:to|with))\s+(?P<b>.+?)(?=[:?;]|$)", re.I),
     re.compile(r"\bhow (?:do|did)\s+(?:the\s+)?(?P<a>.+?)\s+and\s+(?P<b>.+?)\s+differ\b", re.I),
     re.compile(r"^\W*(?:compare|contrast)\s+(?:how\s+)?(?P<a>[^:?;]+?)\s+(?:with|to|and|against|versus|vs\.?)\s+(?P<b>[^:?;]+?)(?=[:?;]|$)", re.I),
+    # "A or B: which one ...?"
+    re.compile(r"^\W*(?P<a>[^:?]+?)\s+or\s+(?P<b>[^:?]+?)\s*:\s*(?:which|who)\b", re.I),
     # "A vs B — how do they each ...", "A vs B: ..."
     re.compile(r"^\W*(?P<a>[^:?—–]+?)\s+(?:versus|vs\.?)\s+(?P<b>[^:?—–]+?)\s*(?::|\s[—–-]\s|—|–)", re.I),
     # "Compare two ways of X: A versus B"
