@@ -135,8 +135,11 @@ def asked_part(question: str) -> str:
     return DESCRIBES_PAPER.sub("", asked).strip() or asked
 
 
-FACET_BREAK = re.compile(rf"(?:,|:|;)?\s+(?:and|or|but)\s+(?={WH}\b|(?:can|could|does|do|did|is|are|was|were)\b)"
-                         rf"|(?:,|:|;|—|–|\s-)\s+(?={WH}\b)|(?<=\?)\s+", re.I)
+# A new ask starts after "and"/"or"/"but" or a comma with a question word, maybe after a preposition
+# ("..., and on what kind of question does it fail?"); ", whether ..." continues the ask before it.
+ASK = r"(?:(?:in|on|at|for|from|with|by|to|of|under)\s+)?(?:what|which|how|when|where|why|who|whom)"
+FACET_BREAK = re.compile(rf"(?:,|:|;)?\s+(?:and|or|but)\s+(?={ASK}\b|(?:can|could|does|do|did|is|are|was|were)\b)"
+                         rf"|(?:,|:|;|—|–|\s-)\s+(?={ASK}\b)|(?<=\?)\s+", re.I)
 
 
 def facets(question: str) -> list[str]:
@@ -146,7 +149,7 @@ def facets(question: str) -> list[str]:
     # Each part without the context sentences before it ("A and B both ... . How does each do it").
     parts = [LEADING_CONTEXT.sub("", re.split(r"(?<=[.!])\s+(?=[A-Z])", p.strip())[-1]).strip(" ,;:")
              for p in FACET_BREAK.split(question) if p]
-    parts = [p for p in parts if len(p.split()) >= 3 and (re.match(rf"{WH}\b|(?:can|could|does|do|did|is|are|was|were)\b", p, re.I)
+    parts = [p for p in parts if len(p.split()) >= 3 and (re.match(rf"{ASK}\b|{WH}\b|(?:can|could|does|do|did|is|are|was|were)\b", p, re.I)
                                                           or p.endswith("?"))]
     return parts if len(parts) > 1 else [question]
 
