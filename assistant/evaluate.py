@@ -160,7 +160,10 @@ def run_question(assistant, q: Question) -> Result:
     from .api import DEEP_K
     from .questions import plan
 
-    hits = assistant.retrieve(q.question, k=max(DEEP_K, assistant.settings.top_k))
+    # Retrieval as the answer does it: a question's own filters ("papers from 2022") apply.
+    asked = plan(q.question)
+    query, filters = (asked.meta.topic or q.question, asked.meta.filter) if asked.meta else (q.question, None)
+    hits = assistant.retrieve(query, k=max(DEEP_K, assistant.settings.top_k), years=filters)
     retrieved = [h.paper.title for h in hits][: max(K_VALUES)]
     result = Result(
         id=q.id, type=q.type, question=q.question, gold_titles=q.gold_titles, retrieved=retrieved,
@@ -177,7 +180,7 @@ def run_question(assistant, q: Question) -> Result:
         result.error = str(exc) if isinstance(exc, AssistantError) else f"{type(exc).__name__}: {exc}"
         return result
     retrieved_ids = {h.paper.id for h in hits}
-    if plan(q.question).kind == "meta" and not answer.refused:  # ranked from the metadata, not retrieved
+    if asked.kind == "meta" and not answer.refused:  # ranked from the metadata, not retrieved
         result.retrieved = [s.title for s in answer.citations + answer.uncited][: max(K_VALUES)]
         result.gold_ranks, result.recall, result.reciprocal_rank = ranking(result.retrieved, q.gold_titles)
         retrieved_ids = {s.paper_id for s in answer.citations + answer.uncited}
