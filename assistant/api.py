@@ -80,7 +80,8 @@ class Assistant:
         self.ensure_index()
         k = k or self.settings.top_k
         sides = plan(question).sides
-        hits = rerank(question, self._search(question, max(k, RERANK_K), filters), self.embed_sentences)[:k]
+        hits = self._search(question, max(k, RERANK_K), filters)
+        hits = (rerank(question, hits[:RERANK_K], self.embed_sentences) + hits[RERANK_K:])[:k]  # the same order at any k
         if not sides:
             return hits
         context = question
@@ -90,8 +91,13 @@ class Assistant:
         for i, side in enumerate(sides):
             # A name ("BLaIR", "Super-NaturalInstructions") is its own query; a description
             # ("one uses an LLM as optimizer") needs the rest of the question for its topic.
-            query = side if len(side.split()) <= SIDE_NAME_WORDS else f"{side} {context}"
-            for hit in self._search(query, k, filters):
+            named = len(side.split()) <= SIDE_NAME_WORDS
+            query = side if named else f"{side} {context}"
+            side_hits = self._search(query, max(k, RERANK_K), filters)
+            if named:  # a paper that writes the name ("Only-IF", "TCIA") before one that only resembles it
+                said = re.compile(rf"(?<!\w){re.escape(side)}(?!\w)", re.I)
+                side_hits.sort(key=lambda h: not said.search(f"{h.paper.title} {h.paper.abstract}"))
+            for hit in side_hits:
                 if all(hit.paper.id != f.paper.id for f in firsts):
                     hit.extra["side"] = i
                     firsts.append(hit)
