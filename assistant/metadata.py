@@ -63,7 +63,9 @@ MONTH_PHRASE = re.compile(rf"\b(?:in|from|during|published in|dated|released in)
 PREVIOUS = re.compile(r"\b(?:these|those|them|above|listed|mentioned|you (?:cited|listed|named|found))\b", re.I)
 COUNT_WORDS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10}
 LIMIT = re.compile(r"\b(?:top|the|first)\s+(\d{1,2}|two|three|four|five|six|seven|eight|nine|ten)\b", re.I)
-PLURAL_ASK = re.compile(r"\b(?:papers|works|studies|articles|publications|ones)\s+(?:are|were|have|got|received)\b|\b(?:list|rank|order|sort)\b", re.I)
+# Asks for all of them in order ("list them by date", "rank the papers"), not one ("which one has the longest author list").
+PLURAL_ASK = re.compile(r"\b(?:papers|works|studies|articles|publications|ones)\s+(?:are|were|have|got|received)\b"
+                        r"|^\W*(?:list|rank|order|sort)\b|\b(?:list|rank|order|sort)(?:ed)?\s+(?:them|these|those|all|the|papers|by)\b", re.I)
 SORTS = {"relevance": None, "recent": ("date", True), "oldest": ("date", False), "upvotes": ("upvotes", True),
          "authors": ("authors", True)}
 FIELD_WORDS = {"date": "date", "upvotes": "upvote count", "authors": "author count"}
@@ -307,7 +309,7 @@ def answer(question: str, query: MetaQuery, hits: list[Hit], scope: str) -> Answ
     considered ("papers of the previous answer"); the answer counts those that pass the filter."""
     hits = [h for h in hits if query.filter.admits(h.paper)]
     where = query.filter.describe()
-    scope = f"{len(hits)} {scope}" if hits else scope
+    scope = (f"{len(hits)} {scope}" if len(hits) > 1 else f"1 {scope.replace('papers', 'paper', 1)}") if hits else scope
     if not hits:
         text = f"None of the {scope} is{where or ' in the corpus'}." if not query.filter.counts else f"No {scope}{where}."
         return Answer(question, text, [], [], "extractive", refused=True)

@@ -82,6 +82,11 @@ def test_metadata_questions_in_other_words(question, order, topic):
     assert plan(question).kind == "meta"
 
 
+def test_one_paper_asked_for_is_one_paper_even_with_the_word_list():
+    assert parse("Of the papers about search, which one has the longest author list?").limit == 1
+    assert parse("Sort the papers by most upvotes").limit is None  # all of them, in order
+
+
 def test_submitted_by_filters_on_the_submitter():
     query = parse("which paper was submitted by Alibaba-NLP?")
     assert plan("which paper was submitted by Alibaba-NLP?").kind == "meta" and query.topic == ""
