@@ -222,8 +222,10 @@ def relevance(question: str, hits: list[Hit], embed, floor: float = 0.0) -> list
         return []
     top = max(h.score for h in hits) or 1e-9
     reachable = floor - (1 - RETRIEVAL_SHARE)
+    # The whole question is the focus: its context sentence ("A framework weights each domain by its
+    # loss. Which dataset is it evaluated on?") says which paper it is about, the asked part does not.
     scored = score_papers(question, [h for h in hits if h.score >= reachable / RETRIEVAL_SHARE * top], embed, numeric=False,
-                          findings=False)  # a paper's relevance does not depend on how its abstract is phrased
+                          focus=question, findings=False)  # a paper's relevance does not depend on how its abstract is phrased
     best = max([p.best for p in scored] + [1e-9])
     ranked = [(RETRIEVAL_SHARE * p.hit.score / top + (1 - RETRIEVAL_SHARE) * p.best / best, p) for p in scored]
     return sorted(ranked, key=lambda t: -t[0])
@@ -349,19 +351,22 @@ def _by_role(sentences: list[tuple[float, int, str]], chosen: list[tuple[float, 
 
 
 def _fact_picks(question: str, hits: list[Hit], embed, numeric: bool) -> list[tuple[Hit, list[str]]]:
-    """Up to three sentences of the paper with the best sentence, plus another paper's best
-    sentence only when it is about as good (PAPER_MARGIN); at most MAX_SENTENCES in all. A
-    question with several asks (questions.facets) gets the best paper's best sentence for each
+    """Three sentences of the first retrieved paper, plus another paper's best sentence only when
+    it is about as good (PAPER_MARGIN); at most MAX_SENTENCES in all. A
+    question with several asks (questions.facets) gets the first paper's best sentence for each
     ask first; an ask for a figure gets a sentence that holds one (_figure_first). The rest are
     chosen for what of the question they cover that the chosen ones do not (_covering)."""
-    papers = sorted(score_papers(question, hits[:ANSWER_PAPERS], embed, numeric), key=lambda p: -p.best)
+    papers = score_papers(question, hits[:ANSWER_PAPERS], embed, numeric)
     if not papers:
         return []
-    first, others = papers[0], [p for p in papers[1:] if p.best >= papers[0].best - PAPER_MARGIN]
-    others = others[: MAX_SENTENCES - 1]
+    # The first retrieved paper answers: retrieval already ranks by each paper's best sentence for the
+    # whole question (rerank), which its context sentence pins down better than the asked part alone.
+    first, others = papers[0], sorted([p for p in papers[1:] if p.best >= papers[0].best - PAPER_MARGIN], key=lambda p: -p.best)
+    asks = facets(question)
+    # The first paper keeps three sentences, or one per ask and one more: other papers get the rest.
+    others = others[: MAX_SENTENCES - min(MAX_SENTENCES, len(asks) + 1 if len(asks) > 1 else 3)]
     quota = MAX_SENTENCES - len(others)
     chosen: list[tuple[float, int, str]] = []
-    asks = facets(question)
     for facet in asks[:quota] if len(asks) > 1 else []:
         wants_figure = numeric or _wants_figure(facet)
         [scored] = score_papers(question, [first.hit], embed, wants_figure, focus=facet)
