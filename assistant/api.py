@@ -14,7 +14,7 @@ from .config import Settings, check_mode, load_settings
 from .corpus import Paper
 from .embeddings import SentenceCache
 from .errors import AssistantError
-from .extractive import extractive, listed
+from .extractive import extractive, listed, rerank
 from .gate import Evidence, admit, refusal
 from .index import Index, SyncReport
 from .metadata import PaperFilter
@@ -25,6 +25,7 @@ from .types import Answer, Source
 
 SIDE_NAME_WORDS = 3  # a comparison side this short is a name, searched alone
 DEEP_K = 30  # papers a list or metadata question retrieves before the gate and LIST_SHARE pick the relevant ones
+RERANK_K = 20  # papers retrieval reorders by their best sentence (extractive.rerank) before the first k are kept
 
 
 class Assistant:
@@ -79,7 +80,8 @@ class Assistant:
         self.ensure_index()
         k = k or self.settings.top_k
         sides = plan(question).sides
-        hits = self._search(question, k, filters)
+        hits = self._search(question, max(k, RERANK_K), filters)
+        hits = (rerank(question, hits[:RERANK_K], self.embed_sentences) + hits[RERANK_K:])[:k]  # the same order at any k
         if not sides:
             return hits
         context = question
@@ -89,8 +91,13 @@ class Assistant:
         for i, side in enumerate(sides):
             # A name ("BLaIR", "Super-NaturalInstructions") is its own query; a description
             # ("one uses an LLM as optimizer") needs the rest of the question for its topic.
-            query = side if len(side.split()) <= SIDE_NAME_WORDS else f"{side} {context}"
-            for hit in self._search(query, k, filters):
+            named = len(side.split()) <= SIDE_NAME_WORDS
+            query = side if named else f"{side} {context}"
+            side_hits = self._search(query, max(k, RERANK_K), filters)
+            if named:  # a paper that writes the name ("Only-IF", "TCIA") before one that only resembles it
+                said = re.compile(rf"(?<!\w){re.escape(side)}(?!\w)", re.I)
+                side_hits.sort(key=lambda h: not said.search(f"{h.paper.title} {h.paper.abstract}"))
+            for hit in side_hits:
                 if all(hit.paper.id != f.paper.id for f in firsts):
                     hit.extra["side"] = i
                     firsts.append(hit)

@@ -9,12 +9,17 @@ Empty `gold_titles` marks a negative: the corpus does not cover it and it should
 Metrics (rates are None when nothing counts towards them):
 - recall_at_k: share of a question's gold papers among the first k retrieved, averaged over
   questions with gold papers; mrr_at_10: mean of 1/rank of the first gold paper in the top 10.
+  A question about the papers' metadata ("the most upvoted ...") is answered from a ranking
+  of the metadata, not from retrieval: its answer's sources, in order, are its ranking.
+- list_paper_recall: for "which papers" questions (type list), the share of a question's gold
+  papers that the answer cites (its list), averaged; a refusal lists none.
 - negative_refusal_rate: negatives refused; false_refusal_rate: answerable questions refused.
 - keyword_hit_rate: answerable questions with keywords whose answer contains all of them
   (case-insensitive); a refusal is a miss.
 - keyword_hit_rate_by_type: the same per question type (fact, numeric, multi, ...).
 - citation_validity: answers whose every [n] marker points at a listed source and whose every
-  cited paper is among the papers retrieved for the question.
+  cited paper is among the papers retrieved for the question, as deep as the answer looked
+  (a list reads DEEP_K papers; a metadata answer ranks the papers it lists).
 - citation_recall / citation_precision (ALCE's definitions, judged by support.Support against
   the abstracts of the cited papers), over answers that are not refusals: recall = share of an
   answer's sentences whose citations together support them; precision = share of citations
@@ -77,6 +82,7 @@ class Result:
     keyword_hit: bool | None  # None: no keywords to check
     citation_problems: list[str]
     latency: float
+    list_recall: float | None = None  # list questions: share of gold papers the answer cites
     error: str | None = None  # the answer failed with this; the other answer fields are empty
     contentful: bool | None = None  # None for refusals and failures
     reply_problem: str | None = None  # the model's reply was degenerate (see support.reply_problem)
@@ -151,27 +157,43 @@ def retrieval_summary(rankings: list[tuple[dict[str, float], float]]) -> dict:
 def run_question(assistant, q: Question) -> Result:
     """One question through retrieval and `ask`; an answer that fails is recorded with its
     error, never raised, so one question cannot end a run."""
-    hits = assistant.retrieve(q.question, k=max(max(K_VALUES), assistant.settings.top_k))
-    retrieved = [h.paper.title for h in hits]
-    gold_ranks, recall, reciprocal_rank = ranking(retrieved, q.gold_titles)
+    from .api import DEEP_K
+    from .questions import plan
+
+    # Retrieval as the answer does it: a question's own filters ("papers from 2022") apply.
+    asked = plan(q.question)
+    query, filters = (asked.meta.topic or q.question, asked.meta.filter) if asked.meta else (q.question, None)
+    hits = assistant.retrieve(query, k=max(DEEP_K, assistant.settings.top_k), years=filters)
+    retrieved = [h.paper.title for h in hits][: max(K_VALUES)]
     result = Result(
-        id=q.id, type=q.type, question=q.question, gold_titles=q.gold_titles, retrieved=retrieved[: max(K_VALUES)],
-        gold_ranks=gold_ranks, recall=recall, reciprocal_rank=reciprocal_rank, refused=False, mode="failed", answer="",
+        id=q.id, type=q.type, question=q.question, gold_titles=q.gold_titles, retrieved=retrieved,
+        gold_ranks=[], recall={}, reciprocal_rank=0.0, refused=False, mode="failed", answer="",
         cited=[], missing_keywords=list(q.answer_keywords), keyword_hit=None if q.negative or not q.answer_keywords else False,
         citation_problems=[], latency=0.0,
     )
+    result.gold_ranks, result.recall, result.reciprocal_rank = ranking(retrieved, q.gold_titles)
+    if q.type == "list" and q.gold_titles:
+        result.list_recall = 0.0
     try:
         answer = assistant.ask(q.question)
     except Exception as exc:  # noqa: BLE001 - recorded and counted; the run goes on
         result.error = str(exc) if isinstance(exc, AssistantError) else f"{type(exc).__name__}: {exc}"
         return result
+    retrieved_ids = {h.paper.id for h in hits}
+    if asked.kind == "meta" and not answer.refused:  # ranked from the metadata, not retrieved
+        result.retrieved = [s.title for s in answer.citations + answer.uncited][: max(K_VALUES)]
+        result.gold_ranks, result.recall, result.reciprocal_rank = ranking(result.retrieved, q.gold_titles)
+        retrieved_ids = {s.paper_id for s in answer.citations + answer.uncited}
     text = answer.text.lower()
     result.missing_keywords = list(q.answer_keywords) if answer.refused else [k for k in q.answer_keywords if k.lower() not in text]
     if result.keyword_hit is not None:
         result.keyword_hit = not result.missing_keywords
     result.refused, result.mode, result.answer, result.latency = answer.refused, answer.mode, answer.text, answer.latency
     result.cited = [s.title for s in answer.citations]
-    result.citation_problems = citation_problems(answer, {h.paper.id for h in hits[: assistant.settings.top_k]})
+    if result.list_recall is not None and not answer.refused:
+        cited = {normalise_title(t) for t in result.cited}
+        result.list_recall = sum(normalise_title(t) in cited for t in q.gold_titles) / len(q.gold_titles)
+    result.citation_problems = citation_problems(answer, retrieved_ids)
     result.reply_problem, result.model_asked = answer.reply_problem, answer.model is not None
     result.note, result.model_sentences = answer.note, [asdict(s) for s in answer.sentences] or None
     if not answer.refused:
@@ -213,6 +235,7 @@ def summarise(results: list[Result]) -> dict:
         "false_refusal_rate": _share(r.refused for r in answerable),
         "keyword_hit_rate": _share(r.keyword_hit for r in results if r.keyword_hit is not None),
         "keyword_hit_rate_by_type": {t: _share(r.keyword_hit for r in results if r.type == t and r.keyword_hit is not None) for t in types},
+        "list_paper_recall": _mean(r.list_recall for r in results),
         "citation_validity": _share(not r.citation_problems for r in answered),
         "citation_recall": _mean(r.citation_recall for r in answered),
         "citation_precision": _mean(r.citation_precision for r in answered),
@@ -285,6 +308,7 @@ def format_table(summary: dict) -> str:
         ("false_refusal_rate", show(summary["false_refusal_rate"])),
         ("keyword_hit_rate", show(summary["keyword_hit_rate"])),
         ("keyword hits by type", by_type),
+        ("list_paper_recall", show(summary.get("list_paper_recall"))),
         ("citation_validity", show(summary["citation_validity"])),
         ("citation_recall", show(summary["citation_recall"])),
         ("citation_precision", show(summary["citation_precision"])),

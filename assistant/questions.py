@@ -20,11 +20,25 @@ from dataclasses import dataclass, field
 from . import metadata
 
 PAPER_NOUNS = r"(?:papers|works|studies|articles|publications|approaches|methods|models|benchmarks|datasets|systems|frameworks|techniques|efforts|contributions|strategies|algorithms|architectures)"
+DOC_NOUNS = r"(?:papers|works|studies|articles|publications|preprints)"  # what can only mean the papers themselves
+# The auxiliary or verb that makes "What makes X methods fragile" a question about X, not a list of methods.
+NOT_LIST_WORD = r"(?:makes?|made|is|are|was|were|do|does|did|can|could|would|should|has|have|had|causes?|drives?|explains?|limits?)"
 LIST = re.compile(
-    rf"^\W*(?:(?:which|what)\s+(?:\w+\s+){{0,3}}?{PAPER_NOUNS}\b"
+    rf"^\W*(?:(?:which|what)\s+(?:(?!{NOT_LIST_WORD}\b)\w+\s+){{0,3}}?{PAPER_NOUNS}\b"
     rf"|(?:list|name|find|show|give|identify|enumerate|mention)\b(?:\s+\w+){{0,4}}?\s+{PAPER_NOUNS}\b"
     rf"|(?:are there|is there)\s+(?:any\s+)?{PAPER_NOUNS}\b"
-    rf"|{PAPER_NOUNS}\s+(?:that|which|about|on|studying|proposing|using)\b)",
+    rf"|{PAPER_NOUNS}\s+(?:that|which|about|on|studying|proposing|using|whose)\b)"
+    # Conversational requests for papers: "I'm looking for work that ...", "is there work on ...",
+    # "anything on/using ...", "who trains ...", "any ... papers?", "remote sensing papers?", "list them".
+    rf"|\b(?:looking for|searching for|point me to|recommend|suggest)\s+(?:\w+\s+){{0,2}}?(?:{PAPER_NOUNS}|work|research)\b"
+    rf"|^\W*(?:is there|are there|do you have|have you got)\s+(?:any\s+)?(?:\w+\s+)?(?:work|research|anything|something|{PAPER_NOUNS})\s+(?:on|about|using|that|which|for|in|to|with)\b"
+    rf"|^\W*(?:anything|something|any\s+work|any\s+research)\s+(?:on|about|using|that|which|for|with|in)\b"
+    rf"|^\W*who\s+(?!is\b|are\b|was\b|were\b)\w+"
+    # "What work is there on ...", "Give me everything in here on ...", "Are there diffusion models here that ...", "video retrieval work?"
+    rf"|^\W*what\s+(?:\w+\s+){{0,2}}?(?:is|are)\s+there\b|^\W*(?:give|show|tell)\s+me\s+(?:everything|all|anything|what)\b"
+    rf"|^\W*(?:are|is)\s+there\s+(?:any\s+)?(?:[\w-]+\s+){{0,3}}?{PAPER_NOUNS}\s+(?:here|in here|in the corpus|that|which|about|on|for|using)\b"
+    rf"|^(?!\W*(?:how|why|what|which|does|do|did|can|could|will|would|is|are)\b)[^?]*\b(?:work|research)\s*\?\s*$"
+    rf"|^\W*any\b[^?]*\b{DOC_NOUNS}\b|\b{DOC_NOUNS}\s*\?\s*$|\blist them\b|\b{DOC_NOUNS}\s+(?:from|published|dated|since|before|after)\b",
     re.I,
 )
 COMPARE = re.compile(
@@ -32,7 +46,11 @@ COMPARE = re.compile(
     r"|\bone\b[^.?]*,\s*(?:and\s+|while\s+|whereas\s+)?the other\b"
     # "In what ways do A and B differ", "How are A and B similar", "What do A and B have in common",
     # "A vs B: ...", "Which ..., A or B?", "Describe how A and B each ..."
-    r"|\b(?:do|does|did|are|is|were)\b[^?]*\band\b[^?]*\b(?:differ|similar|alike|in common)\b|^[^:?]+\s(?:vs\.?|versus)\s[^:?]+:"
+    r"|\b(?:do|does|did|are|is|were)\b[^?]*\band\b[^?]*\b(?:differ|similar|alike|in common)\b|^[^:?]+\s(?:vs\.?|versus)\s[^:?]+(?::|\s[—–-]\s|—)"
+    # "A or B: which one ..., and which one ...?"
+    r"|^\W*[^:?]{1,60}?\s+or\s+[^:?]{1,60}?\s*:\s*(?:which|who)\b|\bwhich one\b[^?]*\bwhich one\b"
+    # "the two eye-tracking papers: what does each ..."
+    rf"|\btwo\s+(?:[\w-]+\s+){{0,4}}?{DOC_NOUNS}\b"
     rf"|^\W*(?:which|who)\b(?!\s+(?:\w+\s+){{0,3}}?{PAPER_NOUNS}\b)"
     r"[^?]*,\s*(?:the\s+)?(?!either\b)(?:\S+\s+){0,3}?\S+\s+or\s+(?:\S+\s+){0,3}?\S+\?\s*$|\band\s+[^,.?;]+?\s+each\s+(?!other\b)\w+",
     re.I,
@@ -53,6 +71,10 @@ SIDES = [
     re.compile(r"\bhow (?:do|does|did)\s+(?P<a>.+?)\s+(?:differ from|compare (?:to|with))\s+(?P<b>.+?)(?=[:?;]|$)", re.I),
     re.compile(r"\bhow (?:do|did)\s+(?:the\s+)?(?P<a>.+?)\s+and\s+(?P<b>.+?)\s+differ\b", re.I),
     re.compile(r"^\W*(?:compare|contrast)\s+(?:how\s+)?(?P<a>[^:?;]+?)\s+(?:with|to|and|against|versus|vs\.?)\s+(?P<b>[^:?;]+?)(?=[:?;]|$)", re.I),
+    # "A or B: which one ...?"
+    re.compile(r"^\W*(?P<a>[^:?]+?)\s+or\s+(?P<b>[^:?]+?)\s*:\s*(?:which|who)\b", re.I),
+    # "A vs B — how do they each ...", "A vs B: ..."
+    re.compile(r"^\W*(?P<a>[^:?—–]+?)\s+(?:versus|vs\.?)\s+(?P<b>[^:?—–]+?)\s*(?::|\s[—–-]\s|—|–)", re.I),
     # "Compare two ways of X: A versus B"
     re.compile(r":\s*(?P<a>[^:?;]+?)\s+(?:versus|vs\.?|or|compared (?:to|with))\s+(?P<b>[^:?;]+)", re.I),
     # "Both A and B study ...", "A and B both ..."
@@ -71,6 +93,10 @@ VAGUE_SIDE = re.compile(r"^\W*(?:two|both|these|those|them|their|each|it|its|oth
                         r"|\b(?:it|them|this|that)\W*$|\beach\b", re.I)
 
 
+# "Is there work on X? Which data issues make it worse?": the second question is what is asked.
+SECOND_QUESTION = re.compile(r"\?\s+(?:what|which|how|why|when|where|who|does|do|did|is|are|can)\b", re.I)
+
+
 @dataclass
 class QuestionPlan:
     kind: str  # meta, compare, list, numeric or fact
@@ -84,7 +110,7 @@ def plan(question: str) -> QuestionPlan:
         return QuestionPlan("meta", meta=meta)
     if COMPARE.search(question) and not NUMERIC.match(question):
         return QuestionPlan("compare", compared_sides(question), meta)
-    if LIST.search(question):
+    if LIST.search(question) and not SECOND_QUESTION.search(question):
         return QuestionPlan("list", meta=meta)
     if NUMERIC.search(question):
         return QuestionPlan("numeric", meta=meta)
@@ -93,7 +119,7 @@ def plan(question: str) -> QuestionPlan:
 
 WH = r"(?:what|which|how|when|where|why|who|whom|whether)"
 # "In a toy problem that ..., what condition ...": the setting before the asking clause.
-LEADING_CONTEXT = re.compile(rf"^[^?]*?,\s*(?={WH}\b)", re.I)
+LEADING_CONTEXT = re.compile(rf"^[^?]*?(?:,|:|;|—|–|\s-)\s*(?={WH}\b)", re.I)
 # "... in a paper that formalizes X": the description of the paper, not what is asked of it.
 DESCRIBES_PAPER = re.compile(r"\s+(?:in|from|by|of|for)\s+(?:a|an|the|one)\s+(?:\w+\s+){0,2}?(?:paper|study|work|article)\b.*$", re.I)
 
@@ -109,8 +135,11 @@ def asked_part(question: str) -> str:
     return DESCRIBES_PAPER.sub("", asked).strip() or asked
 
 
-FACET_BREAK = re.compile(rf"(?:,|:|;)?\s+(?:and|or|but)\s+(?={WH}\b|(?:can|could|does|do|did|is|are|was|were)\b)"
-                         rf"|(?:,|:|;)\s+(?={WH}\b)|(?<=\?)\s+", re.I)
+# A new ask starts after "and"/"or"/"but" or a comma with a question word, maybe after a preposition
+# ("..., and on what kind of question does it fail?"); ", whether ..." continues the ask before it.
+ASK = r"(?:(?:in|on|at|for|from|with|by|to|of|under)\s+)?(?:what|which|how|when|where|why|who|whom)"
+FACET_BREAK = re.compile(rf"(?:,|:|;)?\s+(?:and|or|but)\s+(?={ASK}\b|(?:can|could|does|do|did|is|are|was|were)\b)"
+                         rf"|(?:,|:|;|—|–|\s-)\s+(?={ASK}\b)|(?<=\?)\s+", re.I)
 
 
 def facets(question: str) -> list[str]:
@@ -120,7 +149,7 @@ def facets(question: str) -> list[str]:
     # Each part without the context sentences before it ("A and B both ... . How does each do it").
     parts = [LEADING_CONTEXT.sub("", re.split(r"(?<=[.!])\s+(?=[A-Z])", p.strip())[-1]).strip(" ,;:")
              for p in FACET_BREAK.split(question) if p]
-    parts = [p for p in parts if len(p.split()) >= 3 and (re.match(rf"{WH}\b|(?:can|could|does|do|did|is|are|was|were)\b", p, re.I)
+    parts = [p for p in parts if len(p.split()) >= 3 and (re.match(rf"{ASK}\b|{WH}\b|(?:can|could|does|do|did|is|are|was|were)\b", p, re.I)
                                                           or p.endswith("?"))]
     return parts if len(parts) > 1 else [question]
 

@@ -1,0 +1,159 @@
+"""Questions in other styles than the tuned sets': conversational lists, comparisons named by
+"vs", "or" and "the two papers", multi-part questions, metadata in other words; and how the
+extractive answer and the retrieval order serve them (small fixtures, the real embedding model)."""
+
+import pytest
+
+from assistant.corpus import Paper
+from assistant.extractive import extractive, rerank
+from assistant.metadata import PaperFilter, parse
+from assistant.questions import facets, plan
+from assistant.retrieve import Hit
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "i'm looking for papers that work with audio, speech or music signals",
+        "is there work on software supply-chain or code security using ML?",
+        "anything using Lean or Isabelle provers",
+        "who trains linear probes on LM hidden states?",
+        "remote sensing papers?",
+        "video retrieval work?",
+        "What work is there on reading comprehension?",
+        "Give me everything in here on recommending items to users.",
+        "Are there diffusion models here that generate music?",
+        "any shared-task or challenge papers in here? list them",
+        "instruction tuning papers from 2022?",
+    ],
+)
+def test_conversational_requests_for_papers_are_lists(question):
+    assert plan(question).kind == "list"
+
+
+@pytest.mark.parametrize(
+    "question, kind",
+    [
+        ("What makes diversification methods fragile in practice?", "fact"),  # about methods, not a list of them
+        ("Is there work on why explanations are less faithful for some groups? Which data issues make it worse?", "fact"),
+        ("How does it work?", "fact"),
+        ("How large are the corpus and the dataset released with the models?", "numeric"),
+        ("What improvement does the method reach on 11 datasets?", "numeric"),
+    ],
+)
+def test_a_paper_noun_alone_does_not_make_a_list(question, kind):
+    assert plan(question).kind == kind
+
+
+@pytest.mark.parametrize(
+    "question, sides",
+    [
+        ("med-r^3 vs self-biorag — how do they each combine retrieval and reasoning?", ["med-r^3", "self-biorag"]),
+        ("NarrativeQA or CliCR: which one asks about whole books, and which one uses clinical reports?", ["NarrativeQA", "CliCR"]),
+        ("two eye-tracking papers from the same group: what does each try to predict from gaze?", []),
+    ],
+)
+def test_comparisons_in_other_phrasings(question, sides):
+    asked = plan(question)
+    assert (asked.kind, asked.sides) == ("compare", sides)
+
+
+def test_facets_split_after_a_dash_and_before_a_preposition_but_not_at_whether():
+    assert facets("personalized tuning loses composition — what loss fixes that, and what metric did they introduce?") == [
+        "what loss fixes that", "what metric did they introduce?"]
+    assert facets("Can you tell early whether an answer is right? Where is that signal strongest, and on what kind of "
+                  "question does it stop working?") == [
+        "Can you tell early whether an answer is right?", "Where is that signal strongest",
+        "on what kind of question does it stop working?"]
+
+
+@pytest.mark.parametrize(
+    "question, order, topic",
+    [
+        ("Of the papers about search or retrieval, which one has the longest author list?", ("authors", True), "search or retrieval"),
+        ("What is the oldest dated paper whose main topic is mathematical reasoning?", ("date", False), "mathematical reasoning"),
+        ("hey, what came out in September 2024?", None, ""),
+        ("I'm looking for the papers dated in March, any year", None, ""),
+    ],
+)
+def test_metadata_questions_in_other_words(question, order, topic):
+    query = parse(question)
+    assert (query.filter.order, query.topic) == (order, topic)
+    assert plan(question).kind == "meta"
+
+
+def test_one_paper_asked_for_is_one_paper_even_with_the_word_list():
+    assert parse("Of the papers about search, which one has the longest author list?").limit == 1
+    assert parse("Sort the papers by most upvotes").limit is None  # all of them, in order
+
+
+def test_submitted_by_filters_on_the_submitter():
+    query = parse("which paper was submitted by Alibaba-NLP?")
+    assert plan("which paper was submitted by Alibaba-NLP?").kind == "meta" and query.topic == ""
+    assert query.filter.admits(Paper("A", "x", submitter="Alibaba-NLP Alibaba-NLP"))
+    assert not query.filter.admits(Paper("B", "x")) and not query.filter.admits(Paper("C", "x", submitter="Other"))
+    assert PaperFilter().over(query.filter).submitter == "Alibaba-NLP"  # the UI/CLI filter keeps it
+
+
+def hit(title: str, abstract: str, score: float) -> Hit:
+    return Hit(Paper(title, abstract), score=score, dense=0.6, bm25=5.0)
+
+
+@pytest.fixture(scope="module")
+def embed(tmp_path_factory):
+    from assistant.config import load_settings
+    from assistant.index import Index
+
+    return Index(load_settings(index_dir=tmp_path_factory.mktemp("empty"))).embedder.embed
+
+
+NEGATION = ("Although large language models (LLMs) have apparently acquired a certain level of grammatical knowledge and the "
+            "ability to make generalizations, they fail to interpret negation, a crucial step in Natural Language Processing. "
+            "We try to clarify the reasons for the sub-optimal performance of LLMs understanding negation. We introduce a large "
+            "semi-automatically generated dataset of circa 400,000 descriptive sentences about commonsense knowledge that can be "
+            "true or false in which negation is present in about 2/3 of the corpus in different forms. Our findings show that, "
+            "while LLMs are proficient at classifying affirmative sentences, they struggle with negative sentences and lack a deep "
+            "understanding of negation, often relying on superficial cues. Although fine-tuning the models on negative sentences "
+            "improves their performance, the lack of generalization in handling negation is persistent.")
+
+
+def test_an_ask_for_a_size_is_answered_with_the_sentence_that_holds_the_figure(embed):
+    answer = extractive("how big is the negation benchmark for LLMs and how much of it is negated?",
+                        [hit("This is not a Dataset: A Large Negation Benchmark", NEGATION, 0.9)], embed)
+    assert "400,000" in answer.text and "2/3" in answer.text
+
+
+GREENAUG = ("Generalising vision-based manipulation policies to novel environments remains a challenging area with limited "
+            "exploration. This paper proposes a novel approach where data is collected in a location predominantly featuring "
+            "green screens. We introduce Green-screen Augmentation (GreenAug), employing a chroma key algorithm to overlay "
+            "background textures onto a green screen. Through extensive real-world empirical studies with over 850 training "
+            "demonstrations, we demonstrate that GreenAug surpasses no augmentation and prior generative augmentation methods in "
+            "performance. We propose that real-world demonstrations in future research should utilise green screens, followed by "
+            "the application of GreenAug. We believe GreenAug unlocks policy generalisation to visually distinct novel locations, "
+            "addressing the current scene generalisation limitations in robot learning.")
+
+
+def test_a_named_side_shows_the_sentence_that_introduces_its_name(embed):
+    green = hit("Green Screen Augmentation Enables Scene Generalisation", GREENAUG, 0.9)
+    mt3 = hit("Learning a Thousand Tasks in a Day", "We develop Multi-Task Trajectory Transfer (MT3), an imitation learning "
+              "method based on decomposition and retrieval. MT3 learns everyday manipulation tasks from a single demonstration.", 0.8)
+    mt3.extra["side"], green.extra["side"] = 0, 1
+    answer = extractive("MT3 vs GreenAug: what does each rely on to make robot learning generalize?", [mt3, green], embed)
+    assert "chroma key" in answer.text.splitlines()[1]
+
+
+def test_covering_sentences_add_the_parts_of_the_question_the_chosen_ones_leave_out():
+    from assistant.extractive import _covering
+
+    sentences = [(1.0, 0, "Held-out games were handled zero-shot."), (0.99, 1, "Zero-shot held-out games were handled well."),
+                 (0.95, 2, "Emergent behaviours were observed, such as tool use.")]
+    question = "Which held-out games were handled zero-shot and which emergent behaviours were observed?"
+    assert [t[1] for t in _covering(question, sentences, [], 2)] == [0, 2]
+
+
+def test_rerank_moves_the_paper_whose_sentence_answers_above_one_that_only_shares_words(embed):
+    shares = hit("Length of training runs", "Training runs of language models get longer every year. Length matters.", 0.9)
+    answers = hit("Randomized positional encodings", "We randomize positional encodings so that transformers "
+                  "extrapolate to sequences longer than those seen in training.", 0.8)
+    ranked = rerank("Which papers change position encodings so transformers extrapolate to longer sequences?", [shares, answers], embed)
+    assert [h.paper.title for h in ranked] == ["Randomized positional encodings", "Length of training runs"]
