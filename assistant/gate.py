@@ -18,9 +18,10 @@ paraphrase of an answerable question misses words too but is close to one senten
 from __future__ import annotations
 
 import functools
+import itertools
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .corpus import squash
 from .retrieve import Hit
@@ -117,45 +118,109 @@ def _ignored() -> frozenset[str]:
     return frozenset(_terms(GENERIC + " " + METADATA))
 
 
+# A typical abstract's length in words: general-English frequencies per word become the chance
+# that a text this long uses the word, comparable with the corpus' share of papers using it.
+ABSTRACT_WORDS = 200
+UNSEEN = math.log(1 + 1e6)  # a word neither the corpus nor English uses: as if one text in a million had it
+# "A, B or C" / "A or B": the words next to the commas and the "or" are alternatives.
+# Examples ("such as A, B and C", "for example ...", "like ...") are alternatives too, up to the clause's end.
+EXAMPLES = re.compile(r"\b(?:for example|for instance|such as|e\.g\.|like|including)\s*,?\s+([^?.;:!()]+)", re.I)
+ALTERNATIVES = re.compile(r"([\w'’-]+)((?:\s*,\s*[\w'’-]+)*),?\s+or\s+([\w'’-]+)", re.I)
+
+
+@functools.lru_cache(maxsize=50_000)
+def english_idf(word: str) -> float:
+    """How rare a word is in general English, in the units of the corpus IDF: -log of the chance
+    that an abstract-length English text uses it (wordfreq's frequencies, shipped in its wheel).
+    "looking" 2.6, "security" 3.6, "smoothing" 8.4, a word English never uses: UNSEEN."""
+    from wordfreq import word_frequency
+
+    chance = -math.expm1(-ABSTRACT_WORDS * word_frequency(word, "en"))
+    return -math.log(chance) if chance > 0 else UNSEEN
+
+
 @dataclass
 class Focus:
-    """The question's content words with their weights: word as asked -> (stem, IDF)."""
+    """The question's content words with their weights (word as asked -> (stem, weight)) and
+    its units: each a tuple of alternatives, each alternative a tuple of words. A unit is
+    covered when one of its alternatives is wholly there; most units are one word."""
 
     words: dict[str, tuple[str, float]]
+    units: list[tuple[tuple[str, ...], ...]] = field(default_factory=list)
+
+    def __post_init__(self):
+        self.units = self.units or [((word,),) for word in self.words]
+
+    def readings(self):
+        """Each way of reading the question: one alternative picked from every unit."""
+        return itertools.product(*self.units)
 
     @property
     def total(self) -> float:
-        return sum(w for _, w in self.words.values())
+        return max((self._weight(r) for r in self.readings()), default=0.0)
+
+    def _weight(self, words) -> float:
+        return sum(self.words[w][1] for alternative in words for w in alternative)
 
     def coverage(self, stems: set[str]) -> float:
-        """IDF-weighted share of the focus words among `stems`."""
-        return sum(w for s, w in self.words.values() if s in stems) / self.total if self.words else 1.0
+        """Weighted share of the focus words among `stems`, for the reading of the question
+        the stems cover best: "A or B" is addressed by a paper on A as by one on B."""
+        best = 0.0
+        for reading in self.readings():
+            total = self._weight(reading)
+            covered = self._weight([a for a in reading if all(self.words[w][0] in stems for w in a)])
+            best = max(best, covered / total if total else 1.0)
+        return best if self.units else 1.0
 
     def missing(self, stems: set[str], n: int = 3) -> list[str]:
-        """The rarest focus words absent from `stems`, in the question's order."""
-        absent = [word for word, (s, _) in self.words.items() if s not in stems]
+        """The weightiest focus words absent from `stems` (of units no alternative of which is
+        there), in the question's order."""
+        covered = {w for u in self.units for a in u if all(self.words[x][0] in stems for x in a) for x in u for w in x}
+        absent = [word for word in self.words if word not in covered and self.words[word][0] not in stems]
         rarest = set(sorted(absent, key=lambda word: -self.words[word][1])[:n])
         return [word for word in absent if word in rarest]
 
 
+def _words(text: str) -> list[str]:
+    return [w.lower() for w in re.findall(r"[A-Za-z0-9]+(?:['’][A-Za-z]+)?", text)]
+
+
 def focus(question: str, idf, metadata: bool = False) -> Focus:
-    """The words that say what the question asks about, weighted by how rare they are in the
-    corpus (`idf(stem)`, None for a word no paper uses). A word the corpus lacks gets the
-    weight of a word one paper in a million uses, after trying its other spelling."""
-    unseen = math.log(1 + 1e6)
+    """The words that say what the question asks about, each weighted by how specific it is:
+    the lower of its corpus IDF (`idf(stem)`, None for a word no paper uses) and its general-
+    English rarity (english_idf). A focus word must be rare in both to weigh much: a technical
+    word the corpus rarely uses ("typosquatting") weighs most; the corpus' everyday words
+    ("LLMs") and the asker's ("looking", "anyone", "quick") little. A word no paper uses, after
+    trying its other spelling, weighs what its English rarity says (UNSEEN when English lacks
+    it too): it may name something the corpus lacks."""
     words: dict[str, tuple[str, float]] = {}
-    for word in re.findall(r"[A-Za-z0-9]+(?:['’][A-Za-z]+)?", question):
+    for word in _words(question):
         stems = [s for s in _terms(word) if s not in _ignored() and not (metadata and YEAR.match(s))]
-        if not stems or word.lower() in words:
+        if not stems or word in words:
             continue
         stem, weight = stems[0], idf(stems[0])
         for pattern, replacement in SPELLINGS if weight is None else []:
-            other = _terms(pattern.sub(replacement, word.lower()))
+            other = _terms(pattern.sub(replacement, word))
             if other and other[0] != stem and (other_weight := idf(other[0])) is not None:
                 stem, weight = other[0], other_weight
                 break
-        words[word.lower()] = (stem, unseen if weight is None else weight)
-    return Focus(words)
+        if weight is None:  # no paper uses it: it may name what the corpus lacks, however common in English
+            words[word] = (stem, UNSEEN)
+        elif not (metadata and english_idf(word) < weight):  # commoner in English than in abstracts ("looking",
+            words[word] = (stem, min(weight, english_idf(word)))  # "came"): no topic to rank papers by
+    # Alternatives: one focus unit, covered when any of them is. An alternative written as
+    # several words ("board games", "AI-generated") needs all of them.
+    lists = [[m.group(1), *re.split(r"\s*,\s*", m.group(2))[1:], m.group(3)] for m in ALTERNATIVES.finditer(question)]
+    lists = [re.split(r"\s*(?:,|\bor\b|\band\b)\s*", m.group(1)) for m in EXAMPLES.finditer(question)] + lists
+    grouped, units = set(), []
+    for options in lists:
+        options = [tuple(w for w in _words(o) if w in words) for o in options]
+        options = [o for o in options if o]  # nothing to require: "or not", an ignored word
+        if len(options) > 1 and not grouped & {w for o in options for w in o}:
+            units.append(tuple(options))
+            grouped |= {w for o in options for w in o}
+    units += [((word,),) for word in words if word not in grouped]
+    return Focus(words, units)
 
 
 @dataclass
