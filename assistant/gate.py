@@ -204,10 +204,10 @@ def focus(question: str, idf, metadata: bool = False) -> Focus:
             if other and other[0] != stem and (other_weight := idf(other[0])) is not None:
                 stem, weight = other[0], other_weight
                 break
-        if weight is None:  # no paper uses it: it may name what the corpus lacks, however common in English
-            words[word] = (stem, UNSEEN)
-        elif not (metadata and english_idf(word) < weight):  # commoner in English than in abstracts ("looking",
-            words[word] = (stem, min(weight, english_idf(word)))  # "came"): no topic to rank papers by
+        if metadata and english_idf(word) < (UNSEEN if weight is None else weight):
+            continue  # commoner in English than in abstracts ("looking", "came", "longest"): no topic to rank papers by
+        # No paper uses it: it may name what the corpus lacks, however common in English.
+        words[word] = (stem, UNSEEN if weight is None else min(weight, english_idf(word)))
     # Alternatives: one focus unit, covered when any of them is. An alternative written as
     # several words ("board games", "AI-generated") needs all of them.
     lists = [[m.group(1), *re.split(r"\s*,\s*", m.group(2))[1:], m.group(3)] for m in ALTERNATIVES.finditer(question)]
@@ -256,19 +256,20 @@ def refusal_reason(question: str, hits: list[Hit], vocab: set[str]) -> str | Non
     return None
 
 
-def admit(question: str, hits: list[Hit], vocab: set[str], embed, idf=None) -> Evidence:
+def admit(question: str, hits: list[Hit], vocab: set[str], embed, idf=None, metadata: bool = False) -> Evidence:
     """The gate both answering modes pass through: which retrieved papers become sources.
 
     `embed` embeds a list of texts (unit vectors); `idf(stem)` is the corpus IDF of a stemmed
     word (None when no paper has it; without it every word weighs the same). Each hit gets its
     scores in `hit.extra["gate"]`. A question about the papers' metadata with no topic words
     ("Which papers have exactly two authors?") admits every hit: its answer is read from
-    dates, upvotes and authors, not from the abstracts."""
+    dates, upvotes and authors, not from the abstracts. `metadata` says the question is one
+    (its topic may be passed without the words that said so: "hey, came out")."""
     reason = refusal_reason(question, hits, vocab)
     if reason:
         return Evidence([], reason)
     idf = idf or (lambda stem: 1.0)
-    metadata = bool(METADATA_CUE.search(question))
+    metadata = metadata or bool(METADATA_CUE.search(question))
     topic = focus(question, idf, metadata)
     if metadata and not topic.words:
         return Evidence(hits, None)
