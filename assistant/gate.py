@@ -105,6 +105,16 @@ def uncovered_terms(question: str, vocab: set[str]) -> list[str]:
     return missing
 
 
+def written(term: str, paper) -> bool:
+    """Whether a paper writes a name in another form than the corpus vocabulary splits it into:
+    its parts run together or apart, with any punctuation between them, in any case ("Only-IF"
+    in the title "Only-IF:Revealing ...", "Alibaba NLP" for "Alibaba-NLP"), in its text or as
+    its submitter."""
+    parts = re.findall(r"[a-z0-9]+", term.lower())
+    pattern = r"(?<![a-z0-9])" + r"[\W_]*".join(map(re.escape, parts)) + r"s?(?![a-z0-9])"
+    return bool(parts) and any(re.search(pattern, text.lower()) for text in (paper.text, paper.submitter or ""))
+
+
 @functools.lru_cache(maxsize=20_000)  # the same abstracts come back question after question
 def _terms(text: str) -> tuple[str, ...]:
     """Stemmed content words as the BM25 index has them, so their IDF can be looked up."""
@@ -185,6 +195,12 @@ def _words(text: str) -> list[str]:
     return [w.lower() for w in re.findall(r"[A-Za-z0-9]+(?:['’][A-Za-z]+)?", text)]
 
 
+def alternatives(question: str) -> list[list[str]]:
+    """The question's lists of alternatives, examples first: "such as MEG or EEG" -> ["MEG", "EEG"]."""
+    lists = [re.split(r"\s*(?:,|\bor\b|\band\b)\s*", m.group(1)) for m in EXAMPLES.finditer(question)]
+    return lists + [[m.group(1), *re.split(r"\s*,\s*", m.group(2))[1:], m.group(3)] for m in ALTERNATIVES.finditer(question)]
+
+
 def focus(question: str, idf, metadata: bool = False) -> Focus:
     """The words that say what the question asks about, each weighted by how specific it is:
     the lower of its corpus IDF (`idf(stem)`, None for a word no paper uses) and its general-
@@ -210,10 +226,8 @@ def focus(question: str, idf, metadata: bool = False) -> Focus:
         words[word] = (stem, UNSEEN if weight is None else min(weight, english_idf(word)))
     # Alternatives: one focus unit, covered when any of them is. An alternative written as
     # several words ("board games", "AI-generated") needs all of them.
-    lists = [[m.group(1), *re.split(r"\s*,\s*", m.group(2))[1:], m.group(3)] for m in ALTERNATIVES.finditer(question)]
-    lists = [re.split(r"\s*(?:,|\bor\b|\band\b)\s*", m.group(1)) for m in EXAMPLES.finditer(question)] + lists
     grouped, units = set(), []
-    for options in lists:
+    for options in alternatives(question):
         options = [tuple(w for w in _words(o) if w in words) for o in options]
         options = [o for o in options if o]  # nothing to require: "or not", an ignored word
         if len(options) > 1 and not grouped & {w for o in options for w in o}:
@@ -250,7 +264,10 @@ def refusal_reason(question: str, hits: list[Hit], vocab: set[str]) -> str | Non
     not hold, however close its topic)."""
     if not hits:
         return "no paper in the corpus matches the question"
-    missing = uncovered_terms(question, vocab)
+    missing = [term for term in uncovered_terms(question, vocab) if not any(written(term, h.paper) for h in hits)]
+    # One of several alternatives may be absent ("such as MEG or EEG"): the others are asked about.
+    missing = [term for term in missing if not any(
+        any(term in o for o in options) and any(not any(t in o for t in missing) for o in options) for options in alternatives(question))]
     if missing:
         return f"the corpus never mentions {', '.join(missing)}"
     return None
