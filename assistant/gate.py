@@ -197,10 +197,11 @@ def _words(text: str) -> list[str]:
     return [w.lower() for w in re.findall(r"[A-Za-z0-9]+(?:['’][A-Za-z]+)?", text)]
 
 
-def alternatives(question: str) -> list[list[str]]:
-    """The question's lists of alternatives, examples first: "such as MEG or EEG" -> ["MEG", "EEG"]."""
-    lists = [re.split(r"\s*(?:,|\bor\b|\band\b)\s*", m.group(1)) for m in EXAMPLES.finditer(question)]
-    return lists + [[m.group(1), *re.split(r"\s*,\s*", m.group(2))[1:], m.group(3)] for m in ALTERNATIVES.finditer(question)]
+def alternatives(question: str) -> list[tuple[tuple[int, int], list[str]]]:
+    """The question's lists of alternatives with where they are, examples first: "such as MEG
+    or EEG" -> ["MEG", "EEG"]."""
+    lists = [(m.span(1), re.split(r"\s*(?:,|\bor\b|\band\b)\s*", m.group(1))) for m in EXAMPLES.finditer(question)]
+    return lists + [(m.span(), [m.group(1), *re.split(r"\s*,\s*", m.group(2))[1:], m.group(3)]) for m in ALTERNATIVES.finditer(question)]
 
 
 def focus(question: str, idf, metadata: bool = False) -> Focus:
@@ -229,13 +230,16 @@ def focus(question: str, idf, metadata: bool = False) -> Focus:
     # Alternatives: one focus unit, covered when any of them is. An alternative written as
     # several words ("board games", "AI-generated") needs all of them.
     grouped, units = set(), []
-    for options in alternatives(question):
+    outside = question
+    for (start, end), options in alternatives(question):
         options = [tuple(w for w in _words(o) if w in words) for o in options]
         options = [o for o in options if o]  # nothing to require: "or not", an ignored word
         if len(options) > 1 and not grouped & {w for o in options for w in o}:
             units.append(tuple(options))
             grouped |= {w for o in options for w in o}
-    units += [((word,),) for word in words if word not in grouped]
+            outside = outside[:start] + " " * (end - start) + outside[end:]
+    # A word asked outside the lists too ("games, for example board games") is still required.
+    units += [((word,),) for word in words if word not in grouped or word in _words(outside)]
     return Focus(words, units)
 
 
@@ -269,7 +273,7 @@ def refusal_reason(question: str, hits: list[Hit], vocab: set[str]) -> str | Non
     missing = [term for term in uncovered_terms(question, vocab) if not any(written(term, h.paper) for h in hits)]
     # One of several alternatives may be absent ("such as MEG or EEG"): the others are asked about.
     missing = [term for term in missing if not any(
-        any(term in o for o in options) and any(not any(t in o for t in missing) for o in options) for options in alternatives(question))]
+        any(term in o for o in options) and any(not any(t in o for t in missing) for o in options) for _, options in alternatives(question))]
     if missing:
         return f"the corpus never mentions {', '.join(missing)}"
     return None
