@@ -56,13 +56,13 @@ GENERIC = (
     "within without yet you your them they it's"
 )
 METADATA = (
-    "upvote upvotes upvoted recent newest latest oldest earliest published dated date dates released year years "
+    "submitted submitter submitters upvote upvotes upvoted recent newest latest oldest earliest published dated date dates released year years "
     "month months author authors most least popular january february march april may june july august "
     "september october november december"
 )
 MONTHS = set(METADATA.split()[-12:])
 METADATA_CUE = re.compile(
-    r"\b(?:upvot\w*|most recent|newest|latest|oldest|earliest|published|dated|released|authors?|"
+    r"\b(?:upvot\w*|submit\w*|most recent|newest|latest|oldest|earliest|published|dated|released|authors?|"
     + "(?-i:" + "|".join(sorted(m.capitalize() for m in MONTHS)) + r"))\b|\b(?:in|from|since|before|after) (?:19|20)\d\d\b",  # "May", not "may"
     re.I,
 )

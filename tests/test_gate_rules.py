@@ -78,3 +78,14 @@ def test_named_terms_the_retrieved_papers_write_or_that_have_an_alternative_are_
     # Named-absent questions are still refused, alone or with every alternative absent.
     assert refusal_reason("How does BEIR rank retrievers?", hits, vocab) == "the corpus never mentions BEIR"
     assert refusal_reason("Do papers use BEIR or MTEB?", hits, vocab) == "the corpus never mentions BEIR, MTEB"
+
+
+def test_the_vocabulary_holds_submitters_and_forgets_them_with_their_paper(tmp_path):
+    from assistant.paperstore import PaperStore
+
+    store = PaperStore(tmp_path / "papers.sqlite")
+    paper = Paper("Towards universal video retrieval", "We embed videos.", submitter="Alibaba-NLP Alibaba-NLP")
+    store.put([paper])
+    assert {"alibabanlp", "alibaba", "nlp", "videos"} <= store.vocabulary()
+    store.delete([paper.id])
+    assert "alibabanlp" not in store.vocabulary()
