@@ -151,7 +151,7 @@ class Assistant:
                 # A list is answered from deeper retrieval (extractive); a model reads only k sources.
                 deep = asked.kind == "list" and not use_endpoint
                 hits = self.retrieve(query, max(shown_k, DEEP_K) if deep else shown_k, filters)
-                evidence = self.gate(query, hits)
+                evidence = self.gate(query, hits, metadata=bool(asked.meta and asked.meta.topic))
                 if evidence.reason:  # nothing relevant: no answer is written and the model is not asked
                     answer = refusal(question, evidence.reason, hits[:shown_k])
                 elif use_endpoint:
@@ -177,7 +177,7 @@ class Assistant:
             hits, scope = metadata.as_hits(papers), "papers of the previous answer"
         elif query.topic:
             hits = self.retrieve(query.topic, max(k or self.settings.top_k, DEEP_K), query.filter)
-            evidence = self.gate(query.topic, hits)
+            evidence = self.gate(query.topic, hits, metadata=True)
             if evidence.reason:
                 return refusal(question, evidence.reason, hits[: k or self.settings.top_k])
             hits = [p.hit for p in listed(query.topic, evidence.hits, self.embed_sentences)]
@@ -202,9 +202,10 @@ class Assistant:
             ids = [h.paper.id for h in self.gate(last[0], self.retrieve(last[0])).hits]
         return [papers[i] for i in dict.fromkeys(ids) if i in papers]
 
-    def gate(self, question: str, hits: list[Hit]) -> Evidence:
-        """The retrieved papers that address the question, or why none does (gate.admit)."""
-        return admit(question, hits, self.vocabulary, self.embed_sentences, idf=self.index.lexical.idf)
+    def gate(self, question: str, hits: list[Hit], metadata: bool = False) -> Evidence:
+        """The retrieved papers that address the question, or why none does (gate.admit);
+        `metadata`: the question ranks papers by metadata, the text is its topic."""
+        return admit(question, hits, self.vocabulary, self.embed_sentences, idf=self.index.lexical.idf, metadata=metadata)
 
     def uses_model(self, mode: str | None = None) -> bool:
         """Whether an answer in this mode comes from the model: "model" asks for it explicitly,

@@ -6,7 +6,7 @@ one edited paper rewrites one row, not the corpus.
 
 Tables:
   papers(id, hash, record)   every indexed paper: its content hash and all its fields as JSON
-  tokens(token, papers)      each whitespace-separated token of the papers' text, with the
+  tokens(token, papers)      each whitespace-separated token of the papers' text and submitter, with the
                              number of papers holding it
   words(word, tokens)        the vocabulary (corpus.vocabulary: tokens squashed, whole and split
                              at hyphens and slashes), with the number of live tokens giving it
@@ -41,6 +41,12 @@ def paper_from_record(record: str) -> Paper:
     fields = json.loads(record)
     fields.pop("id", None)
     return Paper(**fields)
+
+
+def _tokens(paper: Paper) -> set[str]:
+    """The tokens a paper adds to the vocabulary: its text and its submitter ("Alibaba-NLP"), so a
+    question naming who submitted a paper names something the corpus mentions."""
+    return set(f"{paper.text} {paper.submitter or ''}".split())
 
 
 class PaperStore(Mapping):
@@ -132,9 +138,9 @@ class PaperStore(Mapping):
             try:
                 tokens = Counter()
                 for record in self._select("SELECT record FROM papers WHERE id IN ({})", replaced):
-                    tokens.subtract(set(paper_from_record(record[0]).text.split()))
+                    tokens.subtract(_tokens(paper_from_record(record[0])))
                 for paper in papers:
-                    tokens.update(set(paper.text.split()))
+                    tokens.update(_tokens(paper))
                 self._count_tokens({t: d for t, d in tokens.items() if d})
                 for start in range(0, len(replaced), VARS):
                     part = replaced[start : start + VARS]

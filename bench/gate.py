@@ -4,14 +4,15 @@
 
 Default questions: the dev set and its near-topic negatives, bench/gate_calibration.jsonl,
 bench/heldout.jsonl, bench/near_topic_negatives.jsonl, bench/blind.jsonl and, when present,
-bench/eval/questions.jsonl and bench/eval/near_negatives.jsonl. Every question is retrieved
+the questions and near negatives of bench/eval, bench/eval/blind and bench/eval/round2. Every question is retrieved
 (top k) and passed through Assistant.gate, as `ask` does. Prints JSON:
 - per file and per split: negative_refusal_rate, false_refusal_rate (answerable questions
   refused), gold_pass_rate (gold papers among the retrieved that the gate keeps as sources),
   other_pass_rate (retrieved non-gold papers kept), the refused answerable questions and the
   negatives let through, with their scores;
 - splits: "tuning" (the constants were chosen on it: dev, dev near negatives,
-  gate_calibration and the odd-numbered questions of bench/eval) and "held_out" (the rest);
+  gate_calibration, bench/eval/round2 and the odd-numbered questions of bench/eval) and
+  "held_out" (the rest, bench/eval/blind included);
 - sweep: the rates on each split had MIN_SCORE been another value (a question is refused by
   the score when its score is below the threshold; named-term refusals stay);
 - gate_ms: milliseconds per gate call, warm (the same question again: sentence vectors cached)
@@ -40,15 +41,22 @@ DEFAULT_QUESTIONS = [
     SHARED / "dev.jsonl", SHARED / "dev_near_negatives.jsonl", ROOT / "bench" / "gate_calibration.jsonl",
     ROOT / "bench" / "heldout.jsonl", ROOT / "bench" / "near_topic_negatives.jsonl", ROOT / "bench" / "blind.jsonl",
     ROOT / "bench" / "eval" / "questions.jsonl", ROOT / "bench" / "eval" / "near_negatives.jsonl",
+    ROOT / "bench" / "eval" / "blind" / "questions.jsonl", ROOT / "bench" / "eval" / "blind" / "near_negatives.jsonl",
+    ROOT / "bench" / "eval" / "round2" / "questions.jsonl", ROOT / "bench" / "eval" / "round2" / "near_negatives.jsonl",
 ]
 TUNING_FILES = {"dev.jsonl", "dev_near_negatives.jsonl", "gate_calibration.jsonl"}
 SPLIT_FILES = {"questions.jsonl", "near_negatives.jsonl"}  # odd ids tune, even ids are held out
-SWEEP = (0.7, 0.75, 0.8, 0.85, 0.9, 0.95, 1.0)
+TUNING_DIRS = {"round2"}  # bench/eval/round2: tuning; bench/eval/blind: held out
+HELD_OUT_DIRS = {"blind"}
+SWEEP = (0.7, 0.725, 0.75, 0.775, 0.8, 0.825, 0.85, 0.875, 0.9, 0.95, 1.0)
 
 
-def split_of(file_name: str, question_id: str) -> str:
-    if file_name in TUNING_FILES:
+def split_of(path: Path, question_id: str) -> str:
+    file_name = path.name
+    if file_name in TUNING_FILES or path.parent.name in TUNING_DIRS:
         return "tuning"
+    if path.parent.name in HELD_OUT_DIRS:
+        return "held_out"
     if file_name in SPLIT_FILES:
         number = int(re.sub(r"\D", "", question_id) or 0)
         return "tuning" if number % 2 else "held_out"
@@ -123,8 +131,8 @@ def main() -> None:
     for path in files:
         for q in load_questions(path):
             row = judge(assistant, q, k)
-            row["split"] = split_of(path.name, q.id)
-            rows.setdefault(path.name, []).append(row)
+            row["split"] = split_of(path, q.id)
+            rows.setdefault(str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path), []).append(row)
     everything = [r for file_rows in rows.values() for r in file_rows]
     splits = {name: [r for r in everything if r["split"] == name] for name in ("tuning", "held_out")}
     cold = sorted(r["cold_ms"] for r in everything)

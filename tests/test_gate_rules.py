@@ -1,0 +1,91 @@
+"""The gate's focus rules on small fixtures: word weights, alternatives, metadata topics, names."""
+
+from assistant.corpus import Paper, vocabulary
+from assistant.gate import UNSEEN, english_idf, focus, refusal_reason, written
+from assistant.retrieve import Hit
+
+
+def flat_idf(stem):
+    """Every word equally rare in the corpus (one paper in 150), so only English rarity differs."""
+    return 5.0
+
+
+def test_a_word_common_in_english_weighs_less_than_a_technical_one_equally_rare_in_the_corpus():
+    assert english_idf("looking") < 3 < english_idf("smoothing") < english_idf("typosquatting") == UNSEEN
+    words = focus("I'm looking for label smoothing", flat_idf).words
+    assert words["looking"][1] < 3 and words["smoothing"][1] == words["label"][1] == 5.0
+
+
+def test_a_word_no_abstract_uses_keeps_the_largest_weight():
+    idf = {"smooth": 5.0}.get  # "dropout" is in no paper
+    words = focus("Does dropout beat smoothing?", idf).words
+    assert words["dropout"][1] == UNSEEN and words["smoothing"][1] == 5.0
+
+
+def test_one_alternative_covers_a_list_of_alternatives():
+    topic = focus("papers that work with audio, speech or music signals", flat_idf)
+    stems = {s for s, _ in topic.words.values()}
+    speech_only = stems - {topic.words[w][0] for w in ("audio", "music")}
+    assert topic.coverage(stems) == 1.0
+    assert topic.coverage(speech_only) == 1.0  # "signals" and one alternative are all it needs
+    assert 0 < topic.coverage(speech_only - {topic.words["signals"][0]}) < 1
+    assert 0 < topic.coverage(stems - {topic.words[w][0] for w in ("audio", "speech", "music")}) < 1
+
+
+def test_an_alternative_of_several_words_needs_all_of_them():
+    topic = focus("detecting deepfake or AI-generated images", flat_idf)
+    stem = {w: s for w, (s, _) in topic.words.items()}
+    only_generated = {stem["detecting"], stem["images"], stem["generated"]}
+    assert topic.coverage(only_generated) < 1.0
+    assert topic.coverage(only_generated | {stem["ai"]}) == 1.0
+    assert "deepfake" in topic.missing(only_generated)
+
+
+def test_examples_are_alternatives():
+    topic = focus("Which papers test models on games, for example board games, chess or poker?", flat_idf)
+    stem = {w: s for w, (s, _) in topic.words.items()}
+    assert topic.coverage({stem["test"], stem["games"], stem["chess"]}) == 1.0
+    assert topic.coverage({stem["test"], stem["chess"]}) < 1.0  # "games" before the examples is still asked
+
+
+def test_an_alternative_without_focus_words_groups_nothing():
+    topic = focus("Does pruning help or not?", flat_idf)
+    assert [u for u in topic.units if len(u) > 1] == []
+
+
+def test_a_metadata_topic_keeps_only_words_commoner_in_abstracts_than_in_english():
+    idf = {"look": 5.0, "came": 5.0, "retriev": 2.0}.get
+    assert list(focus("hey, what came out", idf, metadata=True).words) == []
+    assert list(focus("I'm looking for retrieval", idf, metadata=True).words) == ["retrieval"]
+    assert "looking" in focus("I'm looking for retrieval", idf).words  # outside metadata: weighed, not dropped
+
+
+def test_a_name_is_mentioned_however_the_paper_punctuates_or_submits_it():
+    paper = Paper("Only-IF:Revealing the effect of diversity", "We compare it with the same baseline.",
+                  submitter="Alibaba-NLP Alibaba-NLP")
+    assert written("Only-IF", paper) and written("only if", paper)
+    assert written("Alibaba-NLP", paper) and written("alibaba nlp", paper)
+    assert not written("SAM", paper) and not written("BEIR", paper)
+
+
+def test_named_terms_the_retrieved_papers_write_or_that_have_an_alternative_are_not_refused():
+    papers = [Paper("Only-IF:Revealing the effect of instruction diversity", "Diversity of instructions matters."),
+              Paper("MEG-GPT", "A transformer on recorded MEG brain signals.")]
+    vocab = vocabulary(p.text for p in papers)
+    hits = [Hit(p, score=1.0, dense=0.5, bm25=3.0) for p in papers]
+    assert refusal_reason("What does Only-IF claim?", hits, vocab) is None
+    assert refusal_reason("Which papers decode brain recordings such as MEG or EEG?", hits, vocab) is None
+    # Named-absent questions are still refused, alone or with every alternative absent.
+    assert refusal_reason("How does BEIR rank retrievers?", hits, vocab) == "the corpus never mentions BEIR"
+    assert refusal_reason("Do papers use BEIR or MTEB?", hits, vocab) == "the corpus never mentions BEIR, MTEB"
+
+
+def test_the_vocabulary_holds_submitters_and_forgets_them_with_their_paper(tmp_path):
+    from assistant.paperstore import PaperStore
+
+    store = PaperStore(tmp_path / "papers.sqlite")
+    paper = Paper("Towards universal video retrieval", "We embed videos.", submitter="Alibaba-NLP Alibaba-NLP")
+    store.put([paper])
+    assert {"alibabanlp", "alibaba", "nlp", "videos"} <= store.vocabulary()
+    store.delete([paper.id])
+    assert "alibabanlp" not in store.vocabulary()
