@@ -28,17 +28,27 @@ YEAR = r"(?:19[89]\d|20[0-4]\d)"
 
 # Orderings: (field, descending) for the phrases that ask for them. "latest"/"newest" count only
 # when no other noun follows ("the latest LLMs" is about models, not about dates).
+# "came out first", "was released last": when a paper appeared, in words other than "date".
+APPEARED = r"(?:came out|come out|appeared|was (?:published|released|posted)|were (?:published|released|posted))"
 PAPER_NOUN = r"(?:papers?|ones?|works?|stud(?:y|ies)|articles?|publications?|entr(?:y|ies)|of (?:them|these|those))"
 ORDERINGS = [
-    (re.compile(rf"\b(?:most recent(?:ly)?|newest|latest|last published)\b(?!\s+(?!{PAPER_NOUN}\b|published|dated|on\b|about\b|in\b|from\b)[a-z])", re.I), ("date", True)),
-    (re.compile(rf"\b(?:oldest|earliest|least recent|first published)\b(?!\s+(?!{PAPER_NOUN}\b|published|dated|on\b|about\b|in\b|from\b)[a-z])", re.I), ("date", False)),
+    (re.compile(rf"\b(?:most recent(?:ly)?|newest|latest|last published)\b(?!\s+(?!{PAPER_NOUN}\b|published|dated|on\b|about\b|in\b|from\b)[a-z])"
+                rf"|\b{APPEARED}\s+(?:last|latest|most recently)\b", re.I), ("date", True)),
+    (re.compile(rf"\b(?:oldest|earliest|least recent|first published)\b(?!\s+(?!{PAPER_NOUN}\b|published|dated|on\b|about\b|in\b|from\b)[a-z])"
+                rf"|\b{APPEARED}\s+(?:first|earliest)\b", re.I), ("date", False)),
     (re.compile(r"\b(?:fewest|least|lowest (?:number of )?)\s*(?:up-?votes?|up-?voted|votes)\b|\bleast (?:up-?voted|popular)\b", re.I), ("upvotes", False)),
     (re.compile(r"\b(?:most|highest (?:number of )?|largest number of |greatest number of )\s*(?:up-?votes?|up-?voted|votes)\b"
                 rf"|\bmost (?:popular|liked)\b(?!\s+(?!{PAPER_NOUN}\b|on\b|about\b|in\b|from\b)[a-z])"
-                r"|\bup-?voted (?:the )?most\b|\bmost (?:up-?)?votes\b", re.I), ("upvotes", True)),
+                r"|\bup-?voted (?:the )?most\b|\bmost (?:up-?)?votes\b|\bmost likes\b|\b(?:top|highest|most)[- ](?:voted|rated|liked)\b", re.I), ("upvotes", True)),
     (re.compile(r"\b(?:fewest|smallest number of|least)\s+(?:co-?)?authors\b", re.I), ("authors", False)),
     (re.compile(r"\b(?:most|largest number of|greatest number of|highest number of)\s+(?:co-?)?authors\b"
-                r"|\b(?:biggest|largest|longest) (?:team|author list|list of (?:co-?)?authors|number of (?:co-?)?authors)\b", re.I), ("authors", True)),
+                r"|\b(?:biggest|largest|longest) (?:team|author ?list|list of (?:co-?)?authors|number of (?:co-?)?authors)\b"
+                r"|\bmost (?:contributors|people)\b", re.I), ("authors", True)),
+    # "rank the RL papers by upvotes", "sorted by date": every paper, in that order ("papers by
+    # authors from X" is not an ordering, so authors need "number of"/"count").
+    (re.compile(r"\b(?:(?:sorted|ordered|ranked)\s+)?by\s+(?:their\s+)?(?:up-?votes?|votes|popularity)\b", re.I), ("upvotes", True)),
+    (re.compile(r"\b(?:(?:sorted|ordered|ranked)\s+)?by\s+(?:their\s+)?(?:(?:publication |release )?date|recency)\b", re.I), ("date", True)),
+    (re.compile(r"\b(?:(?:sorted|ordered|ranked)\s+)?by\s+(?:the\s+|their\s+)?(?:number of (?:co-?)?authors|author count)\b", re.I), ("authors", True)),
 ]
 # A question that asks for one field of a paper ("How many upvotes does X have?", "When was X published?").
 LOOKUPS = [
@@ -235,7 +245,8 @@ class MetaQuery:
 # The words around a topic that only frame the question ("Among the papers about X, which one lists ...").
 SCAFFOLD = re.compile(r"^\W*(?:among|of|from|in)?\s*(?:the|all)?\s*(?:dated\s+)?(?:papers?|works?|stud(?:y|ies)|articles?)\s+(?:about|on|in|that|which|whose\s+(?:main\s+)?(?:topic|subject|focus)\s+is)\b"
                       r"|\b(?:which|what|who)\s+(?:one|ones|paper|papers|work|works|study|studies)?\s*(?:lists?|has|have|had|got|is|are|was|were)?(?:\s+the)?\b"
-                      r"|^\W*(?:which|what|list|show|find|name)\s+(?:papers?|works?|studies)\s+(?:about|on)?\b", re.I)
+                      r"|^\W*(?:which|what|list|show|find|name)\s+(?:papers?|works?|studies)\s+(?:about|on)?\b"
+                      r"|^\W*(?:please\s+)?(?:rank|sort|order)\s+(?:all\s+)?(?:the\s+)?", re.I)
 TOPICLESS = re.compile(r"^\W*(?:(?:which|what|list|show|name|find|give|are there|is there|of|all|the|a|any|me|one|ones|"
                        r"papers?|works?|stud(?:y|ies)|articles?|publications?|entr(?:y|ies)|in|from|on|about|the corpus|"
                        r"corpus|collection|dataset|is|are|was|were|has|have|had|got|received|with|do|does|did|by|and|"
