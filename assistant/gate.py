@@ -37,7 +37,7 @@ from .types import Answer, Source
 # of the gold papers of admitted questions pass (0.70 would drop 4%), 0.51 of the others (0.60
 # passes 0.985 and 0.60, and costs a held-out keyword hit: more sentences compete).
 MIN_SCORE = 0.80  # a question is answered when its best paper scores at least this
-MIN_PAPER = 0.60  # ... and then every paper scoring at least this is a source (lists keep their papers)
+MIN_PAPER = 0.65  # ... and then every paper scoring at least this is a source (lists keep their papers)
 
 # Words that say what kind of answer is wanted or how papers are picked, not what about:
 # they count neither for nor against a paper.
