@@ -135,10 +135,9 @@ def _ignored() -> frozenset[str]:
 # that a text this long uses the word, comparable with the corpus' share of papers using it.
 ABSTRACT_WORDS = 200
 UNSEEN = math.log(1 + 1e6)  # a word neither the corpus nor English uses: as if one text in a million had it
-# "A, B or C" / "A or B": the words next to the commas and the "or" are alternatives.
+# "A, B or C" / "A or B" are alternatives (_or_lists).
 # Examples ("such as A, B and C", "for example ...", "like ...") are alternatives too, up to the clause's end.
 EXAMPLES = re.compile(r"\b(?:for example|for instance|such as|e\.g\.|like|including)\s*,?\s+([^?.;:!()]+)", re.I)
-ALTERNATIVES = re.compile(r"([\w'’-]+)((?:\s*,\s*[\w'’-]+)*),?\s+or\s+([\w'’-]+)", re.I)
 
 
 @functools.lru_cache(maxsize=50_000)
@@ -202,7 +201,36 @@ def alternatives(question: str) -> list[tuple[tuple[int, int], list[str]]]:
     """The question's lists of alternatives with where they are, examples first: "such as MEG
     or EEG" -> ["MEG", "EEG"]."""
     lists = [(m.span(1), re.split(r"\s*(?:,|\bor\b|\band\b)\s*", m.group(1))) for m in EXAMPLES.finditer(question)]
-    return lists + [(m.span(), [m.group(1), *re.split(r"\s*,\s*", m.group(2))[1:], m.group(3)]) for m in ALTERNATIVES.finditer(question)]
+    return lists + _or_lists(question)
+
+
+def _or_lists(question: str) -> list[tuple[tuple[int, int], list[str]]]:
+    """ "A, B or C" where each alternative is a phrase: the content words between two function
+    words or punctuation marks ("software supply-chain or code security using ML")."""
+    pieces, phrase = [], None  # pieces: phrases as [start, end] and the separators "," and "or"
+    for m in re.finditer(r"[\w'’]+(?:-[\w'’]+)*|[^\w\s]", question):
+        token = m.group()
+        content = token.lower() not in ("or", "and") and any(t not in _ignored() for t in _terms(token))
+        if content:
+            if phrase is None:
+                phrase = [m.start(), m.end()]
+                pieces.append(phrase)
+            phrase[1] = m.end()
+            continue
+        phrase = None
+        pieces.append("or" if token.lower() == "or" else "," if token == "," else None)
+    found, run, ors = [], [], False  # run: the phrases of a list being read
+    for piece in pieces + [None]:
+        if isinstance(piece, list):
+            run.append(piece)
+            if ors:  # the phrase after "or" ends the list
+                found.append(((run[0][0], run[-1][1]), [question[a:b] for a, b in run]))
+                run, ors = [], False
+        elif piece in (",", "or") and run:
+            ors |= piece == "or"
+        else:
+            run, ors = [], False
+    return found
 
 
 def focus(question: str, idf, metadata: bool = False) -> Focus:
