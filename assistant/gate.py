@@ -8,9 +8,11 @@ A paper passes when it is about the question's *focus*, not only its topic. Its 
 - closeness: the best cosine between the question and one of its sentences (title included),
   so one sentence that says what is asked counts, however long the abstract; and
 - focus coverage: the share of the question's content words the paper contains, each word
-  weighted by its corpus IDF, so the rare words that name what is asked ("label smoothing",
-  "typosquatting") weigh most and the corpus' everyday words ("generalization", "LLMs")
+  weighted by how specific it is (the lower of its corpus IDF and its general-English rarity),
+  so the rare words that name what is asked ("label smoothing", "typosquatting") weigh most,
+  the corpus' everyday words ("generalization", "LLMs") and the asker's ("looking", "quick")
   least. A word the corpus never uses gets the largest weight and is missing everywhere.
+  Alternatives ("A, B or C", "such as ...") are covered by any one of them.
 Near-topic questions share the topic words with many papers but miss their rare words; a
 paraphrase of an answerable question misses words too but is close to one sentence.
 """
