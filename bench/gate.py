@@ -48,7 +48,7 @@ TUNING_FILES = {"dev.jsonl", "dev_near_negatives.jsonl", "gate_calibration.jsonl
 SPLIT_FILES = {"questions.jsonl", "near_negatives.jsonl"}  # odd ids tune, even ids are held out
 TUNING_DIRS = {"round2"}  # bench/eval/round2: tuning; bench/eval/blind: held out
 HELD_OUT_DIRS = {"blind"}
-SWEEP = (0.7, 0.725, 0.75, 0.775, 0.8, 0.825, 0.85, 0.875, 0.9, 0.95, 1.0)
+SWEEP = (0.7, 0.75, 0.78, 0.8, 0.81, 0.82, 0.83, 0.85, 0.875, 0.9, 0.95, 1.0)
 
 
 def split_of(path: Path, question_id: str) -> str:

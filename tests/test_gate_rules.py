@@ -24,12 +24,20 @@ def test_a_word_no_abstract_uses_keeps_the_largest_weight():
 
 def test_one_alternative_covers_a_list_of_alternatives():
     topic = focus("papers that work with audio, speech or music signals", flat_idf)
-    stems = {s for s, _ in topic.words.values()}
-    speech_only = stems - {topic.words[w][0] for w in ("audio", "music")}
-    assert topic.coverage(stems) == 1.0
-    assert topic.coverage(speech_only) == 1.0  # "signals" and one alternative are all it needs
-    assert 0 < topic.coverage(speech_only - {topic.words["signals"][0]}) < 1
-    assert 0 < topic.coverage(stems - {topic.words[w][0] for w in ("audio", "speech", "music")}) < 1
+    stem = {w: s for w, (s, _) in topic.words.items()}
+    assert topic.coverage({stem["speech"]}) == 1.0  # one alternative is all it needs
+    assert topic.coverage({stem["music"], stem["signals"]}) == 1.0
+    assert topic.coverage({stem["music"]}) == 0.0  # "music signals" is one alternative
+
+
+def test_alternatives_are_phrases_between_function_words():
+    topic = focus("is there work on software supply-chain or code security using ML?", flat_idf)
+    stem = {w: s for w, (s, _) in topic.words.items()}
+    supply_chain = {stem["software"], stem["supply"], stem["chain"]}
+    assert 0.5 < topic.coverage(supply_chain) < 1.0  # "ML" is still asked
+    assert topic.coverage(supply_chain | {stem["ml"]}) == 1.0
+    assert topic.coverage({stem["code"], stem["security"], stem["ml"]}) == 1.0
+    assert topic.coverage({stem["code"], stem["ml"]}) < 0.5
 
 
 def test_an_alternative_of_several_words_needs_all_of_them():
