@@ -24,7 +24,8 @@ Metrics (rates are None when nothing counts towards them):
   the abstracts of the cited papers), over answers that are not refusals: recall = share of an
   answer's sentences whose citations together support them; precision = share of citations
   that are needed (they support their sentence alone, or it loses support without them);
-  each averaged over answers.
+  each averaged over answers. Answers read from metadata (dates, upvotes, authors) are left
+  out: they cite the papers they rank, not abstracts that state the ranking.
 - contentful_answer_rate: answers (not refusals) that say something beyond markers and the
   question's own words (support.reply_problem finds nothing wrong with them).
 - degenerate_reply_rate: questions the model was asked whose reply was no answer (empty,
@@ -45,6 +46,7 @@ import numpy as np
 
 from .corpus import jsonl_objects, normalise_title, read_text
 from .errors import AssistantError
+from .questions import plan
 from .support import Support, citation_scores, claims, reply_problem
 
 K_VALUES = (1, 5, 10)
@@ -198,7 +200,11 @@ def run_question(assistant, q: Question) -> Result:
     result.note, result.model_sentences = answer.note, [asdict(s) for s in answer.sentences] or None
     if not answer.refused:
         result.contentful = reply_problem(answer.text, q.question) is None
-        result.citation_recall, result.citation_precision, result.sentences = judge_citations(assistant, answer)
+        # An answer read from the papers' dates, upvotes and authors ("the most upvoted is X
+        # (40 upvotes) [1]") cites the paper it ranks, not an abstract that states the ranking:
+        # ALCE's abstract-support judgement does not apply (its keywords and sources are checked).
+        if plan(q.question).kind != "meta":
+            result.citation_recall, result.citation_precision, result.sentences = judge_citations(assistant, answer)
     return result
 
 
