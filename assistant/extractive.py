@@ -259,7 +259,10 @@ def _list_line(question: str, sentences: list[tuple[float, int, str]]) -> list[s
     # a widely used strategy") unless the scene-setter is clearly closer to the question.
     first = max(ranked, key=lambda t: t[0] + (ROLE_BONUS if _own(t[2]) else 0.0))
     ranked = [t for t in ranked if t is not first]
-    wanted = (lambda s: ACTION.search(s) or INTRODUCES.search(s)) if FINDING.search(first[2]) else FINDING.search
+    # A scene-setter first ("CoT prompting has proven effective ...") needs what the paper did, where
+    # its method is named, more than what it found.
+    does = lambda s: ACTION.search(s) or INTRODUCES.search(s)  # noqa: E731
+    wanted = does if FINDING.search(first[2]) or not _own(first[2]) else FINDING.search
     second = next((t for t in ranked if wanted(t[2])), None)
     return [s for _, _, s in sorted([first] + ([second] if second else []), key=lambda t: t[1])]
 

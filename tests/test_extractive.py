@@ -344,3 +344,14 @@ def test_a_comparison_with_several_asks_answers_each_and_still_says_what_each_si
     assert [line.count("[") for line in lines] == [5, 5]
     one_ask = extractive("Compare BLaIR and RecGPT.", [blair, recgpt], embed)
     assert [line.count("[") for line in one_ask.text.splitlines()] == [4, 4]
+
+
+def test_a_list_line_led_by_background_adds_what_the_paper_does_not_what_it_finds():
+    from assistant.extractive import _list_line
+    sentences = [  # (score, position, sentence): the background sentence is far the closest to the question
+        (1.5, 0, "Chain-of-thought prompting has proven effective for math word problems."),
+        (0.6, 1, "We propose dynamic program prompting, which writes a program for each problem."),
+        (0.6, 2, "Results show that more training data improves accuracy."),
+    ]
+    line = _list_line("Is there anything on math word problems?", sentences)
+    assert line == [sentences[0][2], sentences[1][2]]  # the named method, not the finding
