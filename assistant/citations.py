@@ -82,7 +82,9 @@ def cite(question: str, raw: str, hits: list[Hit], n_sources: int, embed=None) -
     if found and all(is_refusal(c.text) for c in found):
         refusal = " ".join(c.text for c in found)
         return Answer(question, refusal, [], [Source.from_hit(i, h) for i, h in enumerate(hits, 1)], "model", refused=True)
-    support = Support([(h.paper.title, h.paper.abstract) for h in hits[:n_sources]], embed)
+    # The prompt heads each source with its title and date; a sentence that repeats the date
+    # ("..., Inductive Bias (Jun 22, 2024), models ...") states no figure the source lacks.
+    support = Support([(f"{h.paper.title} ({h.paper.date or ''} {h.paper.year or ''})", h.paper.abstract) for h in hits[:n_sources]], embed)
     model_cited = any(c.citations for c in found)
     check_claims(found, support)
     kept = [c for c in found if c.supported]
