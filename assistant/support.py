@@ -227,7 +227,9 @@ def check_claims(found: list[Claim], support: Support) -> list[Claim]:
     for claim in found:
         verdict = support.judge(claim.text, claim.citations) if claim.citations else None
         if verdict and verdict.supported:
-            claim.citations = support.needed(claim.text, claim.citations)
+            # No citation is needed alone when any subset still supports the sentence (three
+            # sources, each giving two of its three figures): keep them all, not none.
+            claim.citations = support.needed(claim.text, claim.citations) or claim.citations
         else:
             number, verdict = support.best_source(claim.text)
             claim.recited = number is not None
