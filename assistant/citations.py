@@ -28,6 +28,9 @@ REFUSAL = re.compile(
     r"|\bno (?:relevant )?information\b",
     re.I,
 )
+# A marker that opens a sentence and is followed by a lowercase word is its subject ("[2] proposes
+# GreenAug ..."): small models write lists so however told to name the papers.
+SUBJECT = re.compile(r"(^|[.!?]\s+)\[(\d+)\]\s+(?=[a-z])", re.M)
 SUPPORT_SENTENCES = 2  # source sentences kept per cited paper
 NOT_IN_SOURCES = "The corpus does not cover this question: the papers found do not say what was asked."
 
@@ -63,6 +66,13 @@ def normalise(text: str, n_sources: int) -> tuple[str, list[int]]:
     return text.strip(), list(order)
 
 
+def short_name(title: str) -> str:
+    """What a paper is called in a sentence: the name before its title's colon ("LIMO: Less is
+    More for Reasoning" -> "LIMO") when short, else the whole title."""
+    head, colon, _ = title.partition(":")
+    return head.strip() if colon and len(head.split()) <= 4 else title
+
+
 def is_refusal(text: str) -> bool:
     return bool(REFUSAL.search(text))
 
@@ -76,15 +86,14 @@ def cite(question: str, raw: str, hits: list[Hit], n_sources: int, embed=None) -
     when none does (it stays in `Answer.sentences`, marked unsupported). An answer with no
     supported sentence has an empty text; the caller answers otherwise."""
     text, order = normalise(raw.strip(), n_sources)
+    text = SUBJECT.sub(lambda m: f"{m[1]}{short_name(hits[order[int(m[2]) - 1] - 1].paper.title)} [{m[2]}] ", text)
     found = claims(text)
     for claim in found:  # back to the numbering the model saw
         claim.citations = [order[n - 1] for n in claim.citations]
     if found and all(is_refusal(c.text) for c in found):
         refusal = " ".join(c.text for c in found)
         return Answer(question, refusal, [], [Source.from_hit(i, h) for i, h in enumerate(hits, 1)], "model", refused=True)
-    # The prompt heads each source with its title and date; a sentence that repeats the date
-    # ("..., Inductive Bias (Jun 22, 2024), models ...") states no figure the source lacks.
-    support = Support([(f"{h.paper.title} ({h.paper.date or ''} {h.paper.year or ''})", h.paper.abstract) for h in hits[:n_sources]], embed)
+    support = Support([(h.paper.title, h.paper.abstract) for h in hits[:n_sources]], embed)
     model_cited = any(c.citations for c in found)
     check_claims(found, support)
     kept = [c for c in found if c.supported]

@@ -209,7 +209,7 @@ def source_date(hit: Hit) -> str:
     p = hit.paper
     if p.date and p.year and str(p.year) not in p.date:
         return f"{p.date} {p.year}"
-    return p.date or (str(p.year) if p.year else "")  # undated: no date in the prompt (a model copies "(undated)" into answers)
+    return p.date or (str(p.year) if p.year else "undated")
 
 
 class PaperRetriever(BaseRetriever):
@@ -253,8 +253,7 @@ class CitedAnswerEngine(CustomQueryEngine):
         share = self.context_tokens // max(len(nodes), 1)
         blocks = []
         for number, n in enumerate(nodes, 1):
-            date = n.node.metadata["date"]
-            head = prompt("source", number=number, title=n.node.metadata["title"], date=f" ({date})" if date else "", abstract="")
+            head = prompt("source", number=number, title=n.node.metadata["title"], abstract="")
             left = share - len(encoding.encode(head))
             blocks.append(head.strip() + "\n" + self._excerpt(n.node.get_content(), question, left, encoding))
         return blocks

@@ -96,10 +96,12 @@ def test_a_reply_that_hands_back_the_list_example_is_not_an_answer(assistant):
     assert answer.mode == "extractive"
 
 
-def test_a_sentence_that_repeats_the_date_the_prompt_gave_is_still_supported(assistant):
-    def dated(body):
-        number = re.search(rf"\[(\d)\] {re.escape(TICKETS)} \(Oct 30, 2023\)", body["messages"][-1]["content"])[1]
-        return Reply(f"The Grokking Tickets paper (Oct 30, 2023) shows that lottery tickets drastically accelerate grokking [{number}].")
+def test_a_source_number_used_as_a_sentences_subject_becomes_the_papers_name(assistant):
+    def numbered(body):  # "[n] shows ...": the number in place of the paper's name
+        number = re.search(rf"\[(\d)\] {re.escape(TICKETS)}\n", body["messages"][-1]["content"])[1]
+        return Reply(f"Yes, lottery tickets matter. [{number}] shows that lottery tickets drastically accelerate grokking.")
 
-    answer, _ = ask(assistant, dated, "What do lottery tickets do to grokking?")
-    assert answer.mode == "model" and "(Oct 30, 2023)" in answer.text and answer.sentences[0].supported
+    answer, _ = ask(assistant, numbered, "What do lottery tickets do to grokking?")
+    assert answer.mode == "model"
+    assert "Grokking Tickets shows that lottery tickets drastically accelerate grokking [1]." in answer.text
+    assert answer.sentences[-1].supported and answer.sentences[-1].citations == [1]
