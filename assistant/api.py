@@ -280,7 +280,7 @@ class Assistant:
                 return answer, shown or bool(checked.shown)
             shown = shown or bool(checked.shown)
             cut = looped or endpoint.finish_reason == "length"
-            problem = reply_problem(raw, standalone, cut_off=cut)
+            problem = reply_problem(raw, standalone, cut_off=cut, titles=[h.paper.title for h in chosen])
             if problem is None:
                 answer = cite(question, complete_sentences(raw) if cut else raw, hits, len(sources), embed=self.embed_sentences)
                 answer.model = endpoint.model

@@ -37,7 +37,7 @@ def ask(assistant, script, question, **settings):
 
 def naming_the_tickets_paper(body):
     """A model that names only the Grokking Tickets paper, by whatever number the prompt gave it."""
-    number = re.search(rf"\[(\d)\] {re.escape(TICKETS)}", body["messages"][-1]["content"])[1]
+    number = re.search(rf"\[(\d)\] {re.escape(TICKETS)}", body["messages"][1]["content"])[1]  # the sources, in a retry too
     return Reply(f"Grokking tickets: lottery tickets found by magnitude pruning drastically accelerate grokking [{number}].")
 
 
@@ -105,3 +105,15 @@ def test_a_source_number_used_as_a_sentences_subject_becomes_the_papers_name(ass
     assert answer.mode == "model"
     assert "Grokking Tickets shows that lottery tickets drastically accelerate grokking [1]." in answer.text
     assert answer.sentences[-1].supported and answer.sentences[-1].citations == [1]
+
+
+def test_a_reply_that_only_strings_the_titles_together_is_retried(assistant):
+    def titles_then_answer(body):
+        if len(body["messages"]) > 2:  # the corrective retry
+            return naming_the_tickets_paper(body)
+        prompt = body["messages"][-1]["content"]
+        return Reply(" ".join(re.findall(r"^\[\d\] (.+)$", prompt, re.M)) + " [1]")
+
+    answer, requests = ask(assistant, titles_then_answer, LIST)
+    assert len(requests) == 2 and "only listed the sources' titles" in requests[1]["messages"][-1]["content"]
+    assert answer.mode == "model" and answer.text.startswith("Grokking tickets: lottery tickets")
