@@ -247,6 +247,7 @@ class Assistant:
             ModelUnavailable,
             PaperRetriever,
             example_answers,
+            prompt,
         )
         from .support import complete_sentences, reply_problem
 
@@ -263,13 +264,15 @@ class Assistant:
         engine = CitedAnswerEngine(retriever=retriever, endpoint=endpoint, context_tokens=self.settings.llm_context_tokens,
                                    embed=self.embed_sentences, kind=asked.kind, max_tokens=max_tokens)
         sources = engine.sources(retriever.retrieve(standalone), standalone)
-        shown, retry, problem, said = False, None, None, []
+        shown, retry, problem, said, refused = False, None, None, [], None
         for attempt in range(2):  # the reply, then at most one corrective retry
             checked = CitationStream(len(sources))
             try:
                 raw, looped = yield from self._stream_reply(engine.stream_answer(standalone, sources, retry), checked,
                                                            standalone, draft=attempt == 0)
             except ModelUnavailable as exc:
+                if refused:  # asked again after its refusal and failed: the refusal stands
+                    return refused, shown
                 if problem:  # the retry failed: the model did answer, just not usefully
                     problem = f"{problem}, and the retry failed ({exc})"
                     break
@@ -292,13 +295,19 @@ class Assistant:
                 # (a supported answer that happens to resemble it is kept above).
                 problem = next(filter(None, (reply_problem(raw, standalone, example=e) for e in example_answers())), None)
             if problem is None:
+                if answer.refused and answer.note is None and attempt == 0:
+                    # The model's own refusal, of sources the gate found to address the question:
+                    # asked once more (seen on answerable questions); a second refusal stands.
+                    retry, refused = (raw, prompt("retry_refusal").strip()), answer
+                    problem = f'the model said the sources do not answer: "{_excerpt(raw)}"'
+                    continue
                 if answer.refused:
                     return answer, shown
                 # Nothing the model said is in the sources: a retry would cost the time of a
                 # whole answer for a reply of the same kind; the abstracts' own sentences answer.
                 problem, said = answer.note, answer.sentences  # kept, marked unsupported, for the reader to see
                 break
-            retry = (raw, problem.removeprefix("the reply "))
+            retry = (raw, prompt("retry", problem=problem.removeprefix("the reply ")).strip())
             problem += f': "{_excerpt(raw)}"' if raw.strip() else ""
         answer = extractive(standalone, hits, self.embed_sentences)
         answer.question, answer.model, answer.sentences = question, endpoint.model, said

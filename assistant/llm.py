@@ -282,7 +282,7 @@ class CitedAnswerEngine(CustomQueryEngine):
         return (text + (" ..." if max(kept) < len(sentences) - 1 else "")).strip()
 
     def stream_answer(self, question: str, sources: list[str], retry: tuple[str, str] | None = None) -> Iterator[str]:
-        """The model's answer, streamed. `retry`: (its previous reply, what was wrong with it):
+        """The model's answer, streamed. `retry`: (its previous reply, the follow-up message):
         the conversation goes on with that reply and a request to answer properly."""
         return self.endpoint.stream(answer_messages(question, sources, retry, self.kind), max_tokens=self.max_tokens, require_text=False)
 
@@ -313,8 +313,8 @@ def answer_messages(question: str, sources: list[str], retry: tuple[str, str] | 
         ChatMessage(role="user", content=prompt("answer", sources="\n\n".join(sources), question=question, instruction=instruction).strip()),
     ]
     if retry:
-        reply, problem = retry
-        messages += [ChatMessage(role="assistant", content=reply), ChatMessage(role="user", content=prompt("retry", problem=problem).strip())]
+        reply, follow_up = retry
+        messages += [ChatMessage(role="assistant", content=reply), ChatMessage(role="user", content=follow_up)]
     return messages
 
 

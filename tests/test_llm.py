@@ -181,9 +181,18 @@ def test_the_prompt_puts_rules_in_the_system_message_and_sources_with_the_questi
 
 
 def test_model_refusal_is_shown_honestly(ask):
-    _, answer, _ = ask(Reply("I cannot answer this from the provided sources."))
+    _, answer, requests = ask(Reply("I cannot answer this from the provided sources."))
     assert answer.refused and answer.citations == [] and answer.mode == "model"
     assert answer.text == "I cannot answer this from the provided sources."
+    # The gate found the sources relevant, so the model was asked once more; it refused again.
+    assert len(requests) == 2 and "chosen because they address the question" in requests[1]["messages"][-1]["content"]
+
+
+def test_a_model_refusal_of_relevant_sources_is_asked_again_and_its_answer_used(ask):
+    _, answer, requests = ask([Reply("I cannot answer this from the provided sources."),
+                               Reply("Delta describes a benchmark with several tasks [1].")])
+    assert len(requests) == 2 and requests[1]["messages"][-2] == {"role": "assistant", "content": "I cannot answer this from the provided sources."}
+    assert not answer.refused and answer.mode == "model" and answer.text == "Delta describes a benchmark with several tasks [1]."
 
 
 def test_nothing_relevant_is_refused_without_calling_the_model(ask):
