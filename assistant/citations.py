@@ -30,7 +30,9 @@ REFUSAL = re.compile(
 )
 # A marker that opens a sentence and is followed by a lowercase word is its subject ("[2] proposes
 # GreenAug ..."): small models write lists so however told to name the papers.
-SUBJECT = re.compile(r"(^|[.!?]\s+)\[(\d+)\]\s+(?=[a-z])", re.M)
+# So is one after a preposition ("used in [1] to finetune", "shown by [2] that"): both would read
+# "used in to finetune" once the marker moves to the sentence's end.
+SUBJECT = re.compile(r"(^|[.!?]\s+|\b(?:in|by|from|of)\s+)\[(\d+)\]\s+(?=[a-z])", re.M)
 SUPPORT_SENTENCES = 2  # source sentences kept per cited paper
 NOT_IN_SOURCES = "The corpus does not cover this question: the papers found do not say what was asked."
 
@@ -70,7 +72,8 @@ def short_name(title: str) -> str:
     """What a paper is called in a sentence: the name before its title's colon ("LIMO: Less is
     More for Reasoning" -> "LIMO") when short, else the whole title."""
     head, colon, _ = title.partition(":")
-    return head.strip() if colon and len(head.split()) <= 4 else title
+    name = head.strip() if colon and len(head.split()) <= 4 else title
+    return name.rstrip("?!. ")  # "Can LLMs Solve Longer Math Word Problems Better?" must not end the sentence
 
 
 def is_refusal(text: str) -> bool:

@@ -99,11 +99,13 @@ def test_a_reply_that_hands_back_the_list_example_is_not_an_answer(assistant):
 def test_a_source_number_used_as_a_sentences_subject_becomes_the_papers_name(assistant):
     def numbered(body):  # "[n] shows ...": the number in place of the paper's name
         number = re.search(rf"\[(\d)\] {re.escape(TICKETS)}\n", body["messages"][-1]["content"])[1]
-        return Reply(f"Yes, lottery tickets matter. [{number}] shows that lottery tickets drastically accelerate grokking.")
+        return Reply(f"Yes, lottery tickets matter. [{number}] shows that lottery tickets drastically accelerate grokking. "
+                     f"Magnitude pruning is used in [{number}] to identify the good subnetworks.")
 
     answer, _ = ask(assistant, numbered, "What do lottery tickets do to grokking?")
     assert answer.mode == "model"
     assert "Grokking Tickets shows that lottery tickets drastically accelerate grokking [1]." in answer.text
+    assert "Magnitude pruning is used in Grokking Tickets to identify the good subnetworks [1]." in answer.text
     assert answer.sentences[-1].supported and answer.sentences[-1].citations == [1]
 
 
