@@ -180,19 +180,11 @@ def test_the_prompt_puts_rules_in_the_system_message_and_sources_with_the_questi
     assert "Sources" not in system["content"] and "own knowledge" in system["content"]
 
 
-def test_model_refusal_is_shown_honestly(ask):
+def test_a_model_refusal_of_sources_the_gate_admitted_gives_the_extractive_answer(ask):
     _, answer, requests = ask(Reply("I cannot answer this from the provided sources."))
-    assert answer.refused and answer.citations == [] and answer.mode == "model"
-    assert answer.text == "I cannot answer this from the provided sources."
-    # The gate found the sources relevant, so the model was asked once more; it refused again.
-    assert len(requests) == 2 and "chosen because they address the question" in requests[1]["messages"][-1]["content"]
-
-
-def test_a_model_refusal_of_relevant_sources_is_asked_again_and_its_answer_used(ask):
-    _, answer, requests = ask([Reply("I cannot answer this from the provided sources."),
-                               Reply("Delta describes a benchmark with several tasks [1].")])
-    assert len(requests) == 2 and requests[1]["messages"][-2] == {"role": "assistant", "content": "I cannot answer this from the provided sources."}
-    assert not answer.refused and answer.mode == "model" and answer.text == "Delta describes a benchmark with several tasks [1]."
+    assert len(requests) == 1 and not answer.refused and answer.mode == "extractive"
+    assert answer.citations[0].title == TOP and "the model said the sources do not answer" in answer.note
+    assert answer.reply_problem is None  # a refusal is not a degenerate reply
 
 
 def test_nothing_relevant_is_refused_without_calling_the_model(ask):
