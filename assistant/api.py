@@ -21,11 +21,13 @@ from .metadata import PaperFilter
 from .questions import QuestionPlan, plan
 from .retrieve import Hit, Retriever, YearFilter
 from .text import content_words, stems, words
-from .types import Answer, Source
+from .types import Answer, Sentence, Source
 
 SIDE_NAME_WORDS = 3  # a comparison side this short is a name, searched alone
 DEEP_K = 30  # papers a list or metadata question retrieves before the gate and LIST_SHARE pick the relevant ones
 RERANK_K = 20  # papers retrieval reorders by their best sentence (extractive.rerank) before the first k are kept
+LIST_SOURCES = 8  # papers a model reads for a list; the list rule's others are added after its answer
+LINE_TOKENS = 48  # reply tokens per paper a list answer may need (a name and what it does)
 
 
 class Assistant:
@@ -148,14 +150,15 @@ class Assistant:
                 use_endpoint = endpoint and not note  # a failed rewrite means the model is down: don't ask again
                 asked = plan(standalone) if standalone != question else asked
                 query = asked.meta.topic if asked.meta and asked.meta.topic else standalone
-                # A list is answered from deeper retrieval (extractive); a model reads only k sources.
-                deep = asked.kind == "list" and not use_endpoint
+                # A list is answered from deeper retrieval, in both modes: a model reads the papers
+                # the list rule keeps (at most LIST_SOURCES), and those it leaves out are added after its answer.
+                deep = asked.kind == "list"
                 hits = self.retrieve(query, max(shown_k, DEEP_K) if deep else shown_k, filters)
                 evidence = self.gate(query, hits, metadata=bool(asked.meta and asked.meta.topic))
                 if evidence.reason:  # nothing relevant: no answer is written and the model is not asked
                     answer = refusal(question, evidence.reason, hits[:shown_k])
                 elif use_endpoint:
-                    answer, shown = yield from self._model_answer(question, standalone, endpoint, strict, evidence.hits)
+                    answer, shown = yield from self._model_answer(question, standalone, endpoint, strict, evidence.hits, asked)
                 else:
                     answer = extractive(standalone, evidence.hits, self.embed_sentences, asked)
                 answer.question = question
@@ -231,7 +234,7 @@ class Assistant:
                 raise AssistantError(f"the model could not be used: {exc}") from None
             return follow_up_fallback(question, history), _fallback_note(exc)
 
-    def _model_answer(self, question, standalone, endpoint, strict, hits):
+    def _model_answer(self, question, standalone, endpoint, strict, hits, asked: QuestionPlan):
         """Generator: stream the model's answer with citations checked as they arrive; returns
         the final Answer and whether any of its text was streamed.
 
@@ -240,21 +243,34 @@ class Assistant:
         the deadline, then the extractive answer with a note saying why; so does an answer
         none of whose sentences the sources support, unless none even comes near a source
         (the model answered from its own knowledge): that is a refusal (citations.cite). A model that cannot be reached falls back to the extractive
-        answer too, unless the model was asked for explicitly (`strict`)."""
+        answer too, unless the model was asked for explicitly (`strict`).
+
+        The prompt asks for the answer's shape by the question's kind (`asked`): a list gets the
+        papers the list rule keeps as its sources and room for a line each; a list or comparison
+        answer that leaves out papers the extractive answer would name gets them added after it,
+        each with its abstract's own sentences (further_papers)."""
         from .citations import CitationStream, cite
         from .llm import (
             CitedAnswerEngine,
             ModelUnavailable,
             PaperRetriever,
-            example_answer,
+            example_answers,
+            prompt,
         )
         from .support import complete_sentences, reply_problem
 
         # The papers that passed the gate, as the llama-index query engine's retriever: only
         # they become sources, in rank order.
-        retriever = PaperRetriever(lambda q: hits)
+        max_tokens = None
+        if asked.kind == "list":
+            chosen = [p.hit for p in listed(standalone, hits, self.embed_sentences)][:LIST_SOURCES]
+            hits = chosen + [h for h in hits if all(h is not c for c in chosen)]
+            max_tokens = max(self.settings.llm_max_tokens, LINE_TOKENS * len(chosen))
+        else:
+            chosen = hits
+        retriever = PaperRetriever(lambda q: chosen)
         engine = CitedAnswerEngine(retriever=retriever, endpoint=endpoint, context_tokens=self.settings.llm_context_tokens,
-                                   embed=self.embed_sentences)
+                                   embed=self.embed_sentences, kind=asked.kind, max_tokens=max_tokens)
         sources = engine.sources(retriever.retrieve(standalone), standalone)
         shown, retry, problem, said = False, None, None, []
         for attempt in range(2):  # the reply, then at most one corrective retry
@@ -273,23 +289,34 @@ class Assistant:
                 return answer, shown or bool(checked.shown)
             shown = shown or bool(checked.shown)
             cut = looped or endpoint.finish_reason == "length"
-            problem = reply_problem(raw, standalone, cut_off=cut)
+            problem = reply_problem(raw, standalone, cut_off=cut, titles=[h.paper.title for h in chosen])
             if problem is None:
                 answer = cite(question, complete_sentences(raw) if cut else raw, hits, len(sources), embed=self.embed_sentences)
                 answer.model = endpoint.model
                 if answer.text and not answer.refused:
+                    if asked.kind in ("list", "compare"):
+                        further_papers(answer, extractive(standalone, hits, self.embed_sentences, asked))
                     return answer, shown
                 # Unsupported and close to the prompt's example answer: the example handed back
                 # (a supported answer that happens to resemble it is kept above).
-                problem = reply_problem(raw, standalone, example=example_answer())
+                problem = next(filter(None, (reply_problem(raw, standalone, example=e) for e in example_answers())), None)
             if problem is None:
+                if answer.refused and answer.note is None:
+                    # The model's own refusal of sources the gate admitted: measured, it refused 3
+                    # answerable questions (asked again, it refused again) and none of 30
+                    # near-negatives (those the gate passed it answered, and the support check
+                    # refused); the abstracts' own sentences answer instead, marked as such.
+                    answer = extractive(standalone, hits, self.embed_sentences, asked)
+                    answer.question, answer.model = question, endpoint.model
+                    answer.note = f'the model said the sources do not answer ("{_excerpt(raw)}"); this is the extractive answer'
+                    return answer, shown
                 if answer.refused:
                     return answer, shown
                 # Nothing the model said is in the sources: a retry would cost the time of a
                 # whole answer for a reply of the same kind; the abstracts' own sentences answer.
                 problem, said = answer.note, answer.sentences  # kept, marked unsupported, for the reader to see
                 break
-            retry = (raw, problem.removeprefix("the reply "))
+            retry = (raw, prompt("retry", problem=problem.removeprefix("the reply ")).strip())
             problem += f': "{_excerpt(raw)}"' if raw.strip() else ""
         answer = extractive(standalone, hits, self.embed_sentences)
         answer.question, answer.model, answer.sentences = question, endpoint.model, said
@@ -345,6 +372,31 @@ def show_retrieved(answer: Answer, hits: list[Hit], k: int) -> None:
     answer.uncited = rest[: max(0, k - len(answer.citations))]
     for number, source in enumerate(answer.uncited, len(answer.citations) + 1):
         source.number = number
+
+
+def further_papers(answer: Answer, extra: Answer) -> None:
+    """Add to a model's list or comparison answer the papers of `extra` (the extractive answer
+    to the same question) that it does not cite: a line each, the extractive line (title, the
+    names the abstract coins, its own sentences), after the model's text. A small model names
+    two or three of the papers a list needs, or one side of a comparison; the reader should
+    still see every paper the sources offer, and these lines are the abstracts' own words."""
+    lines = extra.text.split("\n")
+    if extra.refused or len(lines) != len(extra.citations):  # not one line per paper: not a named answer
+        return
+    cited = {s.paper_id for s in answer.citations}
+    added = 0
+    for line, source in zip(lines, extra.citations):
+        if source.paper_id in cited:
+            continue
+        number = len(answer.citations) + 1
+        answer.text += "\n" + line.replace(f"[{source.number}]", f"[{number}]")
+        answer.citations.append(dataclasses.replace(source, number=number))
+        answer.sentences += [Sentence(s, [number], True, s) for s in source.sentences]
+        added += 1
+    if added:
+        answer.uncited = [s for s in answer.uncited if s.paper_id not in {c.paper_id for c in answer.citations}]
+        more = f"{added} further paper{'s' * (added > 1)} the model did not name added in {'their' if added > 1 else 'its'} abstract's own words"
+        answer.note = f"{answer.note}; {more}" if answer.note else more
 
 
 def _endpoint(settings: Settings):

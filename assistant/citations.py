@@ -28,6 +28,11 @@ REFUSAL = re.compile(
     r"|\bno (?:relevant )?information\b",
     re.I,
 )
+# A marker that opens a sentence and is followed by a lowercase word is its subject ("[2] proposes
+# GreenAug ..."): small models write lists so however told to name the papers.
+# So is one after a preposition ("used in [1] to finetune", "shown by [2] that"): both would read
+# "used in to finetune" once the marker moves to the sentence's end.
+SUBJECT = re.compile(r"(^|[.!?]\s+|\b(?:in|by|from|of)\s+)\[(\d+)\]\s+(?=[a-z])", re.M)
 SUPPORT_SENTENCES = 2  # source sentences kept per cited paper
 NOT_IN_SOURCES = "The corpus does not cover this question: the papers found do not say what was asked."
 
@@ -63,6 +68,14 @@ def normalise(text: str, n_sources: int) -> tuple[str, list[int]]:
     return text.strip(), list(order)
 
 
+def short_name(title: str) -> str:
+    """What a paper is called in a sentence: the name before its title's colon ("LIMO: Less is
+    More for Reasoning" -> "LIMO") when short, else the whole title."""
+    head, colon, _ = title.partition(":")
+    name = head.strip() if colon and len(head.split()) <= 4 else title
+    return name.rstrip("?!. ")  # "Can LLMs Solve Longer Math Word Problems Better?" must not end the sentence
+
+
 def is_refusal(text: str) -> bool:
     return bool(REFUSAL.search(text))
 
@@ -76,6 +89,7 @@ def cite(question: str, raw: str, hits: list[Hit], n_sources: int, embed=None) -
     when none does (it stays in `Answer.sentences`, marked unsupported). An answer with no
     supported sentence has an empty text; the caller answers otherwise."""
     text, order = normalise(raw.strip(), n_sources)
+    text = SUBJECT.sub(lambda m: f"{m[1]}{short_name(hits[order[int(m[2]) - 1] - 1].paper.title)} [{m[2]}] ", text)
     found = claims(text)
     for claim in found:  # back to the numbering the model saw
         claim.citations = [order[n - 1] for n in claim.citations]

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -237,6 +238,8 @@ class CitedAnswerEngine(CustomQueryEngine):
     context_tokens: int
 
     embed: Any = None  # texts -> unit vectors, to pick the sentences of a long abstract; None: by shared words
+    kind: str = "fact"  # the question's kind (questions.plan): the answer's shape the prompt asks for
+    max_tokens: int | None = None  # None: the llm_max_tokens setting
 
     def sources(self, nodes: list[NodeWithScore], question: str = "") -> list[str]:
         """Numbered source blocks in rank order. The token budget is shared evenly: an abstract
@@ -250,7 +253,7 @@ class CitedAnswerEngine(CustomQueryEngine):
         share = self.context_tokens // max(len(nodes), 1)
         blocks = []
         for number, n in enumerate(nodes, 1):
-            head = prompt("source", number=number, title=n.node.metadata["title"], date=n.node.metadata["date"], abstract="")
+            head = prompt("source", number=number, title=n.node.metadata["title"], abstract="")
             left = share - len(encoding.encode(head))
             blocks.append(head.strip() + "\n" + self._excerpt(n.node.get_content(), question, left, encoding))
         return blocks
@@ -279,9 +282,9 @@ class CitedAnswerEngine(CustomQueryEngine):
         return (text + (" ..." if max(kept) < len(sentences) - 1 else "")).strip()
 
     def stream_answer(self, question: str, sources: list[str], retry: tuple[str, str] | None = None) -> Iterator[str]:
-        """The model's answer, streamed. `retry`: (its previous reply, what was wrong with it):
+        """The model's answer, streamed. `retry`: (its previous reply, the follow-up message):
         the conversation goes on with that reply and a request to answer properly."""
-        return self.endpoint.stream(answer_messages(question, sources, retry), require_text=False)
+        return self.endpoint.stream(answer_messages(question, sources, retry, self.kind), max_tokens=self.max_tokens, require_text=False)
 
     def custom_query(self, query_str: str) -> StreamingResponse:
         nodes = self.retriever.retrieve(query_str)
@@ -289,22 +292,29 @@ class CitedAnswerEngine(CustomQueryEngine):
         return StreamingResponse(self.stream_answer(query_str, sources), source_nodes=nodes[: len(sources)])
 
 
-def example_answer() -> str:
-    """The example answer the system prompt shows (its last "Answer:" line)."""
-    lines = [line for line in _template("answer_system").splitlines() if line.startswith("Answer:")]
-    return lines[-1].removeprefix("Answer:").strip() if lines else ""
+def example_answers() -> list[str]:
+    """The example answers the system prompt shows: the text after each "Answer:", to the next
+    blank line (a list example runs over several lines)."""
+    found = re.findall(r"^Answer:(.*?)(?=\n\s*\n|\Z)", _template("answer_system"), re.M | re.S)
+    return [" ".join(a.split()) for a in found if a.strip()]
 
 
-def answer_messages(question: str, sources: list[str], retry: tuple[str, str] | None = None) -> list[ChatMessage]:
-    """The rules in the system message; the numbered sources, the question and the citation
-    rule in the user message (prompts/answer_system.txt, prompts/answer.txt)."""
+SHAPES = {"list": "ask_list", "compare": "ask_compare"}  # question kind -> the closing instruction; others: ask_fact
+
+
+def answer_messages(question: str, sources: list[str], retry: tuple[str, str] | None = None, kind: str = "fact") -> list[ChatMessage]:
+    """The rules in the system message; the numbered sources, the question and the closing
+    instruction in the user message (prompts/answer_system.txt, prompts/answer.txt). The
+    instruction, last, where small models heed it most, asks for the answer's shape by the
+    question's kind: a line per paper for a list, each side in turn for a comparison."""
+    instruction = prompt(SHAPES.get(kind, "ask_fact")).strip()
     messages = [
         ChatMessage(role="system", content=prompt("answer_system").strip()),
-        ChatMessage(role="user", content=prompt("answer", sources="\n\n".join(sources), question=question).strip()),
+        ChatMessage(role="user", content=prompt("answer", sources="\n\n".join(sources), question=question, instruction=instruction).strip()),
     ]
     if retry:
-        reply, problem = retry
-        messages += [ChatMessage(role="assistant", content=reply), ChatMessage(role="user", content=prompt("retry", problem=problem).strip())]
+        reply, follow_up = retry
+        messages += [ChatMessage(role="assistant", content=reply), ChatMessage(role="user", content=follow_up)]
     return messages
 
 

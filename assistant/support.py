@@ -65,13 +65,20 @@ def strip_markers(text: str) -> str:
     return ANY_MARKER.sub("", text).strip()
 
 
-def reply_problem(reply: str, question: str, cut_off: bool = False, example: str = "") -> str | None:
+def reply_problem(reply: str, question: str, cut_off: bool = False, example: str = "", titles: Iterable[str] = ()) -> str | None:
     """Why the model's reply is not an answer, or None when it may be one. `cut_off`: the
     model stopped at its token limit (finish_reason "length"); `example`: the example answer
-    the prompt shows, which a small model may hand back as its answer."""
+    the prompt shows, which a small model may hand back as its answer; `titles`: the sources'
+    titles, which a small model may string together as its whole answer to a list question."""
     text = strip_markers(reply)
     if not re.search(r"[A-Za-z]", text):
         return "the reply was empty" if not reply.strip() else "the reply was only citation markers"
+    untitled = text
+    for title in sorted(titles, key=len, reverse=True):
+        untitled = re.sub(re.escape(title), " ", untitled, flags=re.I)
+    untitled = re.sub(r"\([^()]*\)", " ", untitled)  # what a title carries in brackets: a date, an acronym
+    if untitled != text and not {w for w in content_words(untitled) if w not in FILLER}:
+        return "the reply only listed the sources' titles"
     said = {w for w in content_words(text) if w not in FILLER}
     if not said:
         return "the reply was only citation markers"
@@ -227,7 +234,9 @@ def check_claims(found: list[Claim], support: Support) -> list[Claim]:
     for claim in found:
         verdict = support.judge(claim.text, claim.citations) if claim.citations else None
         if verdict and verdict.supported:
-            claim.citations = support.needed(claim.text, claim.citations)
+            # No citation is needed alone when any subset still supports the sentence (three
+            # sources, each giving two of its three figures): keep them all, not none.
+            claim.citations = support.needed(claim.text, claim.citations) or claim.citations
         else:
             number, verdict = support.best_source(claim.text)
             claim.recited = number is not None

@@ -25,6 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from assistant.config import Settings  # noqa: E402
 from assistant.localmodel import MODELS, assemble, serve  # noqa: E402
 
 DEFAULT_FILES = [ROOT / "tests" / "fixtures" / "dev.jsonl", ROOT / "bench" / "eval" / "dev_near_negatives.jsonl",
@@ -37,9 +38,10 @@ def main() -> None:
     parser.add_argument("questions", nargs="*", type=Path, help="question files (JSONL); default: dev and negatives")
     parser.add_argument("--model", default="qwen-1.5b", choices=sorted(MODELS))
     parser.add_argument("--limit", type=int, help="only the first N questions of each file")
-    parser.add_argument("--max-tokens", type=int, default=200)
-    parser.add_argument("--context-tokens", type=int, default=1500, help="tokens of sources in the prompt")
-    parser.add_argument("--timeout", type=float, default=150, help="seconds per answer, retries included")
+    # The product's defaults (assistant/config.py), so the figures are what a user gets.
+    parser.add_argument("--max-tokens", type=int, default=Settings.llm_max_tokens, help="reply tokens (a list gets more, see api.LINE_TOKENS)")
+    parser.add_argument("--context-tokens", type=int, default=Settings.llm_context_tokens, help="tokens of sources in the prompt")
+    parser.add_argument("--timeout", type=float, default=300, help="seconds per answer, retries included (a list on a busy 2-core machine takes minutes)")
     parser.add_argument("--threads", type=int, default=1, help="llama.cpp threads (see localmodel.serve)")
     parser.add_argument("--index-dir", type=Path, default=ROOT / "index")
     args = parser.parse_args()

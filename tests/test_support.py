@@ -113,9 +113,21 @@ def test_a_universal_claim_the_source_does_not_make_is_not_supported(support):
 
 
 def test_a_reply_that_hands_back_the_prompts_example_is_not_an_answer():
-    from assistant.llm import example_answer
+    from assistant.llm import example_answers
 
-    example = example_answer()
-    assert example and "[" in example
-    assert "copied the prompt's example" in reply_problem(example, QUESTION, example=example)
-    assert reply_problem("Corpus-Invariant Tuning (CIT) controls retrieved contexts [1].", QUESTION, example=example) is None
+    examples = example_answers()
+    assert len(examples) == 2 and all("[" in e for e in examples)  # an answer in sentences, and a list
+    for example in examples:
+        assert "copied the prompt's example" in reply_problem(example, QUESTION, example=example)
+        assert reply_problem("Corpus-Invariant Tuning (CIT) controls retrieved contexts [1].", QUESTION, example=example) is None
+
+
+def test_a_sentence_only_its_sources_together_support_keeps_their_citations():
+    """Each source gives two of the three figures: no single one supports the sentence, and none
+    is "needed" by ALCE's rule (any two still do), yet the three do: it is shown, and must not
+    be shown without citations."""
+    three = Support([("Scores", f"The model scores {a} and {b} points on the benchmark.") for a, b in ((17, 23), (23, 31), (17, 31))])
+    sentence = "The model scores 17, 23 and 31 points on the benchmark"
+    assert three.judge(sentence, [1, 2, 3]).supported and three.needed(sentence, [1, 2, 3]) == []
+    (claim,) = check_claims(claims(sentence + " [1][2][3]."), three)
+    assert claim.supported and claim.citations == [1, 2, 3]

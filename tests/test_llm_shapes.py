@@ -1,0 +1,121 @@
+"""The answer's shape by the question's kind, against the scripted server (tests/fake_llm.py):
+the closing instruction the prompt ends with, and the papers a model's list or comparison
+leaves out, added after it in their abstracts' own words. Four real grokking abstracts and one
+unrelated one (tests/fixtures/grokking_corpus.jsonl)."""
+
+import dataclasses
+import re
+
+import pytest
+
+from assistant.api import Assistant
+from assistant.types import Answer
+from conftest import FIXTURES
+from fake_llm import FakeLLM, Reply
+
+LIST = "Which papers study grokking?"
+COMPARE = "Compare Grokking Tickets with the circuit efficiency explanation"
+TICKETS = "Grokking Tickets: Lottery Tickets Accelerate Grokking"
+GROKKING = {"Grokking: Generalization Beyond Overfitting on Small Algorithmic Datasets", "Explaining grokking through circuit efficiency",
+            "Towards Understanding Grokking: An Effective Theory of Representation Learning", TICKETS}
+
+
+@pytest.fixture(scope="module")
+def assistant(tmp_path_factory):
+    a = Assistant(index_dir=tmp_path_factory.mktemp("ix"), corpus=[FIXTURES / "grokking_corpus.jsonl"])
+    a.index.sync(progress=False)
+    return a
+
+
+def ask(assistant, script, question, **settings):
+    with FakeLLM(script) as fake:
+        other = assistant.with_settings(llm_base_url=fake.base_url, llm_timeout=10.0, **settings)
+        answer = other.ask(question, mode="model")
+    assert isinstance(answer, Answer)
+    return answer, fake.requests
+
+
+def naming_the_tickets_paper(body):
+    """A model that names only the Grokking Tickets paper, by whatever number the prompt gave it."""
+    number = re.search(rf"\[(\d)\] {re.escape(TICKETS)}", body["messages"][1]["content"])[1]  # the sources, in a retry too
+    return Reply(f"Grokking tickets: lottery tickets found by magnitude pruning drastically accelerate grokking [{number}].")
+
+
+def test_a_list_gets_a_line_per_paper_and_the_papers_the_model_left_out(assistant):
+    answer, requests = ask(assistant, naming_the_tickets_paper, LIST, llm_max_tokens=100)
+    user = requests[0]["messages"][-1]["content"]
+    assert user.rstrip().endswith("and its source number like [1].") and "one line for each source" in user
+    assert requests[0]["max_tokens"] > 100  # room for a line per paper
+    assert sum(title in user for title in GROKKING) == 4  # every paper the list rule keeps is a source
+    lines = answer.text.split("\n")
+    assert answer.mode == "model" and lines[0].startswith("Grokking tickets: lottery tickets") and lines[0].endswith("[1].")
+    assert [c.title for c in answer.citations][0] == TICKETS and {c.title for c in answer.citations} == GROKKING
+    for number, line in enumerate(lines[1:], 2):  # each added paper: its title, its own sentences, its number
+        source = answer.citations[number - 1]
+        assert line.startswith(source.title) and set(re.findall(r"\[(\d+)\]", line)) == {str(number)}
+        assert source.sentences and all(s in line for s in source.sentences)
+    added = [s for s in answer.sentences if s.citations and s.citations[0] > 1]
+    assert added and all(s.supported and s.evidence == s.text for s in added)
+    assert "3 further papers the model did not name" in answer.note
+    assert all(s.paper_id not in {c.paper_id for c in answer.citations} for s in answer.uncited)
+
+
+def test_a_comparison_that_covers_one_side_gets_the_other_side_added(assistant):
+    answer, requests = ask(assistant, naming_the_tickets_paper, COMPARE)
+    assert "Answer for each of the compared papers in turn" in requests[0]["messages"][-1]["content"]
+    assert [c.title for c in answer.citations] == [TICKETS, "Explaining grokking through circuit efficiency"]
+    first, second = answer.text.split("\n")
+    assert first.endswith("[1].") and second.startswith("Explaining grokking through circuit efficiency") and "[2]" in second
+
+
+def test_a_model_answer_that_names_every_paper_gets_nothing_added(assistant):
+    def both(body):
+        prompt = body["messages"][-1]["content"]
+        t = re.search(rf"\[(\d)\] {re.escape(TICKETS)}", prompt)[1]
+        c = re.search(r"\[(\d)\] Explaining grokking", prompt)[1]
+        return Reply(f"Grokking tickets: lottery tickets found by magnitude pruning drastically accelerate grokking [{t}].\n"
+                     f"Circuit efficiency: grokking occurs when the generalising solution is slower to learn but more efficient [{c}].")
+
+    answer, _ = ask(assistant, both, COMPARE)
+    assert answer.text.count("\n") == 1 and len(answer.citations) == 2 and answer.note is None
+
+
+def test_a_fact_question_asks_for_every_part_in_a_few_sentences(assistant):
+    answer, requests = ask(assistant, Reply("Ungrokking is when a network regresses from perfect to low test accuracy [1]."),
+                           "What is ungrokking and what is semi-grokking?")
+    assert "Answer every part of the question in 2 or 3 sentences" in requests[0]["messages"][-1]["content"]
+    assert requests[0]["max_tokens"] == assistant.settings.llm_max_tokens
+    assert answer.text == "Ungrokking is when a network regresses from perfect to low test accuracy [1]."  # nothing added to a fact
+
+
+def test_a_reply_that_hands_back_the_list_example_is_not_an_answer(assistant):
+    copied = Reply("TabMWP: a dataset of grade-level math word problems that require reasoning over tables [1].\n"
+                   "TableBench: a benchmark of table question answering across 18 industrial fields [2].")
+    answer, requests = ask(assistant, [copied, copied], LIST)
+    assert len(requests) == 2 and "copied the prompt's example" in answer.reply_problem
+    assert answer.mode == "extractive"
+
+
+def test_a_source_number_used_as_a_sentences_subject_becomes_the_papers_name(assistant):
+    def numbered(body):  # "[n] shows ...": the number in place of the paper's name
+        number = re.search(rf"\[(\d)\] {re.escape(TICKETS)}\n", body["messages"][-1]["content"])[1]
+        return Reply(f"Yes, lottery tickets matter. [{number}] shows that lottery tickets drastically accelerate grokking. "
+                     f"Magnitude pruning is used in [{number}] to identify the good subnetworks.")
+
+    answer, _ = ask(assistant, numbered, "What do lottery tickets do to grokking?")
+    assert answer.mode == "model"
+    assert "Grokking Tickets shows that lottery tickets drastically accelerate grokking [1]." in answer.text
+    assert "Magnitude pruning is used in Grokking Tickets to identify the good subnetworks [1]." in answer.text
+    assert answer.sentences[-1].supported and answer.sentences[-1].citations == [1]
+
+
+def test_a_reply_that_only_strings_the_titles_together_is_retried(assistant):
+    def titles_then_answer(body):
+        if len(body["messages"]) > 2:  # the corrective retry
+            return naming_the_tickets_paper(body)
+        prompt = body["messages"][-1]["content"]
+        return Reply(" ".join(re.findall(r"^\[\d\] (.+)$", prompt, re.M)) + " [1]")
+
+    answer, requests = ask(assistant, titles_then_answer, LIST)
+    assert len(requests) == 2 and "only listed the sources' titles" in requests[1]["messages"][-1]["content"]
+    assert answer.mode == "model" and answer.text.startswith("Grokking tickets: lottery tickets")
