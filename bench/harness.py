@@ -30,8 +30,9 @@ os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
 # ---- measuring ----------------------------------------------------------------------
 def run(cmd: list[str], env: dict | None = None) -> dict:
-    """Run a command in a new process: its wall seconds, peak RSS in MB, and the JSON object
-    its last stdout line holds."""
+    """Run a command in a new process: its wall seconds, CPU seconds (user + system: less
+    disturbed than wall time when other work shares the cores), peak RSS in MB, and the JSON
+    object its last stdout line holds."""
     import tempfile
 
     with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
@@ -46,7 +47,7 @@ def run(cmd: list[str], env: dict | None = None) -> dict:
         raise SystemExit(f"{' '.join(cmd)} failed:\n{stderr[-3000:]}")
     lines = [line for line in stdout.splitlines() if line.startswith("{")]
     result = json.loads(lines[-1]) if lines else {}
-    return {"wall_s": round(wall, 3), "peak_mb": round(usage.ru_maxrss / 1024, 1), **result}
+    return {"wall_s": round(wall, 3), "cpu_s": round(usage.ru_utime + usage.ru_stime, 3), "peak_mb": round(usage.ru_maxrss / 1024, 1), **result}
 
 
 def median_of(runs: list[dict]) -> dict:
