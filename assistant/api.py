@@ -154,7 +154,7 @@ class Assistant:
                 # the list rule keeps (at most LIST_SOURCES), and those it leaves out are added after its answer.
                 deep = asked.kind == "list"
                 hits = self.retrieve(query, max(shown_k, DEEP_K) if deep else shown_k, filters)
-                evidence = self.gate(query, hits, metadata=bool(asked.meta and asked.meta.topic))
+                evidence = self.gate(query, hits, metadata=bool(asked.meta and asked.meta.topic), listing=deep)
                 if evidence.reason:  # nothing relevant: no answer is written and the model is not asked
                     answer = refusal(question, evidence.reason, hits[:shown_k])
                 elif use_endpoint:
@@ -205,10 +205,12 @@ class Assistant:
             ids = [h.paper.id for h in self.gate(last[0], self.retrieve(last[0])).hits]
         return [papers[i] for i in dict.fromkeys(ids) if i in papers]
 
-    def gate(self, question: str, hits: list[Hit], metadata: bool = False) -> Evidence:
+    def gate(self, question: str, hits: list[Hit], metadata: bool = False, listing: bool = False) -> Evidence:
         """The retrieved papers that address the question, or why none does (gate.admit);
-        `metadata`: the question ranks papers by metadata, the text is its topic."""
-        return admit(question, hits, self.vocabulary, self.embed_sentences, idf=self.index.lexical.idf, metadata=metadata)
+        `metadata`: the question ranks papers by metadata, the text is its topic; `listing`: it
+        asks for a list of papers."""
+        return admit(question, hits, self.vocabulary, self.embed_sentences, idf=self.index.lexical.idf, metadata=metadata,
+                     listing=listing)
 
     def uses_model(self, mode: str | None = None) -> bool:
         """Whether an answer in this mode comes from the model: "model" asks for it explicitly,

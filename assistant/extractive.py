@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .gate import LIST_MIN
 from .questions import NUMERIC, QuestionPlan, asked_part, facets, plan as plan_question
 from .retrieve import Hit
 from .text import content_words, phrases, split_sentences, stems
@@ -240,8 +241,9 @@ def rerank(question: str, hits: list[Hit], embed) -> list[Hit]:
 
 def listed(question: str, hits: list[Hit], embed) -> list[Scored]:
     """The papers a list answers with, in order of relevance, each with its sentences scored:
-    every one whose relevance passes LIST_SHARE, up to LIST_CAP."""
-    return [p for r, p in relevance(question, hits, embed, LIST_SHARE) if r >= LIST_SHARE][:LIST_CAP]
+    the first LIST_MIN hits and every other one whose relevance passes LIST_SHARE, up to LIST_CAP."""
+    first = {id(h) for h in hits[:LIST_MIN]}
+    return [p for r, p in relevance(question, hits, embed, LIST_SHARE) if r >= LIST_SHARE or id(p.hit) in first][:LIST_CAP]
 
 
 def _list_picks(question: str, hits: list[Hit], embed) -> list[tuple[Hit, list[str]]]:

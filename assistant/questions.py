@@ -35,7 +35,7 @@ LIST = re.compile(
     rf"|^\W*(?:anything|something|any\s+work|any\s+research)\s+(?:on|about|using|that|which|for|with|in)\b"
     rf"|^\W*who\s+(?!is\b|are\b|was\b|were\b)\w+"
     # "What work is there on ...", "Give me everything in here on ...", "Are there diffusion models here that ...", "video retrieval work?"
-    rf"|^\W*what\s+(?:\w+\s+){{0,2}}?(?:is|are)\s+there\b|^\W*(?:give|show|tell)\s+me\s+(?:everything|all|anything|what)\b"
+    rf"|^\W*what\s+(?:\w+\s+){{0,2}}?(?:is|are)\s+there\b|^\W*what(?:['’]s|\s+is|\s+exists)\s+out\s+there\b|^\W*(?:give|show|tell)\s+me\s+(?:everything|all|anything|what)\b"
     rf"|^\W*(?:are|is)\s+there\s+(?:any\s+)?(?:[\w-]+\s+){{0,3}}?{PAPER_NOUNS}\s+(?:here|in here|in the corpus|that|which|about|on|for|using)\b"
     rf"|^(?!\W*(?:how|why|what|which|does|do|did|can|could|will|would|is|are)\b)[^?]*\b(?:work|research)\s*\?\s*$"
     rf"|^\W*any\b[^?]*\b{DOC_NOUNS}\b|\b{DOC_NOUNS}\s*\?\s*$|\blist them\b|\b{DOC_NOUNS}\s+(?:from|published|dated|since|before|after)\b",
@@ -110,7 +110,8 @@ def plan(question: str) -> QuestionPlan:
         return QuestionPlan("meta", meta=meta)
     if COMPARE.search(question) and not NUMERIC.match(question):
         return QuestionPlan("compare", compared_sides(question), meta)
-    if LIST.search(question) and not SECOND_QUESTION.search(question):
+    # "I'm building X. Which papers here ...?": the asked sentence may come after context.
+    if (LIST.search(question) or LIST.search(asked_sentence(question))) and not SECOND_QUESTION.search(question):
         return QuestionPlan("list", meta=meta)
     if NUMERIC.search(question):
         return QuestionPlan("numeric", meta=meta)
@@ -124,14 +125,18 @@ LEADING_CONTEXT = re.compile(rf"^[^?]*?(?:,|:|;|—|–|\s-)\s*(?={WH}\b)", re.I
 DESCRIBES_PAPER = re.compile(r"\s+(?:in|from|by|of|for)\s+(?:a|an|the|one)\s+(?:\w+\s+){0,2}?(?:paper|study|work|article)\b.*$", re.I)
 
 
+def asked_sentence(question: str) -> str:
+    """The question's last sentence that ends with "?" (else its last): what comes before it is context."""
+    sentences = [s for s in re.split(r"(?<=[.?!])\s+(?=[A-Z])", question.strip()) if s]
+    return next((s for s in reversed(sentences) if s.endswith("?")), sentences[-1] if sentences else question)
+
+
 def asked_part(question: str) -> str:
     """The part of a question that says what is asked: its last sentence when earlier ones give
     context ("A framework weights domains by ... Which dataset is it evaluated on?"), without
     a trailing description of the paper ("Which branch of mathematics supplies the framework
     in a paper that formalizes ..." -> "Which branch of mathematics supplies the framework")."""
-    sentences = [s for s in re.split(r"(?<=[.?!])\s+(?=[A-Z])", question.strip()) if s]
-    asked = next((s for s in reversed(sentences) if s.endswith("?")), sentences[-1] if sentences else question)
-    asked = LEADING_CONTEXT.sub("", asked)
+    asked = LEADING_CONTEXT.sub("", asked_sentence(question))
     return DESCRIBES_PAPER.sub("", asked).strip() or asked
 
 

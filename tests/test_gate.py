@@ -4,7 +4,7 @@ import pytest
 
 from assistant.corpus import Paper, vocabulary
 from assistant.embeddings import make_embedder
-from assistant.gate import METADATA_CUE, admit, uncovered_terms
+from assistant.gate import LIST_MIN, METADATA_CUE, admit, uncovered_terms
 from assistant.lexical import Lexical
 from assistant.retrieve import Hit
 
@@ -38,9 +38,9 @@ def corpus(tmp_path_factory):
     embed = make_embedder("minilm-onnx").embed
     vocab = vocabulary(p.text for p in PAPERS)
 
-    def gate(question, titles):
+    def gate(question, titles, listing=False):
         hits = [Hit(p, score=1.0 - i / 10, dense=0.5, bm25=3.0) for i, p in enumerate(p for t in titles for p in PAPERS if p.title.startswith(t))]
-        return admit(question, hits, vocab, embed, idf=lexical.idf)
+        return admit(question, hits, vocab, embed, idf=lexical.idf, listing=listing)
 
     return gate
 
@@ -78,6 +78,18 @@ def test_a_list_question_keeps_every_paper_that_addresses_it_and_drops_the_rest(
                       ["MEG-GPT", "Cooking", "BrainBlur", "Grokking"])
     kept = [h.paper.title.split(":")[0] for h in evidence.hits]
     assert kept == ["MEG-GPT", "BrainBlur"]
+
+
+def test_a_list_keeps_its_first_retrieved_papers_however_they_word_the_topic(corpus):
+    """A "which papers" question asks for several: the first LIST_MIN retrieved are sources
+    even when they miss the question's words; the rest still need MIN_PAPER."""
+    question = "Which papers build deep-learning models of recorded human brain signals?"
+    titles = ["MEG-GPT", "Cooking", "BrainBlur", "Grokking", "Length generalization", "Resa"]
+    strict = [h.paper.title for h in corpus(question, titles).hits]
+    listing = [h.paper.title for h in corpus(question, titles, listing=True).hits]
+    assert "Cooking with robots" not in strict and "Cooking with robots" in listing
+    first = [p.title for t in titles[:LIST_MIN] for p in PAPERS if p.title.startswith(t)]
+    assert set(listing) == set(strict) | set(first)
 
 
 def test_a_metadata_question_without_a_topic_passes_every_paper(corpus):

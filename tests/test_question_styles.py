@@ -25,6 +25,8 @@ from assistant.retrieve import Hit
         "Are there diffusion models here that generate music?",
         "any shared-task or challenge papers in here? list them",
         "instruction tuning papers from 2022?",
+        "what's out there on remote sensing imagery (satellite or aerial images)?",
+        "I'm designing a medical QA assistant that retrieves literature. Which papers here combine retrieval with medical QA?",
     ],
 )
 def test_conversational_requests_for_papers_are_lists(question):
