@@ -11,8 +11,9 @@ Metrics (rates are None when nothing counts towards them):
   questions with gold papers; mrr_at_10: mean of 1/rank of the first gold paper in the top 10.
   A question about the papers' metadata ("the most upvoted ...") is answered from a ranking
   of the metadata, not from retrieval: its answer's sources, in order, are its ranking.
-- list_paper_recall: for "which papers" questions (type list), the share of a question's gold
-  papers that the answer cites (its list), averaged; a refusal lists none.
+- list_paper_recall: for "which papers" questions (type list, or multi with several gold papers
+  as in shared/eval/dev.jsonl), the share of a question's gold papers that the answer cites (its
+  list), averaged; a refusal lists none.
 - negative_refusal_rate: negatives refused; false_refusal_rate: answerable questions refused.
 - keyword_hit_rate: answerable questions with keywords whose answer contains all of them
   (case-insensitive); a refusal is a miss.
@@ -174,7 +175,7 @@ def run_question(assistant, q: Question) -> Result:
         citation_problems=[], latency=0.0,
     )
     result.gold_ranks, result.recall, result.reciprocal_rank = ranking(retrieved, q.gold_titles)
-    if q.type == "list" and q.gold_titles:
+    if q.type == "list" and q.gold_titles or q.type == "multi" and len(q.gold_titles) > 1:
         result.list_recall = 0.0
     try:
         answer = assistant.ask(q.question)

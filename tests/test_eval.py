@@ -122,15 +122,19 @@ def test_eval_measures_list_coverage_and_ranks_metadata_answers_by_their_sources
         {"id": "l", "type": "list", "question": "Which papers explain grokking through circuit efficiency or lottery tickets?",
          "gold_titles": ["Explaining grokking through circuit efficiency", "Grokking Tickets: Lottery Tickets Accelerate Grokking"],
          "answer_keywords": []},
+        # The dev set's form of a list: type multi with several gold papers.
+        {"id": "d", "type": "multi", "question": "Which papers explain grokking through circuit efficiency or lottery tickets?",
+         "gold_titles": ["Explaining grokking through circuit efficiency", "Grokking Tickets: Lottery Tickets Accelerate Grokking"],
+         "answer_keywords": []},
         {"id": "m", "type": "metadata", "question": "Which paper has the largest number of authors?",
          "gold_titles": ["Beyond the Imitation Game: Quantifying and extrapolating the capabilities of language models"],
          "answer_keywords": []},
     ])
     summary, results = evaluate(shipped_index, load_questions(questions))
-    listed, meta = results
+    listed, multi, meta = results
     cited = {t.lower() for t in listed.cited}
     assert listed.list_recall == sum(t.lower() in cited for t in listed.gold_titles) / 2 == summary["list_paper_recall"]
-    assert listed.list_recall == 1.0
+    assert listed.list_recall == multi.list_recall == 1.0
     assert meta.list_recall is None and meta.gold_ranks == [1]  # the metadata ranking, not a text search, found it
     assert summary["citation_validity"] == 1.0
 
