@@ -73,7 +73,9 @@ FINDING = re.compile(
 )
 # A coined name: an acronym or a word with inner capitals or digits ("RASP", "EK-FAC", "GPT-J", "LlamaGen").
 # A name being defined: an acronym in parentheses, or a name after "called", "termed", "dubbed".
-COINED = re.compile(r"\((?:i\.e\.,?\s*)?([A-Z][A-Za-z]*[A-Z][\w-]*|[A-Z][\w]*-[\w-]+)\)|\b(?:called|termed|dubbed|named|coined)\s+([A-Z][\w-]*[A-Z0-9][\w-]*)")
+# A new resource named before its kind: "we construct a new GQA-MSCG dataset", "our LlamaGen model".
+COINED = re.compile(r"\((?:i\.e\.,?\s*)?([a-z]?[A-Z][A-Za-z]*[A-Z][\w-]*|[A-Z][\w]*-[\w-]+)\)|\b(?:called|termed|dubbed|named|coined)\s+([A-Z][\w-]*[A-Z0-9][\w-]*)"
+                    r"|\b(?:new|novel|our)\s+([A-Z][\w-]*[A-Z0-9][\w-]*)\s+(?:dataset|benchmark|model|method|framework|approach|suite|corpus|task)s?\b")
 MAX_NAMES = 2
 NAME = re.compile(r"\b(?:[A-Z][a-z]*[A-Z][\w-]*|[A-Za-z]+-?\d[\w.-]*|[A-Z]{2,}s?)\b")
 FIGURE_ASK = re.compile(r"\bwhat\s+(?:[\w-]+\s+){0,2}?(?:figures?|numbers?|results?|scores?|accuracy|accuracies)\b", re.I)
@@ -283,8 +285,7 @@ def coined_names(abstract: str, elsewhere: str) -> list[str]:
     """Names an abstract defines ("... Conjecture (RASP-L)", "termed OREAL", "called ReFT") that do
     not occur in `elsewhere` (the title, the question, the other papers listed): what this paper
     calls its own contribution, at most MAX_NAMES."""
-    found = COINED.findall(abstract)
-    names = [a or b for a, b in found]
+    names = [next(filter(None, groups)) for groups in COINED.findall(abstract)]
     lowered = elsewhere.lower()
     return list(dict.fromkeys(n for n in names if n.lower() not in lowered))[:MAX_NAMES]
 
@@ -333,7 +334,7 @@ def _defining(side: str, sentences: list[tuple[float, int, str]]) -> list[tuple[
         return []
     name = side.lower()
     for t in sentences:
-        coined = {(a or b).lower() for a, b in COINED.findall(t[2])}
+        coined = {next(filter(None, groups)).lower() for groups in COINED.findall(t[2])}
         if name in coined or (name in t[2].lower() and (INTRODUCES.search(t[2]) or ACTION.search(t[2]))):
             return [t]
     return []

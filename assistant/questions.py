@@ -25,6 +25,7 @@ DOC_NOUNS = r"(?:papers|works|studies|articles|publications|preprints)"  # what 
 NOT_LIST_WORD = r"(?:makes?|made|is|are|was|were|do|does|did|can|could|would|should|has|have|had|causes?|drives?|explains?|limits?)"
 LIST = re.compile(
     rf"^\W*(?:(?:which|what)\s+(?:(?!{NOT_LIST_WORD}\b)\w+\s+){{0,3}}?{PAPER_NOUNS}\b"
+    rf"|(?:which|what)\s+(?:work|research)\s+(?!does\b|did\b|do\b)"  # "What work in the collection examines ..."
     rf"|(?:list|name|find|show|give|identify|enumerate|mention)\b(?:\s+\w+){{0,4}}?\s+{PAPER_NOUNS}\b"
     rf"|(?:are there|is there)\s+(?:any\s+)?{PAPER_NOUNS}\b"
     rf"|{PAPER_NOUNS}\s+(?:that|which|about|on|studying|proposing|using|whose)\b)"

@@ -150,6 +150,10 @@ def test_a_list_line_names_what_the_paper_coins():
     assert coined_names(abstract, "Better readers by tuning LLMs") == ["CIT"]  # LLMs is said elsewhere
     assert coined_names(abstract, "CIT: tuning readers LLMs") == []
     assert coined_names(abstract, "Better readers. Another abstract: Large language models (LLMs) read.") == ["CIT"]
+    # A name starting lower-case, and a resource named before its kind without parentheses.
+    assert coined_names("Finally, we provide Generic COG (gCOG), a configurable benchmark.", "") == ["gCOG"]
+    assert coined_names("We construct a new GQA-MSCG dataset based on GQA. We release it.", "") == ["GQA-MSCG"]
+    assert coined_names("We train a new model on the new data.", "") == []
 
 
 def test_an_ask_after_a_context_sentence_is_still_an_ask():

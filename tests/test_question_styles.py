@@ -27,6 +27,7 @@ from assistant.retrieve import Hit
         "instruction tuning papers from 2022?",
         "what's out there on remote sensing imagery (satellite or aerial images)?",
         "I'm designing a medical QA assistant that retrieves literature. Which papers here combine retrieval with medical QA?",
+        "What work in the collection carries chains of thought over to vision-language models?",
     ],
 )
 def test_conversational_requests_for_papers_are_lists(question):
