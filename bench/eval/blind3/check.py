@@ -1,5 +1,11 @@
 import json, collections, sys
-P=[json.loads(l) for l in open('/work/blind3/papers.jsonl')]
+from pathlib import Path
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parents[2]
+import sys; sys.path.insert(0, str(ROOT))
+from assistant.corpus import load_corpus
+PAPERS = [{'title': p.title, 'abstract': p.abstract} for p in load_corpus([ROOT / 'corpus']).papers]
+P=PAPERS
 TXT={p['title']:(p['title']+' '+p['abstract']).lower() for p in P}
 ok=True
 def err(*a):
@@ -12,7 +18,7 @@ def load(fn):
         if r['id'] in ids: err('dup id',r['id'])
         ids.add(r['id'])
     return rows
-Q=load('/work/blind3/questions.jsonl'); N=load('/work/blind3/near_negatives.jsonl')
+Q=load(HERE/'questions.jsonl'); N=load(HERE/'near_negatives.jsonl')
 cnt=collections.Counter(r['type'] for r in Q)
 print('questions by type:',dict(cnt),'negatives:',len(N))
 want={'fact':14,'numeric':8,'multi':14,'compare':8}
@@ -44,7 +50,7 @@ for r in Q:
 # overlap with existing eval questions (exact same gold + keyword)
 import glob
 prev=[]
-for fn in ['/work/shared/eval/dev.jsonl']+glob.glob('/work/main/bench/eval/*/questions.jsonl'):
+for fn in [str(ROOT.parent/'shared'/'eval'/'dev.jsonl')]+[str(f) for f in (ROOT/'bench'/'eval').glob('*/questions.jsonl') if f.parent != HERE]:
     for l in open(fn):
         d=json.loads(l); prev.append(d)
 for r in Q:

@@ -1,5 +1,11 @@
 import json,collections,sys
-ps=[json.loads(l) for l in open('/work/blind4/papers.jsonl')]
+from pathlib import Path
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parents[2]
+import sys; sys.path.insert(0, str(ROOT))
+from assistant.corpus import load_corpus
+PAPERS = [{'title': p.title, 'abstract': p.abstract} for p in load_corpus([ROOT / 'corpus']).papers]
+ps=PAPERS
 text={p['title']:(p['title']+' '+p['abstract']).lower() for p in ps}
 ok=True
 def err(*a):
@@ -7,7 +13,7 @@ def err(*a):
 ids=set(); cnt=collections.Counter()
 FIELDS={'id','question','gold_titles','type','answer_keywords'}
 for fn in ['questions.jsonl','near_negatives.jsonl']:
-    for ln,l in enumerate(open('/work/blind4/'+fn),1):
+    for ln,l in enumerate(open(HERE/fn),1):
         d=json.loads(l)
         if set(d)!=FIELDS: err(fn,ln,'fields',set(d))
         if d['id'] in ids: err('dup id',d['id'])
