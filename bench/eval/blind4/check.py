@@ -1,10 +1,8 @@
 import json,collections,sys
 from pathlib import Path
 HERE = Path(__file__).resolve().parent
-ROOT = HERE.parents[2]
-import sys; sys.path.insert(0, str(ROOT))
-from assistant.corpus import load_corpus
-PAPERS = [{'title': p.title, 'abstract': p.abstract} for p in load_corpus([ROOT / 'corpus']).papers]
+sys.path.insert(0, str(HERE.parent))
+from papers import PAPERS, ROOT
 ps=PAPERS
 text={p['title']:(p['title']+' '+p['abstract']).lower() for p in ps}
 ok=True
