@@ -175,7 +175,7 @@ def run_question(assistant, q: Question) -> Result:
         citation_problems=[], latency=0.0,
     )
     result.gold_ranks, result.recall, result.reciprocal_rank = ranking(retrieved, q.gold_titles)
-    if q.type == "list" and q.gold_titles or q.type == "multi" and len(q.gold_titles) > 1:
+    if (q.type == "list" and q.gold_titles) or (q.type == "multi" and len(q.gold_titles) > 1):
         result.list_recall = 0.0
     try:
         answer = assistant.ask(q.question)

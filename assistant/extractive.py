@@ -285,9 +285,14 @@ def coined_names(abstract: str, elsewhere: str) -> list[str]:
     """Names an abstract defines ("... Conjecture (RASP-L)", "termed OREAL", "called ReFT") that do
     not occur in `elsewhere` (the title, the question, the other papers listed): what this paper
     calls its own contribution, at most MAX_NAMES."""
-    names = [next(filter(None, groups)) for groups in COINED.findall(abstract)]
+    names = _coined(abstract)
     lowered = elsewhere.lower()
     return list(dict.fromkeys(n for n in names if n.lower() not in lowered))[:MAX_NAMES]
+
+
+def _coined(text: str) -> list[str]:
+    """The names COINED finds in a text, in order (each match fills one of its groups)."""
+    return [next(filter(None, groups)) for groups in COINED.findall(text)]
 
 
 def _naming(question: str, sentences: list[tuple[float, int, str]]) -> list[tuple[float, int, str]]:
@@ -334,7 +339,7 @@ def _defining(side: str, sentences: list[tuple[float, int, str]]) -> list[tuple[
         return []
     name = side.lower()
     for t in sentences:
-        coined = {next(filter(None, groups)).lower() for groups in COINED.findall(t[2])}
+        coined = {n.lower() for n in _coined(t[2])}
         if name in coined or (name in t[2].lower() and (INTRODUCES.search(t[2]) or ACTION.search(t[2]))):
             return [t]
     return []

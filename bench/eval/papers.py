@@ -1,4 +1,5 @@
-"""The parsed shipped corpus as the blind sets' check.py scripts read it: title and abstract."""
+"""What the blind sets' check.py scripts share: the parsed shipped corpus (each title's lower-cased
+title and abstract, where keywords are looked up) and a reporter of the problems found."""
 
 import sys
 from pathlib import Path
@@ -8,4 +9,10 @@ sys.path.insert(0, str(ROOT))
 
 from assistant.corpus import load_corpus  # noqa: E402
 
-PAPERS = [{"title": p.title, "abstract": p.abstract} for p in load_corpus([ROOT / "corpus"]).papers]
+TEXTS = {p.title: f"{p.title} {p.abstract}".lower() for p in load_corpus([ROOT / "corpus"]).papers}
+problems: list[tuple] = []
+
+
+def err(*what) -> None:
+    problems.append(what)
+    print("ERROR", *what)

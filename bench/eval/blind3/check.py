@@ -2,12 +2,7 @@ import json, collections, sys
 from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
-from papers import PAPERS, ROOT
-P=PAPERS
-TXT={p['title']:(p['title']+' '+p['abstract']).lower() for p in P}
-ok=True
-def err(*a):
-    global ok; ok=False; print('ERROR',*a)
+from papers import ROOT, TEXTS as TXT, err, problems
 ids=set()
 def load(fn):
     rows=[json.loads(l) for l in open(fn) if l.strip()]
@@ -55,4 +50,4 @@ for r in Q:
     for d in prev:
         if set(r['gold_titles'])==set(d['gold_titles']) and set(k.lower() for k in r['answer_keywords'])&set(k.lower() for k in d['answer_keywords']):
             print('  overlap?',r['id'],'~',d['id'],set(k.lower() for k in r['answer_keywords'])&set(k.lower() for k in d['answer_keywords']))
-print('OK' if ok else 'FAILED')
+print('FAILED' if problems else 'OK')

@@ -2,12 +2,7 @@ import json,collections,sys
 from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
-from papers import PAPERS, ROOT
-ps=PAPERS
-text={p['title']:(p['title']+' '+p['abstract']).lower() for p in ps}
-ok=True
-def err(*a):
-    global ok; ok=False; print('ERROR',*a)
+from papers import ROOT, TEXTS as text, err, problems
 ids=set(); cnt=collections.Counter()
 FIELDS={'id','question','gold_titles','type','answer_keywords'}
 for fn in ['questions.jsonl','near_negatives.jsonl']:
@@ -33,5 +28,5 @@ for fn in ['questions.jsonl','near_negatives.jsonl']:
             for g in d['gold_titles']:
                 if g in text and not any(k.lower() in text[g] for k in d['answer_keywords']): err(d['id'],'gold not named by any kw',g[:60])
 for k,v in sorted(cnt.items()): print(k,v)
-print('total',sum(cnt.values()),'OK' if ok else 'FAILED')
-sys.exit(0 if ok else 1)
+print('total',sum(cnt.values()),'FAILED' if problems else 'OK')
+sys.exit(1 if problems else 0)
