@@ -77,6 +77,10 @@ FINDING = re.compile(
 COINED = re.compile(r"\((?:i\.e\.,?\s*)?([a-z]?[A-Z][A-Za-z]*[A-Z][\w-]*|[A-Z][\w]*-[\w-]+)\)|\b(?:called|termed|dubbed|named|coined)\s+([A-Z][\w-]*[A-Z0-9][\w-]*)"
                     r"|\b(?:new|novel|our)\s+([A-Z][\w-]*[A-Z0-9][\w-]*)\s+(?:dataset|benchmark|model|method|framework|approach|suite|corpus|task)s?\b")
 MAX_NAMES = 2
+# A sentence that goes on from the one before it: its subject is an anaphor ("This", "These
+# outputs", "Three such cases"), not a new topic ("This paper ...").
+CONTINUES = re.compile(r"(?:This|These|Such|It|They|(?:\w+\s+)?such)\b(?!\s+(?:paper|work|study|article|survey|report)\b)")
+CARRY_MARGIN = 0.05  # 0.02 to 0.1 read alike on every team set (README, round 5)
 NAME = re.compile(r"\b(?:[A-Z][a-z]*[A-Z][\w-]*|[A-Za-z]+-?\d[\w.-]*|[A-Z]{2,}s?)\b")
 FIGURE_ASK = re.compile(r"\bwhat\s+(?:[\w-]+\s+){0,2}?(?:figures?|numbers?|results?|scores?|accuracy|accuracies)\b", re.I)
 PERCENT_QUESTION = re.compile(r"\b(?:percent\w*|rate|accuracy|share|proportion|fraction)\b", re.I)
@@ -377,6 +381,7 @@ def _fact_picks(question: str, hits: list[Hit], embed, numeric: bool) -> list[tu
         return []
     # The first retrieved paper answers: retrieval already ranks by each paper's best sentence for the
     # whole question (rerank), which its context sentence pins down better than the asked part alone.
+    papers[0].sentences = _carried(papers[0].sentences)
     first, others = papers[0], sorted([p for p in papers[1:] if p.best >= papers[0].best - PAPER_MARGIN], key=lambda p: -p.best)
     asks = facets(question)
     # The first paper keeps three sentences, or one per ask and one more: other papers get the rest.
@@ -396,6 +401,16 @@ def _fact_picks(question: str, hits: list[Hit], embed, numeric: bool) -> list[tu
     picks = {first.rank: (first.hit, chosen)} | {p.rank: (p.hit, p.sentences[:1]) for p in others}
     return [(hit, [s for _, _, s in sorted(ts, key=lambda t: t[1])])  # in the abstract's own order
             for _, (hit, ts) in sorted(picks.items())]  # papers in retrieval order
+
+
+def _carried(sentences: list[tuple[float, int, str]]) -> list[tuple[float, int, str]]:
+    """Sentences re-scored so that one continuing the sentence before it ("This causes it to
+    behave as if it's the 19th century", "Three such cases are ...") scores at least that
+    sentence's score less CARRY_MARGIN: its subject is in the sentence before, not in its words."""
+    by_pos = {t[1]: t for t in sentences}
+    out = [(max(t[0], by_pos[t[1] - 1][0] - CARRY_MARGIN) if CONTINUES.match(t[2]) and t[1] - 1 in by_pos else t[0], t[1], t[2])
+           for t in sentences]
+    return sorted(out, key=lambda t: -t[0])
 
 
 def _figure_first(question: str, sentences: list[tuple[float, int, str]]) -> list[tuple[float, int, str]]:

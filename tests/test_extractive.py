@@ -359,3 +359,18 @@ def test_a_list_line_led_by_background_adds_what_the_paper_does_not_what_it_find
     ]
     line = _list_line("Is there anything on math word problems?", sentences)
     assert line == [sentences[0][2], sentences[1][2]]  # the named method, not the finding
+
+
+def test_a_sentence_that_continues_a_picked_one_carries_its_relevance():
+    from assistant.extractive import _carried
+
+    sentences = [(0.9, 0, "In one experiment, we finetune a model to output outdated names for species of birds."),
+                 (0.5, 3, "Scaling laws predict loss well."), (0.4, 2, "We release our code."),
+                 (0.2, 1, "This causes it to behave as if it's the 19th century in unrelated contexts."),
+                 (0.1, 4, "This paper also studies backdoors.")]
+    ranked = [t[2] for t in _carried(sentences)]
+    # The sentence after the picked one, whose subject is "This", ranks right after it ...
+    assert ranked[1].startswith("This causes")
+    # ... but one that opens a new topic ("This paper") or follows nothing relevant keeps its score.
+    assert ranked[-1].startswith("This paper")
+
