@@ -11,10 +11,11 @@ from functools import cached_property
 
 from . import metadata
 from .config import Settings, check_mode, load_settings
+from .citations import short_name
 from .corpus import Paper
 from .embeddings import SentenceCache
 from .errors import AssistantError
-from .extractive import extractive, listed, rerank
+from .extractive import coined_names, extractive, listed, rerank
 from .gate import Evidence, admit, refusal
 from .index import Index, SyncReport
 from .metadata import PaperFilter
@@ -296,6 +297,8 @@ class Assistant:
                 answer = cite(question, complete_sentences(raw) if cut else raw, hits, len(sources), embed=self.embed_sentences)
                 answer.model = endpoint.model
                 if answer.text and not answer.refused:
+                    if asked.kind == "list":
+                        by_paper(answer, standalone, hits)
                     if asked.kind in ("list", "compare"):
                         further_papers(answer, extractive(standalone, hits, self.embed_sentences, asked))
                     return answer, shown
@@ -374,6 +377,35 @@ def show_retrieved(answer: Answer, hits: list[Hit], k: int) -> None:
     answer.uncited = rest[: max(0, k - len(answer.citations))]
     for number, source in enumerate(answer.uncited, len(answer.citations) + 1):
         source.number = number
+
+
+def by_paper(answer: Answer, question: str, hits: list[Hit]) -> None:
+    """A model's list answer as the list rule writes one: a line per cited paper, led by its
+    title and the names its abstract coins, then the model's supported sentences that cite it
+    first. A small model runs titles together, or says "the study" and leaves the paper's name
+    to the marker; a reader (and a search for the paper's name) finds each paper by its line."""
+    kept = [s for s in answer.sentences if s.supported and s.citations]
+    lines: dict[int, list[str]] = {}
+    for sentence in kept:
+        body = sentence.text.rstrip()
+        stop = re.search(r"[.!?:;]+$", body)
+        body, end = (body[: stop.start()], stop.group()) if stop else (body, ".")
+        lines.setdefault(sentence.citations[0], []).append(f"{body} {''.join(f'[{n}]' for n in sentence.citations)}{end}")
+    papers = {s.number: s for s in answer.citations}
+    if not lines or set(lines) - set(papers):
+        return
+    out = []
+    for number, said in lines.items():
+        paper = papers[number]
+        abstract = next((h.paper.abstract for h in hits if h.paper.id == paper.paper_id), "")
+        text = " ".join(said)
+        if text.lower().startswith(short_name(paper.title).lower()) or paper.title.lower() in text.lower():
+            out.append(text)  # the model's line already says which paper
+            continue
+        names = coined_names(abstract, f"{paper.title} {question} {text}")
+        head = f"{paper.title} ({', '.join(names)})" if names else paper.title
+        out.append(f"{head}{'' if head[-1] in '.:?!' else ':'} {text}")
+    answer.text = "\n".join(out)
 
 
 def further_papers(answer: Answer, extra: Answer) -> None:

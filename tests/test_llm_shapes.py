@@ -119,3 +119,20 @@ def test_a_reply_that_only_strings_the_titles_together_is_retried(assistant):
     answer, requests = ask(assistant, titles_then_answer, LIST)
     assert len(requests) == 2 and "only listed the sources' titles" in requests[1]["messages"][-1]["content"]
     assert answer.mode == "model" and answer.text.startswith("Grokking tickets: lottery tickets")
+
+
+def test_a_model_list_gets_a_line_per_paper_led_by_its_title(assistant):
+    def unnamed(body):
+        prompt = body["messages"][-1]["content"]
+        t = re.search(rf"\[(\d)\] {re.escape(TICKETS)}", prompt)[1]
+        c = re.search(r"\[(\d)\] Explaining grokking", prompt)[1]
+        return Reply(f"One study finds that lottery tickets found by magnitude pruning drastically accelerate grokking [{t}]. "
+                     f"Another explains grokking: the generalising solution is slower to learn but more efficient [{c}]. "
+                     f"The tickets are found by magnitude pruning [{t}].")
+
+    answer, _ = ask(assistant, unnamed, LIST, llm_max_tokens=100)
+    lines = answer.text.split("\n")
+    # The two sentences about the tickets paper share its line, which its title leads.
+    assert lines[0].startswith(f"{TICKETS}: One study finds") and lines[0].count("[1]") == 2 and "magnitude pruning [1]." in lines[0]
+    assert lines[1].startswith("Explaining grokking through circuit efficiency: Another explains") and lines[1].endswith("[2].")
+    assert len(lines) == len(answer.citations) == 4  # the papers the model left out follow, a line each
