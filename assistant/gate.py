@@ -39,18 +39,7 @@ from .types import Answer, Source
 # papers of admitted questions pass (0.70 would drop 4%), about 0.65 of the others (0.60 passes
 # more and costs a held-out keyword hit: more sentences compete).
 MIN_SCORE = 0.81  # a question is answered when its best paper scores at least this
-MIN_PAPER = 0.65  # ... and then every paper scoring at least this is a source (lists keep their papers)
-# A "which papers" question asks for several: its first LIST_MIN retrieved papers are sources
-# whatever they score (extractive.listed lists them too). Measured on the 58 list questions of
-# every team set (161 gold papers): MIN_PAPER and LIST_SHARE alone list 0.839 of the gold papers
-# with 2.1 others a list; the first 3 kept as well 0.888 with 2.3, the first 4 0.913 with 2.8.
-# The papers they miss score low on focus coverage where the question words a topic as
-# alternatives the abstract does not use ("code security" for vulnerability detection).
-# So once a list question passes MIN_SCORE, every hit goes on to extractive.listed, whose
-# relevance (LIST_SHARE) picks the rest: on the 85 list questions of every team set (238 gold
-# papers, round 5) the gate's MIN_PAPER on top listed 0.878 of them with 2.8 others a list,
-# relevance alone 0.895 with 3.2, and 65 lists instead of 61 complete.
-LIST_MIN = 4
+MIN_PAPER = 0.65  # ... and then every paper scoring at least this is a source (not for a list: extractive.LIST_MIN)
 
 # Words that say what kind of answer is wanted or how papers are picked, not what about:
 # they count neither for nor against a paper.
@@ -331,7 +320,7 @@ def admit(question: str, hits: list[Hit], vocab: set[str], embed, idf=None, meta
     ("Which papers have exactly two authors?") admits every hit: its answer is read from
     dates, upvotes and authors, not from the abstracts. `metadata` says the question is one
     (its topic may be passed without the words that said so: "hey, came out"); `listing`, that
-    it asks for a list of papers (LIST_MIN)."""
+    it asks for a list of papers: every hit passes, and extractive.listed chooses."""
     reason = refusal_reason(question, hits, vocab)
     if reason:
         return Evidence([], reason)
