@@ -155,8 +155,9 @@ def facets(question: str) -> list[str]:
     # Each part without the context sentences before it ("A and B both ... . How does each do it").
     parts = [LEADING_CONTEXT.sub("", re.split(r"(?<=[.!])\s+(?=[A-Z])", p.strip())[-1]).strip(" ,;:")
              for p in FACET_BREAK.split(question) if p]
-    parts = [p for p in parts if len(p.split()) >= 3 and (re.match(rf"{ASK}\b|{WH}\b|(?:can|could|does|do|did|is|are|was|were)\b", p, re.I)
-                                                          or p.endswith("?"))]
+    # The first part may ask inside itself ("A search engine was built over which body of work").
+    parts = [p for i, p in enumerate(parts) if len(p.split()) >= 3 and (re.match(rf"{ASK}\b|{WH}\b|(?:can|could|does|do|did|is|are|was|were)\b", p, re.I)
+                                                                        or p.endswith("?") or (i == 0 and re.search(rf"\b{WH}\b", p, re.I)))]
     return parts if len(parts) > 1 else [question]
 
 

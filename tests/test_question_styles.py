@@ -68,6 +68,11 @@ def test_facets_split_after_a_dash_and_before_a_preposition_but_not_at_whether()
                   "question does it stop working?") == [
         "Can you tell early whether an answer is right?", "Where is that signal strongest",
         "on what kind of question does it stop working?"]
+    # An ask inside the first part ("... was built over which body ...") is an ask too.
+    assert facets("A search engine was built over which body of literature, and how many clinicians took part?") == [
+        "A search engine was built over which body of literature", "how many clinicians took part?"]
+    assert facets("A search engine was built over this literature, and how many clinicians took part?") == [
+        "A search engine was built over this literature, and how many clinicians took part?"]
 
 
 @pytest.mark.parametrize(
