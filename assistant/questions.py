@@ -43,7 +43,7 @@ LIST = re.compile(
     re.I,
 )
 COMPARE = re.compile(
-    r"^\W*(?:compare|contrast)\b|\bboth\b[^?]*\beach\b|\beach\b[^?]*\bboth\b|\bhow (?:do|does|did)\b.+\b(?:differ|compare)\b|\bdifferences? between\b|\bwhat distinguishes\b"
+    r"(?:^|(?<=[.?!])\s)\W*(?:compare|contrast)\b|\bboth\b[^?]*\beach\b|\beach\b[^?]*\bboth\b|\bhow (?:do|does|did)\b.+\b(?:differ|compare)\b|\bdifferences? between\b|\bwhat distinguishes\b"
     r"|\bone\b[^.?]*,\s*(?:and\s+|while\s+|whereas\s+)?the other\b"
     # "In what ways do A and B differ", "How are A and B similar", "What do A and B have in common",
     # "A vs B: ...", "Which ..., A or B?", "Describe how A and B each ..."
@@ -56,6 +56,7 @@ COMPARE = re.compile(
     r"[^?]*,\s*(?:the\s+)?(?!either\b)(?:\S+\s+){0,3}?\S+\s+or\s+(?:\S+\s+){0,3}?\S+\?\s*$|\band\s+[^,.?;]+?\s+each\s+(?!other\b)\w+",
     re.I,
 )
+ASKS_TO_COMPARE = re.compile(r"(?<=[.?!])\s+\W*(?:compare|contrast)\b", re.I)  # a later sentence that says so
 NUMERIC = re.compile(
     r"\b(?:how (?:many|much|large|big|long|often|fast|small|high|low)|by (?:what|how much)|from what|to what"
     r"|what (?:[\w-]+ ){0,3}(?:percentage|percent|number|rate|accuracy|score|value|size|share|proportion|improvement|gain"
@@ -71,7 +72,7 @@ SIDES = [
     re.compile(r"\bdifferences?\s+between\s+(?P<a>.+?)\s+and\s+(?P<b>.+?)(?=[:?;]|\s+(?:in|on|regarding|with respect to)\s|$)", re.I),
     re.compile(r"\bhow (?:do|does|did)\s+(?P<a>.+?)\s+(?:differ from|compare (?:to|with))\s+(?P<b>.+?)(?=[:?;]|$)", re.I),
     re.compile(r"\bhow (?:do|did)\s+(?:the\s+)?(?P<a>.+?)\s+and\s+(?P<b>.+?)\s+differ\b", re.I),
-    re.compile(r"^\W*(?:compare|contrast)\s+(?:how\s+)?(?P<a>[^:?;]+?)\s+(?:with|to|and|against|versus|vs\.?)\s+(?P<b>[^:?;]+?)(?=[:?;]|$)", re.I),
+    re.compile(r"(?:^|(?<=[.?!])\s)\W*(?:compare|contrast)\s+(?:how\s+)?(?P<a>[^:?;]+?)\s+(?:with|to|and|against|versus|vs\.?)\s+(?P<b>[^:?;]+?)(?=[:?;]|$)", re.I),
     # "A or B: which one ...?"
     re.compile(r"^\W*(?P<a>[^:?]+?)\s+or\s+(?P<b>[^:?]+?)\s*:\s*(?:which|who)\b", re.I),
     # "A vs B — how do they each ...", "A vs B: ..."
@@ -109,7 +110,8 @@ def plan(question: str) -> QuestionPlan:
     meta = metadata.parse(question)
     if meta is not None and (meta.ranks or not meta.topic):  # an ordering, a field, or filters alone
         return QuestionPlan("meta", meta=meta)
-    if COMPARE.search(question) and not NUMERIC.match(question):
+    # "How many ... do A and B each use?" asks for figures; "How much X is needed? Contrast A with B." compares.
+    if COMPARE.search(question) and (not NUMERIC.match(question) or ASKS_TO_COMPARE.search(question)):
         return QuestionPlan("compare", compared_sides(question), meta)
     # "I'm building X. Which papers here ...?": the asked sentence may come after context.
     if (LIST.search(question) or LIST.search(asked_sentence(question))) and not SECOND_QUESTION.search(question):

@@ -69,6 +69,7 @@ def test_question_types_come_from_the_form_of_the_question(question, kind):
         "Which uses less training data, LIMO or Resa?",
         "What distinguishes LIMO from Resa?",
         "Describe how LIMO and Resa each elicit reasoning.",
+        "How much training data does reasoning need? Contrast LIMO with Resa.",  # the ask to compare comes second
     ],
 )
 def test_comparisons_in_other_styles_find_both_sides(question):
