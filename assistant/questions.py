@@ -19,12 +19,14 @@ from dataclasses import dataclass, field
 
 from . import metadata
 
-PAPER_NOUNS = r"(?:papers|works|studies|articles|publications|approaches|methods|models|benchmarks|datasets|systems|frameworks|techniques|efforts|contributions|strategies|algorithms|architectures)"
+PAPER_NOUNS = r"(?:papers|works|studies|articles|publications|entries|approaches|methods|models|benchmarks|datasets|systems|frameworks|techniques|efforts|contributions|strategies|algorithms|architectures)"
 DOC_NOUNS = r"(?:papers|works|studies|articles|publications|preprints)"  # what can only mean the papers themselves
+# "Which two techniques did the authors use": what one paper did, not a list of papers.
+OF_ONE_PAPER = r"(?!\s+(?:did|does|do|were|was)\s+(?:the\s+)?(?:authors?|paper|study|they|it)\b)"
 # The auxiliary or verb that makes "What makes X methods fragile" a question about X, not a list of methods.
 NOT_LIST_WORD = r"(?:makes?|made|is|are|was|were|do|does|did|can|could|would|should|has|have|had|causes?|drives?|explains?|limits?)"
 LIST = re.compile(
-    rf"^\W*(?:(?:which|what)\s+(?:(?!{NOT_LIST_WORD}\b)\w+\s+){{0,3}}?{PAPER_NOUNS}\b"
+    rf"^\W*(?:(?:which|what)\s+(?:(?!{NOT_LIST_WORD}\b)\w+\s+){{0,3}}?{PAPER_NOUNS}\b{OF_ONE_PAPER}"
     rf"|(?:which|what)\s+(?:work|research)\s+(?!does\b|did\b|do\b)"  # "What work in the collection examines ..."
     rf"|(?:list|name|find|show|give|identify|enumerate|mention)\b(?:\s+\w+){{0,4}}?\s+{PAPER_NOUNS}\b"
     rf"|(?:are there|is there)\s+(?:any\s+)?{PAPER_NOUNS}\b"
@@ -35,6 +37,7 @@ LIST = re.compile(
     rf"|^\W*(?:is there|are there|do you have|have you got)\s+(?:any\s+)?(?:\w+\s+)?(?:work|research|anything|something|{PAPER_NOUNS})\s+(?:on|about|using|that|which|for|in|to|with)\b"
     rf"|^\W*(?:anything|something|any\s+work|any\s+research)\s+(?:on|about|using|that|which|for|with|in)\b"
     rf"|^\W*who\s+(?!is\b|are\b|was\b|were\b)\w+"
+    rf"|\b(?:which|what)\s+(?:in|from)\s+(?:the\s+|this\s+)?(?:collection|corpus|library)\b"  # "I'm surveying X -- what in the collection ..."
     # "What work is there on ...", "Give me everything in here on ...", "Are there diffusion models here that ...", "video retrieval work?"
     rf"|^\W*what\s+(?:\w+\s+){{0,2}}?(?:is|are)\s+there\b|^\W*what(?:['’]s|\s+is|\s+exists)\s+out\s+there\b|^\W*(?:give|show|tell)\s+me\s+(?:everything|all|anything|what)\b"
     rf"|^\W*(?:are|is)\s+there\s+(?:any\s+)?(?:[\w-]+\s+){{0,3}}?{PAPER_NOUNS}\s+(?:here|in here|in the corpus|that|which|about|on|for|using)\b"

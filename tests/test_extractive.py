@@ -53,6 +53,9 @@ def test_a_line_break_always_ends_a_sentence():
         ("Which paper about grokking has the most upvotes?", "meta"),
         ("Which of these papers is the most recent?", "meta"),
         ("What training strategy keeps the reader from memorising its documents?", "fact"),
+        ("I'm surveying NLI robustness -- what in the collection examines how NLI models generalize?", "list"),
+        ("I'm surveying RL for math. Which entries fine-tune LLMs on math problems with RL?", "list"),
+        ("Training ran into memory limits. Which two techniques did the authors use to get around that?", "fact"),
     ],
 )
 def test_question_types_come_from_the_form_of_the_question(question, kind):
