@@ -294,7 +294,8 @@ class Assistant:
             cut = looped or endpoint.finish_reason == "length"
             problem = reply_problem(raw, standalone, cut_off=cut, titles=[h.paper.title for h in chosen])
             if problem is None:
-                answer = cite(question, complete_sentences(raw) if cut else raw, hits, len(sources), embed=self.embed_sentences)
+                answer = cite(question, complete_sentences(raw) if cut else raw, hits, len(sources), embed=self.embed_sentences,
+                              asked=None if asked.kind == "list" else standalone)
                 answer.model = endpoint.model
                 if answer.text and not answer.refused:
                     if asked.kind == "list":

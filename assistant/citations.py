@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 
 from .retrieve import Hit
-from .support import RELATED, Claim, Support, check_claims, claims
+from .support import RELATED, Claim, Support, check_claims, claims, restates
 from .types import Answer, Sentence, Source
 
 IDS = r"(?:sources?\s*)?\d{1,4}(?:\s*(?:[-\u2013,;]|and)\s*(?:sources?\s*)?\d{1,4})*"
@@ -80,14 +80,16 @@ def is_refusal(text: str) -> bool:
     return bool(REFUSAL.search(text))
 
 
-def cite(question: str, raw: str, hits: list[Hit], n_sources: int, embed=None) -> Answer:
+def cite(question: str, raw: str, hits: list[Hit], n_sources: int, embed=None, asked: str | None = None) -> Answer:
     """The model's answer with valid, supported citations only. `hits[:n_sources]` were shown
     to the model as sources 1..n_sources; every hit not cited is listed as uncited.
 
     Each sentence is judged against the sources it cites (support.py): kept with the citations
     it needs when they support it, re-cited when another source does, and left out of the text
-    when none does (it stays in `Answer.sentences`, marked unsupported). An answer with no
-    supported sentence has an empty text; the caller answers otherwise."""
+    when none does (it stays in `Answer.sentences`, marked unsupported). So is a sentence that
+    only restates `asked` (the question as the model saw it; None for a list, whose lines may
+    name the asked topic and a title only). An answer with no supported sentence has an empty
+    text; the caller answers otherwise."""
     text, order = normalise(raw.strip(), n_sources)
     text = SUBJECT.sub(lambda m: f"{m[1]}{short_name(hits[order[int(m[2]) - 1] - 1].paper.title)} [{m[2]}] ", text)
     found = claims(text)
@@ -99,6 +101,9 @@ def cite(question: str, raw: str, hits: list[Hit], n_sources: int, embed=None) -
     support = Support([(h.paper.title, h.paper.abstract) for h in hits[:n_sources]], embed)
     model_cited = any(c.citations for c in found)
     check_claims(found, support)
+    for claim in found:
+        if claim.supported and asked and restates(claim.text, asked):
+            claim.supported, claim.citations, claim.evidence, claim.restated = False, [], None, True
     kept = [c for c in found if c.supported]
     if found and not kept and max(c.score for c in found) < RELATED:
         # Nothing the model said is even near a source: it answered from its own knowledge.
@@ -134,6 +139,9 @@ def _note(found: list[Claim], model_cited: bool) -> str | None:
     """What the support check changed, in words, or None when nothing."""
     dropped = sum(not c.supported for c in found)
     recited = sum(bool(c.recited) for c in found)
+    restated = sum(c.restated for c in found)
+    if found and restated == len(found):
+        return "the model's answer only restated the question"
     if not found or dropped == len(found):
         return "no sentence of the model's answer is supported by the sources"
     bits = []
@@ -141,8 +149,10 @@ def _note(found: list[Claim], model_cited: bool) -> str | None:
         bits.append("the model cited no source; citations were attached by matching its sentences to the abstracts")
     elif recited:
         bits.append(f"{recited} sentence{'s' * (recited > 1)} re-cited to the source that supports {'them' if recited > 1 else 'it'}")
-    if dropped:
-        bits.append(f"{dropped} sentence{'s' * (dropped > 1)} not supported by the sources left out")
+    if dropped - restated:
+        bits.append(f"{dropped - restated} sentence{'s' * (dropped - restated > 1)} not supported by the sources left out")
+    if restated:
+        bits.append(f"{restated} sentence{'s' * (restated > 1)} that only restated the question left out")
     return "; ".join(bits) or None
 
 

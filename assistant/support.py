@@ -65,6 +65,23 @@ def strip_markers(text: str) -> str:
     return ANY_MARKER.sub("", text).strip()
 
 
+ANAPHOR = re.compile(r"^\W*(?:it|its|they|their|this|these|that|those|such|both|each)\b", re.I)
+YES_NO = re.compile(r"^\W*(?:does|do|did|is|are|was|were|can|could|will|would|has|have|had|should)\b", re.I)
+
+
+def restates(sentence: str, question: str) -> bool:
+    """The sentence says nothing the question does not: a small model's echo ("Prompting method,
+    in which the model poses its own follow-up questions, is proposed to narrow it"). That is no
+    answer to a what/which/how question, however well its source supports it; an answer to a
+    yes/no question may say no more than the question ("X does improve Y"), nor may one that
+    picks from the choices the question gives ("Which is better, A or B?" -> "B is better")."""
+    asked = [s for s in split_sentences(question) if s.strip()]
+    if not asked or YES_NO.match(asked[-1]) or re.search(r"\bor\b", question, re.I) or ANAPHOR.match(sentence):
+        return False  # "It has several tasks" after "Delta describes a benchmark": its subject is the answer
+    said = {w for w in said_words(sentence) if w not in FILLER}
+    return bool(said) and not said - said_words(question)
+
+
 def reply_problem(reply: str, question: str, cut_off: bool = False, example: str = "", titles: Iterable[str] = ()) -> str | None:
     """Why the model's reply is not an answer, or None when it may be one. `cut_off`: the
     model stopped at its token limit (finish_reason "length"); `example`: the example answer
@@ -117,6 +134,7 @@ class Claim:
     evidence: str | None = None  # the source sentence that supports it best
     score: float = 0.0
     recited: bool = False  # its citations were changed to the source that supports it
+    restated: bool = False  # it only said again what the question says (restates)
 
 
 def claims(text: str) -> list[Claim]:

@@ -166,6 +166,14 @@ def test_a_degenerate_reply_whose_retry_answers_gives_the_model_answer(ask):
     assert answer.text == "Delta describes a benchmark with several tasks [1]."
 
 
+def test_a_sentence_that_only_restates_the_question_is_left_out(ask):
+    _, answer, requests = ask(Reply("Delta describes a benchmark with several tasks [1]. The benchmark has several tasks [1]."))
+    assert len(requests) == 1 and answer.mode == "model"
+    assert answer.text == "Delta describes a benchmark with several tasks [1]."
+    assert "1 sentence that only restated the question left out" in answer.note
+    assert [s.supported for s in answer.sentences] == [True, False]
+
+
 def test_a_reply_cut_off_after_complete_sentences_keeps_them(ask):
     _, answer, requests = ask(Reply("Delta describes a benchmark with several tasks [1]. It also", finish="length"))
     assert len(requests) == 1 and answer.mode == "model"

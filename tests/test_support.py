@@ -131,3 +131,14 @@ def test_a_sentence_only_its_sources_together_support_keeps_their_citations():
     assert three.judge(sentence, [1, 2, 3]).supported and three.needed(sentence, [1, 2, 3]) == []
     (claim,) = check_claims(claims(sentence + " [1][2][3]."), three)
     assert claim.supported and claim.citations == [1, 2, 3]
+
+
+def test_a_sentence_that_only_restates_the_question_is_no_answer():
+    from assistant.support import restates
+
+    question = "What name is given to the share of questions a model gets wrong, and what prompting method is proposed to narrow it?"
+    assert restates("A prompting method is proposed to narrow it.", question)
+    assert not restates("The share is called the compositionality gap.", question)
+    # A yes/no answer, or a pick among the question's choices, may say no more than the question.
+    assert not restates("RLHF does reduce output diversity.", "Does RLHF reduce output diversity?")
+    assert not restates("Inefficient traces generalize better.", "Which traces generalize better, optimal or inefficient ones?")
