@@ -78,7 +78,7 @@ COINED = re.compile(r"\((?:i\.e\.,?\s*)?([a-z]?[A-Z][A-Za-z]*[A-Z][\w-]*|[A-Z][\
 MAX_NAMES = 2
 # A sentence that goes on from the one before it: its subject is an anaphor ("This", "These
 # outputs", "Three such cases"), not a new topic ("This paper ...").
-CONTINUES = re.compile(r"(?:This|These|Such|It|They|(?:\w+\s+)?such)\b(?!\s+(?:paper|work|study|article|survey|report)\b)")
+CONTINUES = re.compile(r"(?:[A-Z]\w+ly,\s+)?(?:[Tt]his|[Tt]hese|[Ss]uch|[Ii]t|[Tt]hey|(?:\w+\s+)?such)\b(?!\s+(?:paper|work|study|article|survey|report)\b)")
 CARRY_MARGIN = 0.05  # 0.02 to 0.1 read alike on every team set (README, round 5)
 NAME = re.compile(r"\b(?:[A-Z][a-z]*[A-Z][\w-]*|[A-Za-z]+-?\d[\w.-]*|[A-Z]{2,}s?)\b")
 FIGURE_ASK = re.compile(r"\bwhat\s+(?:[\w-]+\s+){0,2}?(?:figures?|numbers?|results?|scores?|accuracy|accuracies)\b", re.I)
@@ -341,7 +341,7 @@ def _compare_picks(question: str, hits: list[Hit], embed, sides: list[str]) -> l
             [by_ask] = score_papers(question, [hit], embed, numeric=_wants_figure(ask), focus=f"{ask} {side}".strip())
             answers += [t for t in by_ask.sentences if all(t[1] != a[1] for a in answers)][:1]
         # Each ask has its sentence, and the side still says what it does and finds.
-        picks.append((hit, _by_role(scored.sentences, answers, SIDE_SENTENCES + (len(answers) > 2))))
+        picks.append((hit, _by_role(_carried(scored.sentences), answers, SIDE_SENTENCES + (len(answers) > 2))))
     return picks
 
 

@@ -377,4 +377,7 @@ def test_a_sentence_that_continues_a_picked_one_carries_its_relevance():
     assert ranked[1].startswith("This causes")
     # ... but one that opens a new topic ("This paper") or follows nothing relevant keeps its score.
     assert ranked[-1].startswith("This paper")
+    from assistant.extractive import CONTINUES
+
+    assert CONTINUES.match("Crucially, this confines the hypothesis to a finite set.") and not CONTINUES.match("Three tasks remain.")
 
