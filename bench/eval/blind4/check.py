@@ -1,32 +1,8 @@
-import json,collections,sys
+"""Sanity checks for the blind4 set (bench/eval/papers.check_set); exits 1 on a problem."""
+import sys
 from pathlib import Path
-HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE.parent))
-from papers import ROOT, TEXTS as text, err, problems
-ids=set(); cnt=collections.Counter()
-FIELDS={'id','question','gold_titles','type','answer_keywords'}
-for fn in ['questions.jsonl','near_negatives.jsonl']:
-    for ln,l in enumerate(open(HERE/fn),1):
-        d=json.loads(l)
-        if set(d)!=FIELDS: err(fn,ln,'fields',set(d))
-        if d['id'] in ids: err('dup id',d['id'])
-        ids.add(d['id']); cnt[(fn,d['type'])]+=1
-        t=d['type']
-        if t not in {'fact','numeric','multi','compare','negative'}: err(d['id'],'type',t)
-        for g in d['gold_titles']:
-            if g not in text: err(d['id'],'bad title',g)
-        if t=='negative':
-            if d['gold_titles'] or d['answer_keywords']: err(d['id'],'negative must be empty')
-            continue
-        if not d['gold_titles'] or not d['answer_keywords']: err(d['id'],'empty gold/kw')
-        if len(set(d['gold_titles']))!=len(d['gold_titles']): err(d['id'],'dup gold')
-        for k in d['answer_keywords']:
-            if not any(k.lower() in text[g] for g in d['gold_titles'] if g in text): err(d['id'],'kw not in gold',k)
-        if t=='multi' and not 2<=len(d['gold_titles'])<=6: err(d['id'],'multi size')
-        if t=='compare' and len(d['gold_titles'])!=2: err(d['id'],'compare size')
-        if t in ('multi','compare'):
-            for g in d['gold_titles']:
-                if g in text and not any(k.lower() in text[g] for k in d['answer_keywords']): err(d['id'],'gold not named by any kw',g[:60])
-for k,v in sorted(cnt.items()): print(k,v)
-print('total',sum(cnt.values()),'FAILED' if problems else 'OK')
-sys.exit(1 if problems else 0)
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from papers import check_set  # noqa: E402
+
+sys.exit(check_set(Path(__file__).resolve().parent))
