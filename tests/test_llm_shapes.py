@@ -41,6 +41,12 @@ def naming_the_tickets_paper(body):
     return Reply(f"Grokking tickets: lottery tickets found by magnitude pruning drastically accelerate grokking [{number}].")
 
 
+def tickets_and_circuits(body):
+    """The source numbers the prompt gave the Grokking Tickets and the circuit efficiency papers."""
+    prompt = body["messages"][-1]["content"]
+    return re.search(rf"\[(\d)\] {re.escape(TICKETS)}", prompt)[1], re.search(r"\[(\d)\] Explaining grokking", prompt)[1]
+
+
 def test_a_list_gets_a_line_per_paper_and_the_papers_the_model_left_out(assistant):
     answer, requests = ask(assistant, naming_the_tickets_paper, LIST, llm_max_tokens=100)
     user = requests[0]["messages"][-1]["content"]
@@ -70,9 +76,7 @@ def test_a_comparison_that_covers_one_side_gets_the_other_side_added(assistant):
 
 def test_a_model_answer_that_names_every_paper_gets_nothing_added(assistant):
     def both(body):
-        prompt = body["messages"][-1]["content"]
-        t = re.search(rf"\[(\d)\] {re.escape(TICKETS)}", prompt)[1]
-        c = re.search(r"\[(\d)\] Explaining grokking", prompt)[1]
+        t, c = tickets_and_circuits(body)
         return Reply(f"Grokking tickets: lottery tickets found by magnitude pruning drastically accelerate grokking [{t}].\n"
                      f"Circuit efficiency: grokking occurs when the generalising solution is slower to learn but more efficient [{c}].")
 
@@ -123,9 +127,7 @@ def test_a_reply_that_only_strings_the_titles_together_is_retried(assistant):
 
 def test_a_model_list_gets_a_line_per_paper_led_by_its_title(assistant):
     def unnamed(body):
-        prompt = body["messages"][-1]["content"]
-        t = re.search(rf"\[(\d)\] {re.escape(TICKETS)}", prompt)[1]
-        c = re.search(r"\[(\d)\] Explaining grokking", prompt)[1]
+        t, c = tickets_and_circuits(body)
         return Reply(f"One study finds that lottery tickets found by magnitude pruning drastically accelerate grokking [{t}]. "
                      f"Another explains grokking: the generalising solution is slower to learn but more efficient [{c}]. "
                      f"The tickets are found by magnitude pruning [{t}].")
