@@ -11,11 +11,11 @@ from functools import cached_property
 
 from . import metadata
 from .config import Settings, check_mode, load_settings
-from .citations import short_name
+from .citations import marked, short_name
 from .corpus import Paper
 from .embeddings import SentenceCache
 from .errors import AssistantError
-from .extractive import coined_names, extractive, listed, rerank
+from .extractive import coined_names, extractive, headed, listed, rerank
 from .gate import Evidence, admit, refusal
 from .index import Index, SyncReport
 from .metadata import PaperFilter
@@ -388,10 +388,7 @@ def by_paper(answer: Answer, question: str, hits: list[Hit]) -> None:
     kept = [s for s in answer.sentences if s.supported and s.citations]
     lines: dict[int, list[str]] = {}
     for sentence in kept:
-        body = sentence.text.rstrip()
-        stop = re.search(r"[.!?:;]+$", body)
-        body, end = (body[: stop.start()], stop.group()) if stop else (body, ".")
-        lines.setdefault(sentence.citations[0], []).append(f"{body} {''.join(f'[{n}]' for n in sentence.citations)}{end}")
+        lines.setdefault(sentence.citations[0], []).append(marked(sentence.text.rstrip(), sentence.citations, stop="."))
     papers = {s.number: s for s in answer.citations}
     if not lines or set(lines) - set(papers):
         return
@@ -403,9 +400,7 @@ def by_paper(answer: Answer, question: str, hits: list[Hit]) -> None:
         if text.lower().startswith(short_name(paper.title).lower()) or paper.title.lower() in text.lower():
             out.append(text)  # the model's line already says which paper
             continue
-        names = coined_names(abstract, f"{paper.title} {question} {text}")
-        head = f"{paper.title} ({', '.join(names)})" if names else paper.title
-        out.append(f"{head}{'' if head[-1] in '.:?!' else ':'} {text}")
+        out.append(headed(paper.title, coined_names(abstract, f"{paper.title} {question} {text}"), text))
     answer.text = "\n".join(out)
 
 

@@ -129,10 +129,14 @@ def cite(question: str, raw: str, hits: list[Hit], n_sources: int, embed=None, a
 
 def _with_markers(claim: Claim, first: bool) -> str:
     """A claim back in the text, its [n] before the closing punctuation."""
-    text, marks = claim.text, "".join(f"[{n}]" for n in claim.citations)
+    return ("" if first else "\n" if claim.newline else " ") + marked(claim.text, claim.citations)
+
+
+def marked(text: str, numbers: list[int], stop: str = "") -> str:
+    """A sentence with its [n] markers before its closing punctuation (`stop` when it has none)."""
     end = re.search(r"[.!?:;]+$", text)
-    body, stop = (text[: end.start()], end.group()) if end else (text, "")
-    return ("" if first else "\n" if claim.newline else " ") + f"{body} {marks}{stop}"
+    body, stop = (text[: end.start()], end.group()) if end else (text, stop)
+    return f"{body} {''.join(f'[{n}]' for n in numbers)}{stop}"
 
 
 def _note(found: list[Claim], model_cited: bool) -> str | None:

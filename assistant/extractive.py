@@ -304,6 +304,12 @@ def coined_names(abstract: str, elsewhere: str) -> list[str]:
     return list(dict.fromkeys(n for n in names if n.lower() not in lowered))[:MAX_NAMES]
 
 
+def headed(title: str, names: list[str], body: str) -> str:
+    """A list line: the paper's title and the names its abstract coins, then what it says."""
+    head = f"{title} ({', '.join(names)})" if names else title
+    return f"{head} {body}" if head[-1] in ".:?!" else f"{head}: {body}"
+
+
 def _coined(text: str) -> list[str]:
     """The names COINED finds in a text, in order (each match fills one of its groups)."""
     return [next(filter(None, groups)) for groups in COINED.findall(text)]
@@ -460,9 +466,7 @@ def _render(question: str, picks: list[tuple[Hit, list[str]]], hits: list[Hit], 
             title = hit.paper.title
             # A name other retrieved papers use too ("LLMs", "VLMs") is the field's, not this paper's.
             others = " ".join(h.paper.abstract for h in hits if h is not hit)
-            names = coined_names(hit.paper.abstract, f"{title} {question} {body} {others}")
-            head = f"{title} ({', '.join(names)})" if names else title
-            body = f"{head} {body}" if head[-1] in ".:?!" else f"{head}: {body}"
+            body = headed(title, coined_names(hit.paper.abstract, f"{title} {question} {body} {others}"), body)
         parts.append(body)
         source = Source.from_hit(number, hit)
         source.sentences = list(sentences)
