@@ -9,7 +9,8 @@ sys.path.insert(0, str(ROOT))
 
 from assistant.corpus import load_corpus  # noqa: E402
 
-TEXTS = {p.title: f"{p.title} {p.abstract}".lower() for p in load_corpus([ROOT / "corpus"]).papers}
+PAPERS = {p.title: p for p in load_corpus([ROOT / "corpus"]).papers}
+TEXTS = {title: f"{title} {p.abstract}".lower() for title, p in PAPERS.items()}
 problems: list[tuple] = []
 
 
@@ -18,38 +19,70 @@ def err(*what) -> None:
     print("ERROR", *what)
 
 
-def check_set(here: Path) -> int:
-    """The checks blind sets 4 and 5 share: exact fields, unique ids, known gold titles, keywords
-    found in gold text, lists of 2-6 papers, comparisons of exactly 2, every list or comparison
-    gold paper named by a keyword, empty negatives. Prints the counts; returns the exit code."""
+def check_set(here: Path, list_sizes: tuple[int, int] = (2, 6), expected: dict[str, int] | None = None) -> int:
+    """The checks the blind sets share: exact fields, unique ids, known types, exact gold titles,
+    keywords (unique, non-empty) found in gold text, lists of `list_sizes` papers, comparisons of
+    exactly 2, one gold paper for a fact or number, every list or comparison gold paper named by
+    a keyword, a metadata question's gold papers with some metadata, empty negatives, and the
+    per-type counts in `expected`. Prints the counts; returns the exit code."""
     import collections
     import json
 
-    text, HERE = TEXTS, here
-    ids=set(); cnt=collections.Counter()
-    FIELDS={'id','question','gold_titles','type','answer_keywords'}
-    for fn in ['questions.jsonl','near_negatives.jsonl']:
-        for ln,l in enumerate(open(HERE/fn),1):
-            d=json.loads(l)
-            if set(d)!=FIELDS: err(fn,ln,'fields',set(d))
-            if d['id'] in ids: err('dup id',d['id'])
-            ids.add(d['id']); cnt[(fn,d['type'])]+=1
-            t=d['type']
-            if t not in {'fact','numeric','multi','compare','negative'}: err(d['id'],'type',t)
-            for g in d['gold_titles']:
-                if g not in text: err(d['id'],'bad title',g)
-            if t=='negative':
-                if d['gold_titles'] or d['answer_keywords']: err(d['id'],'negative must be empty')
+    ids, cnt = set(), collections.Counter()
+    fields = {"id", "question", "gold_titles", "type", "answer_keywords"}
+    for fn in ["questions.jsonl", "near_negatives.jsonl"]:
+        for ln, line in enumerate(open(here / fn), 1):
+            d = json.loads(line)
+            if set(d) != fields:
+                err(fn, ln, "fields", set(d))
                 continue
-            if not d['gold_titles'] or not d['answer_keywords']: err(d['id'],'empty gold/kw')
-            if len(set(d['gold_titles']))!=len(d['gold_titles']): err(d['id'],'dup gold')
-            for k in d['answer_keywords']:
-                if not any(k.lower() in text[g] for g in d['gold_titles'] if g in text): err(d['id'],'kw not in gold',k)
-            if t=='multi' and not 2<=len(d['gold_titles'])<=6: err(d['id'],'multi size')
-            if t=='compare' and len(d['gold_titles'])!=2: err(d['id'],'compare size')
-            if t in ('multi','compare'):
-                for g in d['gold_titles']:
-                    if g in text and not any(k.lower() in text[g] for k in d['answer_keywords']): err(d['id'],'gold not named by any kw',g[:60])
-    for k,v in sorted(cnt.items()): print(k,v)
-    print('total',sum(cnt.values()),'FAILED' if problems else 'OK')
+            if d["id"] in ids:
+                err("dup id", d["id"])
+            ids.add(d["id"])
+            t, gold, kws = d["type"], d["gold_titles"], d["answer_keywords"]
+            cnt[(fn, t)] += 1
+            if t not in {"fact", "numeric", "multi", "compare", "metadata", "negative"}:
+                err(d["id"], "type", t)
+            if (fn == "near_negatives.jsonl") != (t == "negative"):
+                err(d["id"], "a negative belongs in near_negatives.jsonl, and only a negative")
+            for g in gold:
+                if g not in TEXTS:
+                    err(d["id"], "bad title", g)
+            if t == "negative":
+                if gold or kws:
+                    err(d["id"], "negative must be empty")
+                continue
+            if not gold or not kws:
+                err(d["id"], "empty gold/kw")
+            if len(set(gold)) != len(gold):
+                err(d["id"], "dup gold")
+            if len({k.lower() for k in kws}) != len(kws) or not all(k.strip() for k in kws):
+                err(d["id"], "duplicate or empty keyword")
+            for k in kws:
+                if not any(k.lower() in TEXTS[g] for g in gold if g in TEXTS):
+                    err(d["id"], "kw not in gold", k)
+            if t == "multi" and not list_sizes[0] <= len(gold) <= list_sizes[1]:
+                err(d["id"], "multi size", len(gold))
+            if t == "compare" and len(gold) != 2:
+                err(d["id"], "compare size")
+            if t in ("fact", "numeric") and len(gold) != 1:
+                err(d["id"], "a fact or number has one gold paper", len(gold))
+            if t in ("multi", "compare"):
+                for g in gold:
+                    if g in TEXTS and not any(k.lower() in TEXTS[g] for k in kws):
+                        err(d["id"], "gold not named by any kw", g[:60])
+            if t == "metadata":
+                for g in gold:
+                    p = PAPERS.get(g)
+                    if p is not None and p.date is None and p.upvotes is None and p.authors is None:
+                        err(d["id"], "metadata gold has no metadata", g[:60])
+    for k, v in sorted(cnt.items()):
+        print(k, v)
+    by_type = collections.Counter()
+    for (_, t), v in cnt.items():
+        by_type[t] += v
+    for t, n in (expected or {}).items():
+        if by_type[t] != n:
+            err("count", t, by_type[t], "expected", n)
+    print("total", sum(cnt.values()), "FAILED" if problems else "OK")
     return 1 if problems else 0
