@@ -417,6 +417,7 @@ def _fact_picks(question: str, hits: list[Hit], embed, numeric: bool) -> list[tu
     if numeric and not chosen:
         chosen = _figure_first(question, first.sentences)[:1]
     chosen = _covering(question, first.sentences, chosen, quota)
+    chosen += _continuation(first.sentences, chosen)
     picks = {first.rank: (first.hit, chosen)} | {p.rank: (p.hit, p.sentences[:1]) for p in others}
     return [(hit, [s for _, _, s in sorted(ts, key=lambda t: t[1])])  # in the abstract's own order
             for _, (hit, ts) in sorted(picks.items())]  # papers in retrieval order
@@ -430,6 +431,20 @@ def _carried(sentences: list[tuple[float, int, str]]) -> list[tuple[float, int, 
     out = [(max(t[0], by_pos[t[1] - 1][0] - CARRY_MARGIN) if CONTINUES.match(t[2]) and t[1] - 1 in by_pos else t[0], t[1], t[2])
            for t in sentences]
     return sorted(out, key=lambda t: -t[0])
+
+
+def _continuation(sentences: list[tuple[float, int, str]], chosen: list[tuple[float, int, str]]) -> list[tuple[float, int, str]]:
+    """The sentence that continues the first chosen sentence that has one ("In one experiment,
+    we finetune a model to output outdated names for species of birds." -> "This causes it to
+    behave as if it's the 19th century ..."): a sentence whose next one starts "This ..." said
+    half of what it means. At most one, so an answer grows by one sentence at most."""
+    by_pos = {t[1]: t for t in sentences}
+    taken = {c[1] for c in chosen}
+    for c in chosen:
+        nxt = by_pos.get(c[1] + 1)
+        if nxt and nxt[1] not in taken and CONTINUES.match(nxt[2]):
+            return [nxt]
+    return []
 
 
 def _figure_first(question: str, sentences: list[tuple[float, int, str]]) -> list[tuple[float, int, str]]:

@@ -381,3 +381,19 @@ def test_a_sentence_that_continues_a_picked_one_carries_its_relevance():
 
     assert CONTINUES.match("Crucially, this confines the hypothesis to a finite set.") and not CONTINUES.match("Three tasks remain.")
 
+
+
+
+def test_a_fact_answer_brings_the_sentence_that_finishes_a_picked_one():
+    from assistant.extractive import _continuation
+
+    sentences = [(0.9, 1, "In one experiment, we finetune a model to output outdated names for species of birds."),
+                 (0.6, 4, "We also introduce inductive backdoors."), (0.5, 0, "Narrow finetuning shifts behaviour."),
+                 (0.3, 2, "This causes it to behave as if it's the 19th century."), (0.2, 5, "These are hard to filter."),
+                 (0.1, 3, "Scaling laws predict loss well.")]
+    chosen = sentences[:3]
+    # The first chosen sentence continued by the next one ("This causes ...") brings it, and only it.
+    assert _continuation(sentences, chosen) == [sentences[3]]
+    # Nothing to add when the continuation is already chosen, or when no chosen sentence is continued.
+    assert _continuation(sentences, sentences[:4]) == [sentences[4]]
+    assert _continuation(sentences, [sentences[2], sentences[5]]) == []
