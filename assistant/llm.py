@@ -38,6 +38,7 @@ from llama_index.llms.openai_like import OpenAILike  # noqa: E402
 from .config import Settings  # noqa: E402
 from .errors import AssistantError  # noqa: E402
 from .paths import shipped  # noqa: E402
+from .questions import facets  # noqa: E402
 from .retrieve import Hit  # noqa: E402
 from .text import content_words, split_sentences  # noqa: E402
 
@@ -306,8 +307,14 @@ def answer_messages(question: str, sources: list[str], retry: tuple[str, str] | 
     """The rules in the system message; the numbered sources, the question and the closing
     instruction in the user message (prompts/answer_system.txt, prompts/answer.txt). The
     instruction, last, where small models heed it most, asks for the answer's shape by the
-    question's kind: a line per paper for a list, each side in turn for a comparison."""
-    instruction = prompt(SHAPES.get(kind, "ask_fact")).strip()
+    question's kind: a line per paper for a list, each side in turn for a comparison, each ask
+    in turn, numbered, for a question that asks several things (questions.facets)."""
+    asks = facets(question) if kind not in SHAPES else [question]
+    if len(asks) > 1:  # small models answer the first ask and drop the rest unless each is spelled out
+        listed = "\n".join(f"{i}. {ask[0].upper()}{ask[1:].rstrip('?')}?" for i, ask in enumerate(asks, 1))
+        instruction = prompt("ask_parts", count=len(asks), parts=listed).strip()
+    else:
+        instruction = prompt(SHAPES.get(kind, "ask_fact")).strip()
     messages = [
         ChatMessage(role="system", content=prompt("answer_system").strip()),
         ChatMessage(role="user", content=prompt("answer", sources="\n\n".join(sources), question=question, instruction=instruction).strip()),

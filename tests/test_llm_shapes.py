@@ -86,10 +86,18 @@ def test_a_model_answer_that_names_every_paper_gets_nothing_added(assistant):
 
 def test_a_fact_question_asks_for_every_part_in_a_few_sentences(assistant):
     answer, requests = ask(assistant, Reply("Ungrokking is when a network regresses from perfect to low test accuracy [1]."),
-                           "What is ungrokking and what is semi-grokking?")
+                           "What is ungrokking?")
     assert "Answer every part of the question in 2 or 3 sentences" in requests[0]["messages"][-1]["content"]
     assert requests[0]["max_tokens"] == assistant.settings.llm_max_tokens
     assert answer.text == "Ungrokking is when a network regresses from perfect to low test accuracy [1]."  # nothing added to a fact
+
+
+def test_a_question_that_asks_several_things_gets_each_ask_spelled_out(assistant):
+    _, requests = ask(assistant, Reply("Ungrokking is when a network regresses to low test accuracy [1]."),
+                      "In the circuit-efficiency account of grokking, what is ungrokking, and what is semi-grokking?")
+    instruction = requests[0]["messages"][-1]["content"].split("Question:")[1]
+    assert "The question asks 2 things:\n1. What is ungrokking?\n2. What is semi-grokking?" in instruction
+    assert "2 or 3 sentences" not in instruction
 
 
 def test_a_reply_that_hands_back_the_list_example_is_not_an_answer(assistant):
