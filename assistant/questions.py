@@ -109,6 +109,9 @@ class QuestionPlan:
     meta: metadata.MetaQuery | None = None
 
 
+TOPIC_FIRST = re.compile(r"^[^?:;,—–]{1,80}?(?::|—|–|\s--?\s)\s*")  # "hybrid neural-symbolic systems: " before the ask
+
+
 def plan(question: str) -> QuestionPlan:
     meta = metadata.parse(question)
     if meta is not None and (meta.ranks or not meta.topic):  # an ordering, a field, or filters alone
@@ -116,8 +119,9 @@ def plan(question: str) -> QuestionPlan:
     # "How many ... do A and B each use?" asks for figures; "How much X is needed? Contrast A with B." compares.
     if COMPARE.search(question) and (not NUMERIC.match(question) or ASKS_TO_COMPARE.search(question)):
         return QuestionPlan("compare", compared_sides(question), meta)
-    # "I'm building X. Which papers here ...?": the asked sentence may come after context.
-    if (LIST.search(question) or LIST.search(asked_sentence(question))) and not SECOND_QUESTION.search(question):
+    # "I'm building X. Which papers here ...?": the asked sentence may come after context,
+    # "Hybrid neural-symbolic systems: which papers combine ...": or after a topic and a colon or dash.
+    if any(LIST.search(q) for q in (question, asked_sentence(question), TOPIC_FIRST.sub("", question))) and not SECOND_QUESTION.search(question):
         return QuestionPlan("list", meta=meta)
     if NUMERIC.search(question):
         return QuestionPlan("numeric", meta=meta)

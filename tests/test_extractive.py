@@ -56,6 +56,9 @@ def test_a_line_break_always_ends_a_sentence():
         ("I'm surveying NLI robustness -- what in the collection examines how NLI models generalize?", "list"),
         ("I'm surveying RL for math. Which entries fine-tune LLMs on math problems with RL?", "list"),
         ("Training ran into memory limits. Which two techniques did the authors use to get around that?", "fact"),
+        ("hybrid neural-symbolic systems: which papers combine a network with a symbolic knowledge base?", "list"),
+        ("reading comprehension datasets -- which papers build one?", "list"),
+        ("In work showing that models can report their own weights, which models were fine-tuned, and on what?", "fact"),
     ],
 )
 def test_question_types_come_from_the_form_of_the_question(question, kind):
