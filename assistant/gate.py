@@ -56,7 +56,14 @@ GENERIC = (
     "down during either else even ever every few from further here him his her hers i if its it itself just "
     "less many me more much my neither no nor not now off once only our ours out over own same she so some "
     "still than then thereby therefore through thus too under until up upon very via we while whereas "
-    "within without yet you your them they it's"
+    "within without yet you your them they it's "
+    # the asker's conversational words, which no abstract needs: "I'm collecting any stuff in here
+    # that has even just a side experiment", "robot demos recorded in front of ...", "got strong scores
+    # from a tiny set", "has anyone tried ..."
+    "anyone anybody everyone everybody stuff thing things lot lots tiny huge got get gets getting gotten "
+    "strangely weirdly oddly basically actually really pretty super cool neat nice awesome guys folks anyway "
+    "somehow somewhere whatever wondering wonder curious remember heard hey hi okay ok yeah maybe probably "
+    "kinda sorta gonna wanna please thanks thank collecting gathering compiling hunting digging browsing side front"
 )
 METADATA = (
     "submitted submitter submitters upvote upvotes upvoted recent newest latest oldest earliest published dated date dates released year years "

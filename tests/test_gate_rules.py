@@ -22,6 +22,15 @@ def test_a_word_no_abstract_uses_keeps_the_largest_weight():
     assert words["dropout"][1] == UNSEEN and words["smoothing"][1] == 5.0
 
 
+def test_the_askers_conversational_words_are_no_focus_even_when_no_abstract_uses_them():
+    idf = {"reason": 2.0, "model": 1.0, "curat": 4.0, "set": 1.0}.get  # "stuff", "got", "tiny", "anyone": in no paper
+    words = focus("Has anyone got stuff on a reasoning model tuned on a tiny curated set?", idf).words
+    assert set(words) == {"reasoning", "tuned", "curated", "set"}  # "tuned": in no paper either, and no asker's word
+    assert words["tuned"][1] == UNSEEN
+    # A technical word that looks casual keeps its weight: "4-bit" is not "a bit".
+    assert "bit" in focus("How much does 4-bit quantization hurt?", idf).words
+
+
 def test_one_alternative_covers_a_list_of_alternatives():
     topic = focus("papers that work with audio, speech or music signals", flat_idf)
     stem = {w: s for w, (s, _) in topic.words.items()}
