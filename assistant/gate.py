@@ -26,8 +26,9 @@ import re
 from dataclasses import dataclass, field
 
 from .corpus import squash
+from .questions import figure_asks
 from .retrieve import Hit
-from .text import split_sentences
+from .text import split_sentences, stems
 from .types import Answer, Source
 
 # Chosen with bench/gate.py (README, "Evidence gate"; tuning split now includes bench/eval/round2).
@@ -317,6 +318,29 @@ def refusal_reason(question: str, hits: list[Hit], vocab: set[str]) -> str | Non
     return None
 
 
+# A figure in a sentence: digits ("12M", "3.5x") or a number word ("eight", "tenfold").
+FIGURE = re.compile(r"\d+(?:[.,]\d+)*(?:[KMBkmb]\b|\s?[x×%]|-?fold)?|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
+                    r"thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|"
+                    r"hundreds?|thousands?|millions?|billions?|dozens?|single|half|twice|double|triple|\w+fold)\b", re.I)
+
+
+def unstated_figure(question: str, hits: list[Hit]) -> str | None:
+    """An ask for a figure that no paper's sentence gives: "for how many epochs?" when no
+    sentence has a number with "epochs" beside it (within four words after it or three
+    before), "what accuracy ..." when no sentence has a number at all. Numbers the question
+    itself holds ("2025", "OpenLlama-3B") are not answers. None when every such ask is met."""
+    asked_numbers = {m.group().lower() for m in FIGURE.finditer(question)}
+    sentences = [s for h in hits for s in [h.paper.title, *split_sentences(h.paper.abstract)]]
+
+    def gives(sentence: str, counted: set[str]) -> bool:
+        figures = [m for m in FIGURE.finditer(sentence) if m.group().lower() not in asked_numbers]
+        return bool(figures) and (not counted or any(
+            set(stems(sentence[m.end(): m.end() + 60])[:4]) & counted or set(stems(sentence[max(0, m.start() - 40): m.start()])[-3:]) & counted
+            or ("time" in counted and re.search(r"[x×]|fold$", m.group(), re.I)) for m in figures))
+
+    return next((ask for ask, counted in figure_asks(question) if not any(gives(s, counted) for s in sentences)), None)
+
+
 def admit(question: str, hits: list[Hit], vocab: set[str], embed, idf=None, metadata: bool = False,
           listing: bool = False) -> Evidence:
     """The gate both answering modes pass through: which retrieved papers become sources.
@@ -353,6 +377,9 @@ def admit(question: str, hits: list[Hit], vocab: set[str], embed, idf=None, meta
         what = ", ".join(f'"{w}"' for w in missing) if missing else "what the question asks"
         return Evidence([], f"no paper in the corpus addresses {what}", question_score)
     passed = [h for i, (h, s) in enumerate(zip(hits, scores)) if listing or s["score"] >= MIN_PAPER or i in keep]
+    # The papers are about the question, but none states the figure it asks for ("how many epochs").
+    if not listing and not metadata and (ask := unstated_figure(question, passed)):
+        return Evidence([], f'no paper in the corpus gives the figure asked for ("{ask.rstrip("?")}")', question_score)
     for h in hits:
         h.extra["gate"]["passed"] = any(h is p for p in passed)
     return Evidence(passed, None, question_score)

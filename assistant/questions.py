@@ -189,3 +189,27 @@ def _clean(side: str) -> str:
     side = re.sub(r"^(?:describe|explain|say|tell me)\s+(?:how|what|whether|why)\s+", "", side.strip(), flags=re.I)
     side = re.sub(r"^\W*(?:the|a|an)\s+(?=\w)", "", side, flags=re.I)
     return side.strip(" ,.:;?")
+
+
+# "how many bird-name examples were ...", "for how many epochs?": the counted thing, up to the verb or the end.
+COUNTED_THING = re.compile(r"\bhow many\s+((?:[\w'-]+\s+){0,3}?[\w'-]+?)(?=\s+(?:do|does|did|are|is|were|was|can|could|have|has|had|would"
+                           r"|will|should|in|of|on|for|with|from|to|that|the|than|per|at|by|it|they|we)\b|\s*[?,.;:]|\s*$)", re.I)
+COMPARATIVE = {"more", "larger", "fewer", "less", "smaller", "bigger", "longer", "shorter", "than"}
+
+
+def figure_asks(question: str) -> list[tuple[str, set[str]]]:
+    """The asks of a question that want a figure ("how many epochs", "what accuracy does it
+    reach"), each with the stems of what it counts ({"epoch"}; empty when it names no unit).
+    The figure cue must open the ask ("for how many epochs?", "exactly how many tokens"), so
+    "what's the name for how often ..." asks for a name, not a figure."""
+    from .text import stems
+
+    asks = []
+    for part in facets(question):
+        ask = asked_part(part)
+        cue = NUMERIC.search(ask)
+        if not cue or len(ask[: cue.start()].split()) > 2:
+            continue
+        counted = COUNTED_THING.search(ask)
+        asks.append((ask, set(stems(counted.group(1))) - COMPARATIVE if counted else set()))
+    return asks

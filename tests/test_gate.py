@@ -106,3 +106,12 @@ def test_both_sides_of_a_comparison_become_sources(corpus):
     assert evidence.reason is None
     assert {h.paper.title.split(":")[0] for h in evidence.hits} >= {"MEG-GPT", "BrainBlur"}
     assert "Cooking with robots" not in [h.paper.title for h in evidence.hits]
+
+
+def test_a_question_about_its_paper_whose_asked_figure_no_abstract_states_is_refused(corpus):
+    """The paper is about the question, but its abstract gives no figure for what is asked."""
+    asked = "How does weight decay affect grokking on small algorithmic datasets, and for how many epochs were the networks trained?"
+    evidence = corpus(asked, ["Grokking", "Length generalization"])
+    assert evidence.hits == [] and evidence.reason == 'no paper in the corpus gives the figure asked for ("for how many epochs were the networks trained")'
+    assert evidence.score >= 0.81  # it passed on topic: only the figure is missing
+    assert corpus("How does weight decay affect grokking on small algorithmic datasets?", ["Grokking", "Length generalization"]).reason is None

@@ -1,7 +1,8 @@
 """The gate's focus rules on small fixtures: word weights, alternatives, metadata topics, names."""
 
 from assistant.corpus import Paper, vocabulary
-from assistant.gate import UNSEEN, english_idf, focus, refusal_reason, written
+from assistant.gate import UNSEEN, english_idf, focus, refusal_reason, unstated_figure, written
+from assistant.questions import figure_asks
 from assistant.retrieve import Hit
 
 
@@ -95,6 +96,27 @@ def test_named_terms_the_retrieved_papers_write_or_that_have_an_alternative_are_
     # Named-absent questions are still refused, alone or with every alternative absent.
     assert refusal_reason("How does BEIR rank retrievers?", hits, vocab) == "the corpus never mentions BEIR"
     assert refusal_reason("Do papers use BEIR or MTEB?", hits, vocab) == "the corpus never mentions BEIR, MTEB"
+
+
+def test_an_ask_for_a_figure_names_what_it_counts_only_when_it_opens_the_ask():
+    assert figure_asks("LIMO is fine-tuned on few samples. Which base model, and for how many epochs?") == [("for how many epochs?", {"epoch"})]
+    assert figure_asks("What accuracy does it reach on GSM8K?") == [("What accuracy does it reach on GSM8K?", set())]
+    assert figure_asks("how many times larger was the range?")[0][1] == {"time"}  # "larger" is no unit
+    assert figure_asks("what's the name for how often a model answers every sub-question?") == []  # asks for a name
+
+
+def test_a_figure_no_source_states_is_an_unstated_ask():
+    paper = Paper("LIMO: Less is More", "Fine-tuned on 817 curated samples, it reaches 57.1% on AIME. "
+                  "It trains eight models in 2025, and the range is 10x longer.")
+    hits = [Hit(paper, score=1.0, dense=0.5, bm25=3.0)]
+    assert unstated_figure("How many curated samples is LIMO trained on?", hits) is None
+    assert unstated_figure("What accuracy does LIMO reach on AIME?", hits) is None
+    assert unstated_figure("How many models does it train?", hits) is None  # a number written as a word
+    assert unstated_figure("How many times longer is the range?", hits) is None
+    assert unstated_figure("Which base model is LIMO tuned from, and for how many epochs?", hits) == "for how many epochs?"
+    # A number the question itself holds is no answer: "2025" does not count the tokens.
+    assert unstated_figure("In 2025, how many tokens did it see?", hits) == "how many tokens did it see?"
+    assert unstated_figure("Which base model is LIMO tuned from?", hits) is None  # no figure asked
 
 
 def test_the_vocabulary_holds_submitters_and_forgets_them_with_their_paper(tmp_path):
