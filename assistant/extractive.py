@@ -79,6 +79,10 @@ MAX_NAMES = 2
 # A sentence that goes on from the one before it: its subject is an anaphor ("This", "These
 # outputs", "Three such cases"), not a new topic ("This paper ...").
 CONTINUES = re.compile(r"(?:[A-Z]\w+ly,\s+)?(?:[Tt]his|[Tt]hese|[Ss]uch|[Ii]t|[Tt]hey|(?:\w+\s+)?such)\b(?!\s+(?:paper|work|study|article|survey|report)\b)")
+# A sentence that spells out how the one before it works: "To tackle this, we introduce X." ->
+# "Specifically, X combines ...", "The key idea in this strategy is to ...".
+ELABORATES = re.compile(r"(?:Specifically|More specifically|Concretely|In particular|In detail|To this end|To do so|To achieve this"
+                        r"|(?:The|Our) (?:key|core|main|central) (?:idea|insight|contribution|component)s?)\b")
 CARRY_MARGIN = 0.05  # 0.02 to 0.1 read alike on every team set (README, round 5)
 NAME = re.compile(r"\b(?:[A-Z][a-z]*[A-Z][\w-]*|[A-Za-z]+-?\d[\w.-]*|[A-Z]{2,}s?)\b")
 FIGURE_ASK = re.compile(r"\bwhat\s+(?:[\w-]+\s+){0,2}?(?:figures?|numbers?|results?|scores?|accuracy|accuracies)\b", re.I)
@@ -325,9 +329,10 @@ def _naming(question: str, sentences: list[tuple[float, int, str]]) -> list[tupl
     return sorted(sentences, key=lambda t: -(t[0] + bonus(t)))
 
 
-def _compare_picks(question: str, hits: list[Hit], embed, sides: list[str]) -> list[tuple[Hit, list[str]]]:
-    """One paper per side: the best hit retrieved for that side (Hit.extra["side"], set by the
-    per-side retrieval), else the two best papers; each with its best sentences for its side."""
+def compared(hits: list[Hit], sides: list[str]) -> list[tuple[Hit, str]]:
+    """The papers a comparison compares, one per side: the best hit retrieved for that side
+    (Hit.extra["side"], set by the per-side retrieval), else the best papers left, at least two;
+    each with its side ("" when the question does not say)."""
     chosen: list[tuple[Hit, str]] = []
     for i, side in enumerate(sides):
         for h in hits:
@@ -339,9 +344,14 @@ def _compare_picks(question: str, hits: list[Hit], embed, sides: list[str]) -> l
             break
         if all(h is not c for c, _ in chosen):
             chosen.append((h, ""))
+    return chosen
+
+
+def _compare_picks(question: str, hits: list[Hit], embed, sides: list[str]) -> list[tuple[Hit, list[str]]]:
+    """One paper per side (compared), each with its best sentences for its side."""
     asks = facets(question)
     picks = []
-    for hit, side in chosen:
+    for hit, side in compared(hits, sides):
         [scored] = score_papers(question, [hit], embed, numeric=False, focus=side) or [None]
         if scored is None:
             continue
@@ -385,8 +395,21 @@ def _by_role(sentences: list[tuple[float, int, str]], chosen: list[tuple[float, 
         best = next((t for t in sentences if role.search(t[2]) and all(t[1] != c[1] for c in chosen)), None)
         if best:
             chosen.append(best)
+    # A chosen sentence's elaboration says how the side works, which its others only name.
+    by_pos = {t[1]: t for t in sentences}
+    chosen += [e for c in list(chosen) if (e := by_pos.get(c[1] + 1)) and _elaborates(c[2], e[2])
+               and all(e[1] != x[1] for x in chosen)][: max(cap - len(chosen), 0)]
     chosen += [t for t in _naming("", sentences) if all(t[1] != c[1] for c in chosen)][: cap - len(chosen)]
     return [s for _, _, s in sorted(chosen, key=lambda t: t[1])]
+
+
+def _elaborates(sentence: str, after: str) -> bool:
+    """`after` spells out how `sentence` works: it opens with an elaboration cue (ELABORATES) or
+    with the name `sentence` gave ("we introduce Earth-Adapter ..." -> "Earth-Adapter introduces a
+    novel Mixture of Frequency Adaptation ...")."""
+    opening = after.split(maxsplit=1)[0].strip(",:;") if after.strip() else ""
+    named = bool(re.fullmatch(r"[A-Z][\w]*(?:[-\d][\w-]*|[a-z]*[A-Z][\w-]*)", opening)) and re.search(rf"\b{re.escape(opening)}\b", sentence)
+    return bool(ELABORATES.match(after) or named)
 
 
 def _fact_picks(question: str, hits: list[Hit], embed, numeric: bool) -> list[tuple[Hit, list[str]]]:

@@ -400,3 +400,24 @@ def test_a_fact_answer_brings_the_sentence_that_finishes_a_picked_one():
     # Nothing to add when the continuation is already chosen, or when no chosen sentence is continued.
     assert _continuation(sentences, sentences[:4]) == [sentences[4]]
     assert _continuation(sentences, [sentences[2], sentences[5]]) == []
+
+
+def test_a_comparison_side_keeps_the_sentence_that_spells_out_how_its_method_works(embed):
+    def side(name, how):
+        return hit(f"{name}: foundation models for satellite images",
+                   "Foundation models work well on natural images. Existing fine-tuning methods for foundation models struggle on "
+                   f"satellite images. This is due to artifacts in satellite images. To tackle this, we introduce {name}, a new adapter. {how} "
+                   "Foundation models fine-tuned this way work on satellite images. We find that it beats every baseline on satellite "
+                   "images. Results show foundation models gain the most. Satellite images are now handled well by foundation models.", 0.9)
+    earth = side("Earth-Adapter", "Earth-Adapter combines a mixture of adapters with a Discrete Fourier Transformation.")
+    other = side("GeoTuner", "Specifically, GeoTuner routes tokens by their frequency band.")
+    # Sides the question does not name: the sentences that say how each works share no word with it.
+    lines = extractive("Compare the two satellite-image papers: how does each make foundation models work on satellite images?",
+                       [earth, other], embed).text.splitlines()
+    # The sentence after the one that introduces the method, opening with its name or "Specifically", is kept.
+    assert "Discrete Fourier Transformation" in lines[0] and "frequency band" in lines[1]
+    from assistant.extractive import _elaborates
+
+    assert _elaborates("We introduce Earth-Adapter.", "Earth-Adapter combines two parts.")
+    assert _elaborates("We propose a method.", "The key idea is to split the problem.")
+    assert not _elaborates("We introduce Earth-Adapter.", "Experiments show gains.")  # an ordinary capital is no name
