@@ -32,13 +32,13 @@ YEAR = r"(?:19[89]\d|20[0-4]\d)"
 APPEARED = r"(?:came out|come out|appeared|was (?:published|released|posted)|were (?:published|released|posted))"
 PAPER_NOUN = r"(?:papers?|ones?|works?|stud(?:y|ies)|articles?|publications?|entr(?:y|ies)|of (?:them|these|those))"
 ORDERINGS = [
-    (re.compile(rf"\b(?:most recent(?:ly)?|newest|latest|last published)\b(?!\s+(?!{PAPER_NOUN}\b|published|dated|on\b|about\b|in\b|from\b)[a-z])"
+    (re.compile(rf"\b(?:most recent(?:ly)?|newest|latest|last published)\b(?!\s+(?!{PAPER_NOUN}\b|published|dated|on\b|about\b|in\b|from\b|of\b)[a-z])"
                 rf"|\b{APPEARED}\s+(?:last|latest|most recently)\b", re.I), ("date", True)),
-    (re.compile(rf"\b(?:oldest|earliest|least recent|first published)\b(?!\s+(?!{PAPER_NOUN}\b|published|dated|on\b|about\b|in\b|from\b)[a-z])"
+    (re.compile(rf"\b(?:oldest|earliest|least recent|first published)\b(?!\s+(?!{PAPER_NOUN}\b|published|dated|on\b|about\b|in\b|from\b|of\b)[a-z])"
                 rf"|\b{APPEARED}\s+(?:first|earliest)\b", re.I), ("date", False)),
     (re.compile(r"\b(?:fewest|least|lowest (?:number of )?)\s*(?:up-?votes?|up-?voted|votes)\b|\bleast (?:up-?voted|popular)\b", re.I), ("upvotes", False)),
     (re.compile(r"\b(?:most|highest (?:number of )?|largest number of |greatest number of )\s*(?:up-?votes?|up-?voted|votes)\b"
-                rf"|\bmost (?:popular|liked)\b(?!\s+(?!{PAPER_NOUN}\b|on\b|about\b|in\b|from\b)[a-z])"
+                rf"|\bmost (?:popular|liked)\b(?!\s+(?!{PAPER_NOUN}\b|on\b|about\b|in\b|from\b|of\b)[a-z])"
                 r"|\bup-?voted (?:the )?most\b|\bmost (?:up-?)?votes\b|\bmost likes\b|\b(?:top|highest|most)[- ](?:voted|rated|liked)\b", re.I), ("upvotes", True)),
     (re.compile(r"\b(?:fewest|smallest number of|least)\s+(?:co-?)?authors\b", re.I), ("authors", False)),
     (re.compile(r"\b(?:most|largest number of|greatest number of|highest number of)\s+(?:co-?)?authors\b"

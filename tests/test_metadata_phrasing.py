@@ -28,6 +28,12 @@ def test_a_ranking_names_every_paper_and_a_superlative_one():
     assert parse("rank the RL papers by upvotes").limit is None
     assert parse("which grokking paper came out first?").limit == 1
     assert parse("which of these came out first?").previous
+    # "the most recent of ...", "the oldest of them": a superlative over the papers that follow "of".
+    for question, order in [("the most recent of the ones above?", ("date", True)), ("the oldest of them?", ("date", False)),
+                            ("most popular of these?", ("upvotes", True))]:
+        query = parse(question)
+        assert query.filter.order == order and query.previous and query.limit == 1 and plan(question).kind == "meta"
+    assert parse("the most recent advances in RL?") is None  # "recent" describing other things orders nothing
 
 
 def test_papers_by_authors_is_not_an_ordering():
