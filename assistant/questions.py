@@ -28,12 +28,12 @@ NOT_LIST_WORD = r"(?:makes?|made|is|are|was|were|do|does|did|can|could|would|sho
 LIST = re.compile(
     rf"^\W*(?:(?:which|what)\s+(?:(?!{NOT_LIST_WORD}\b)\w+\s+){{0,3}}?{PAPER_NOUNS}\b{OF_ONE_PAPER}"
     rf"|(?:which|what)\s+(?:work|research)\s+(?!does\b|did\b|do\b)"  # "What work in the collection examines ..."
-    rf"|(?:list|name|find|show|give|identify|enumerate|mention)\b(?:\s+\w+){{0,4}}?\s+{PAPER_NOUNS}\b"
+    rf"|(?:list|name|find|show|give|identify|enumerate|mention)\b(?:\s+\w+){{0,4}}?\s+(?:{PAPER_NOUNS}\b|(?:work|research)\s+(?:that|which|on|about|using|in|where|with)\b)"
     rf"|(?:are there|is there)\s+(?:any\s+)?{PAPER_NOUNS}\b"
     rf"|{PAPER_NOUNS}\s+(?:that|which|about|on|studying|proposing|using|whose)\b)"
     # Conversational requests for papers: "I'm looking for work that ...", "is there work on ...",
     # "anything on/using ...", "who trains ...", "any ... papers?", "remote sensing papers?", "list them".
-    rf"|\b(?:looking for|searching for|point me to|recommend|suggest)\s+(?:\w+\s+){{0,2}}?(?:{PAPER_NOUNS}|work|research)\b"
+    rf"|\b(?:looking for|searching for|point me to|recommend|suggest|collecting|gathering|compiling|rounding up)\s+(?:\w+\s+){{0,2}}?(?:{PAPER_NOUNS}|work|research|studies)\b"
     rf"|^\W*(?:is there|are there|do you have|have you got)\s+(?:any\s+)?(?:\w+\s+)?(?:work|research|anything|something|{PAPER_NOUNS})\s+(?:on|about|using|that|which|for|in|to|with)\b"
     rf"|^\W*(?:anything|something|any\s+work|any\s+research)\s+(?:on|about|using|that|which|for|with|in)\b"
     rf"|^\W*who\s+(?!is\b|are\b|was\b|were\b)\w+"
@@ -42,12 +42,12 @@ LIST = re.compile(
     rf"|^\W*what\s+(?:\w+\s+){{0,2}}?(?:is|are)\s+there\b|^\W*what(?:['’]s|\s+is|\s+exists)\s+out\s+there\b|^\W*(?:give|show|tell)\s+me\s+(?:everything|all|anything|what)\b"
     rf"|^\W*(?:are|is)\s+there\s+(?:any\s+)?(?:[\w-]+\s+){{0,3}}?{PAPER_NOUNS}\s+(?:here|in here|in the corpus|that|which|about|on|for|using)\b"
     rf"|^(?!\W*(?:how|why|what|which|does|do|did|can|could|will|would|is|are)\b)[^?]*\b(?:work|research)\s*\?\s*$"
-    rf"|^\W*any\b[^?]*\b{DOC_NOUNS}\b|\b{DOC_NOUNS}\s*\?\s*$|\blist them\b|\b{DOC_NOUNS}\s+(?:from|published|dated|since|before|after)\b",
+    rf"|^\W*(?:(?:got|know\s+of|have\s+you\s+got|do\s+you\s+(?:have|know))\s+)?any\b[^?]*\b{DOC_NOUNS}\b|\b{DOC_NOUNS}\s*\?\s*$|\blist them\b|\b{DOC_NOUNS}\s+(?:from|published|dated|since|before|after)\b",
     re.I,
 )
 COMPARE = re.compile(
     r"(?:^|(?<=[.?!])\s)\W*(?:compare|contrast)\b|\bboth\b[^?]*\beach\b|\beach\b[^?]*\bboth\b|\bhow (?:do|does|did)\b.+\b(?:differ|compare)\b|\bdifferences? between\b|\bwhat distinguishes\b"
-    r"|\bone\b[^.?]*,\s*(?:and\s+|while\s+|whereas\s+)?the other\b"
+    r"|\bone\b[^.?]*,\s*(?:and\s+|while\s+|whereas\s+)?the other\b|\bhow (?:is|are|was|were)\b[^?]*\b(?:different|similar)\s+(?:from|to)\b"
     # "In what ways do A and B differ", "How are A and B similar", "What do A and B have in common",
     # "A vs B: ...", "Which ..., A or B?", "Describe how A and B each ..."
     r"|\b(?:do|does|did|are|is|were)\b[^?]*\band\b[^?]*\b(?:differ|similar|alike|in common)\b|^[^:?]+\s(?:vs\.?|versus)\s[^:?]+(?::|\s[—–-]\s|—)"
@@ -109,6 +109,7 @@ class QuestionPlan:
     meta: metadata.MetaQuery | None = None
 
 
+AFTER_BUT = re.compile(r"^[^?]*?,\s*(?:but|so)\s+(?=(?:which|what)\b)", re.I)  # "Transformers are everywhere, but which of these papers ..."
 TOPIC_FIRST = re.compile(r"^[^?:;,—–]{1,80}?(?::|—|–|\s--?\s)\s*")  # "hybrid neural-symbolic systems: " before the ask
 
 
@@ -121,7 +122,9 @@ def plan(question: str) -> QuestionPlan:
         return QuestionPlan("compare", compared_sides(question), meta)
     # "I'm building X. Which papers here ...?": the asked sentence may come after context,
     # "Hybrid neural-symbolic systems: which papers combine ...": or after a topic and a colon or dash.
-    if any(LIST.search(q) for q in (question, asked_sentence(question), TOPIC_FIRST.sub("", question))) and not SECOND_QUESTION.search(question):
+    last = asked_sentence(([q for q in re.split(r"(?<=\?)\s+", question.strip()) if q.endswith("?")] or [question])[-1])  # the last question asked
+    if any(LIST.search(q) for q in (last, AFTER_BUT.sub("", last))) or (
+            any(LIST.search(q) for q in (question, TOPIC_FIRST.sub("", question))) and not SECOND_QUESTION.search(question)):
         return QuestionPlan("list", meta=meta)
     if NUMERIC.search(question):
         return QuestionPlan("numeric", meta=meta)

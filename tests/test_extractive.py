@@ -59,6 +59,17 @@ def test_a_line_break_always_ends_a_sentence():
         ("hybrid neural-symbolic systems: which papers combine a network with a symbolic knowledge base?", "list"),
         ("reading comprehension datasets -- which papers build one?", "list"),
         ("In work showing that models can report their own weights, which models were fine-tuned, and on what?", "fact"),
+        # Round 7, from blind set 7's once-run: lists asked as "list work that", "I'm collecting ...", "got any ...",
+        # a list question after a yes/no one, a list after "..., but"; a comparison as "how is that different from".
+        ("List work that trains a model on an extra helper task.", "list"),
+        ("I'm collecting studies on whether models chain two learned facts.", "list"),
+        ("Got any theory-minded papers on why big networks generalize?", "list"),
+        ("Does English training carry over to other languages? Which papers look at this transfer?", "list"),
+        ("Transformers are everywhere, but which of these papers actually train recurrent networks?", "list"),
+        ("Is there work on unfair explanations? which data issues make it worse?", "fact"),
+        ("Which technique sets network weights by hand to compare compiled and learned algorithms, and which three graph algorithms are examined?", "fact"),
+        ("MAXL learns labels for an auxiliary task. How is that different from the zero-shot action paper?", "compare"),
+        ("What year did the paper on explaining hard examples come out?", "meta"),
     ],
 )
 def test_question_types_come_from_the_form_of_the_question(question, kind):
