@@ -377,8 +377,9 @@ def admit(question: str, hits: list[Hit], vocab: set[str], embed, idf=None, meta
         what = ", ".join(f'"{w}"' for w in missing) if missing else "what the question asks"
         return Evidence([], f"no paper in the corpus addresses {what}", question_score)
     passed = [h for i, (h, s) in enumerate(zip(hits, scores)) if listing or s["score"] >= MIN_PAPER or i in keep]
-    # The papers are about the question, but none states the figure it asks for ("how many epochs").
-    if not listing and not metadata and (ask := unstated_figure(question, passed)):
+    # The best paper (a comparison's two) is about the question but does not state the figure it
+    # asks for ("how many epochs"): another paper's figures are about something else.
+    if not listing and not metadata and (ask := unstated_figure(question, [hits[i] for i in keep])):
         return Evidence([], f'no paper in the corpus gives the figure asked for ("{ask.rstrip("?")}")', question_score)
     for h in hits:
         h.extra["gate"]["passed"] = any(h is p for p in passed)

@@ -195,8 +195,11 @@ def _clean(side: str) -> str:
 
 
 # "how many bird-name examples were ...", "for how many epochs?": the counted thing, up to the verb or the end.
-COUNTED_THING = re.compile(r"\bhow many\s+((?:[\w'-]+\s+){0,3}?[\w'-]+?)(?=\s+(?:do|does|did|are|is|were|was|can|could|have|has|had|would"
+COUNTED_THING = re.compile(r"\bhow many\s+(?:of\s+(?:the|these|those|its|their|all)\s+)?((?:[\w'-]+\s+){0,3}?[\w'-]+?)(?=\s+(?:do|does|did|are|is|were|was|can|could|have|has|had|would"
                            r"|will|should|in|of|on|for|with|from|to|that|the|than|per|at|by|it|they|we)\b|\s*[?,.;:]|\s*$)", re.I)
+# Asks only a number answers ("what size ..." may be answered "intermediate sizes").
+FIGURE_CUE = re.compile(r"\b(?:how (?:many|much)|by (?:how much|what (?:margin|factor|percentage))|what (?:[\w-]+ ){0,3}?"
+                        r"(?:percentage|percent|number|accuracy|score|f1|bleu|auc|count)s?)\b", re.I)
 COMPARATIVE = {"more", "larger", "fewer", "less", "smaller", "bigger", "longer", "shorter", "than"}
 
 
@@ -210,7 +213,7 @@ def figure_asks(question: str) -> list[tuple[str, set[str]]]:
     asks = []
     for part in facets(question):
         ask = asked_part(part)
-        cue = NUMERIC.search(ask)
+        cue = FIGURE_CUE.search(ask)
         if not cue or len(ask[: cue.start()].split()) > 2:
             continue
         counted = COUNTED_THING.search(ask)

@@ -103,6 +103,8 @@ def test_an_ask_for_a_figure_names_what_it_counts_only_when_it_opens_the_ask():
     assert figure_asks("What accuracy does it reach on GSM8K?") == [("What accuracy does it reach on GSM8K?", set())]
     assert figure_asks("how many times larger was the range?")[0][1] == {"time"}  # "larger" is no unit
     assert figure_asks("what's the name for how often a model answers every sub-question?") == []  # asks for a name
+    assert figure_asks("At what network size is overtraining worst?") == []  # "intermediate sizes" answers it
+    assert figure_asks("how many of the covered languages are extinct?")[0][1] == {"cover", "languag"}
 
 
 def test_a_figure_no_source_states_is_an_unstated_ask():
