@@ -15,7 +15,7 @@ from .citations import marked, short_name
 from .corpus import Paper
 from .embeddings import SentenceCache
 from .errors import AssistantError
-from .extractive import coined_names, extractive, headed, listed, rerank
+from .extractive import coined_names, compared, extractive, headed, listed, rerank
 from .gate import Evidence, admit, refusal
 from .index import Index, SyncReport
 from .metadata import PaperFilter
@@ -269,6 +269,8 @@ class Assistant:
             chosen = [p.hit for p in listed(standalone, hits, self.embed_sentences)][:LIST_SOURCES]
             hits = chosen + [h for h in hits if all(h is not c for c in chosen)]
             max_tokens = max(self.settings.llm_max_tokens, LINE_TOKENS * len(chosen))
+        elif asked.kind == "compare":  # the compared papers only, one per side, each to be answered in turn
+            chosen = [h for h, _ in compared(hits, asked.sides)]
         else:
             chosen = hits
         retriever = PaperRetriever(lambda q: chosen)

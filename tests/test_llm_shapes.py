@@ -68,7 +68,10 @@ def test_a_list_gets_a_line_per_paper_and_the_papers_the_model_left_out(assistan
 
 def test_a_comparison_that_covers_one_side_gets_the_other_side_added(assistant):
     answer, requests = ask(assistant, naming_the_tickets_paper, COMPARE)
-    assert "Answer for each of the compared papers in turn" in requests[0]["messages"][-1]["content"]
+    user = requests[0]["messages"][-1]["content"]
+    # The model reads the compared papers only, one per side, each answered in turn by its number.
+    assert f"[1] {TICKETS}" in user and "[2] Explaining grokking through circuit efficiency" in user and "[3]" not in user
+    assert "Answer this for each compared paper in turn, first for source [1], then for [2]: Compare Grokking Tickets" in user
     assert [c.title for c in answer.citations] == [TICKETS, "Explaining grokking through circuit efficiency"]
     first, second = answer.text.split("\n")
     assert first.endswith("[1].") and second.startswith("Explaining grokking through circuit efficiency") and "[2]" in second
