@@ -71,11 +71,11 @@ NUMERIC = re.compile(
 PAPER_VERBS = (r"(?:study|studies|describe|use|train|report|propose|elicit|show|find|aim|target|rely|examine|evaluate"
                r"|address|tackle|introduce|present|model|explain|analy[sz]e|measure|claim|argue|build|learn)")
 SIDES = [
-    re.compile(r"\bone\s+(?P<a>[^.?;]+?),\s*(?:and\s+|while\s+|whereas\s+)?the other\s+(?P<b>[^.?;]+)", re.I),
+    re.compile(r"\bone\s+(?P<a>[^.?;:]+?)[,;]\s*(?:and\s+|while\s+|whereas\s+)?the other\s+(?P<b>[^.?;]+)", re.I),
     re.compile(r"\bdifferences?\s+between\s+(?P<a>.+?)\s+and\s+(?P<b>.+?)(?=[:?;]|\s+(?:in|on|regarding|with respect to)\s|$)", re.I),
     re.compile(r"\bhow (?:do|does|did)\s+(?P<a>.+?)\s+(?:differ from|compare (?:to|with))\s+(?P<b>.+?)(?=[:?;]|$)", re.I),
     re.compile(r"\bhow (?:do|did)\s+(?:the\s+)?(?P<a>.+?)\s+and\s+(?P<b>.+?)\s+differ\b", re.I),
-    re.compile(r"(?:^|(?<=[.?!])\s)\W*(?:compare|contrast)\s+(?:how\s+)?(?P<a>[^:?;]+?)\s+(?:with|to|and|against|versus|vs\.?)\s+(?P<b>[^:?;]+?)(?=[:?;]|$)", re.I),
+    re.compile(r"(?:^|(?<=[.?!])\s)\W*(?:compare|contrast)\s+(?:how\s+)?(?P<a>[^:?;]+?)\s+(?:with|to|and|against|versus|vs\.?)\s+(?P<b>[^:?;]+?)(?=[:?;]|\.\s|$)", re.I),
     # "A or B: which one ...?"
     re.compile(r"^\W*(?P<a>[^:?]+?)\s+or\s+(?P<b>[^:?]+?)\s*:\s*(?:which|who)\b", re.I),
     # "A vs B — how do they each ...", "A vs B: ..."
@@ -94,8 +94,9 @@ SIDES = [
     re.compile(r"(?:^|\b(?:how|whether|what|why)\s+)(?P<a>[^,.?;]+?)\s+and\s+(?P<b>[^,.?;:]+?)\s+each\b", re.I),
 ]
 # A side that only points back ("the two papers", "the response to it") is no query of its own.
-VAGUE_SIDE = re.compile(r"^\W*(?:two|both|these|those|them|their|each|it|its|other|latter|former|how|what|which|why|when|where|who)\b"
-                        r"|\b(?:it|them|this|that)\W*$|\beach\b", re.I)
+VAGUE_SIDE = re.compile(r"^\W*(?:two|both|these|those|them|they|their|each|it|its|other|latter|former|how|what|which|why|when|where|who)\b"
+                        r"|\beach\b", re.I)
+ENDS_POINTING_BACK = re.compile(r"\b(?:it|them|this|that)\W*$", re.I)  # "the response to it"; "so an assistant can talk about it" says enough
 
 
 # "Is there work on X? Which data issues make it worse?": the second question is what is asked.
@@ -181,11 +182,19 @@ def compared_sides(question: str) -> list[str]:
         match = pattern.search(question)
         if not match:
             continue
-        sides = [s for s in (_clean(match.group("a")), _clean(match.group("b"))) if s and not VAGUE_SIDE.search(s)]
+        sides = [s for s in (_clean(match.group("a")), _clean(match.group("b"))) if s and not _vague(s)]
         if len(sides) == 2:
             return sides
         partial = partial or sides
     return partial
+
+
+def _vague(side: str) -> bool:
+    """A side that only points back: "the two papers", "each", "the response to it" (a pronoun at
+    the end and fewer than three content words)."""
+    from .text import content_words
+
+    return bool(VAGUE_SIDE.search(side) or (ENDS_POINTING_BACK.search(side) and len(content_words(side)) < 3))
 
 
 def _clean(side: str) -> str:

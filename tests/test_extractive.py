@@ -112,6 +112,16 @@ def test_sides_of_a_comparison_and_the_part_that_asks():
     assert compared_sides("Compare two ways to length-generalize: hint tasks versus imitating a Turing machine?") == [
         "hint tasks", "imitating a Turing machine"]
     assert compared_sides("Compare the paper on analogies with the response to it.") == ["paper on analogies"]
+    # A side may end on a pronoun when it says enough; "one ...; the other ..." and "the one where ..." are sides too.
+    assert compared_sides("Both skip prompts. One turns the task into modules with a hypernetwork; the other mixes task vectors "
+                          "into attention heads. Compare how they work.") == [
+        "turns the task into modules with a hypernetwork", "mixes task vectors into attention heads"]
+    assert compared_sides("Two papers teach a model about one user subject: one so a chat assistant can talk about it, "
+                          "the other so an image generator can compose it.") == [
+        "so a chat assistant can talk about it", "so an image generator can compose it"]
+    assert compared_sides("Contrast the paper where fine-tuning on bird names shifts the era with the one where a model memorizes "
+                          "facts behind a token and later generalizes from them. What drives each?") == [
+        "paper where fine-tuning on bird names shifts the era", "one where a model memorizes facts behind a token and later generalizes from them"]
     assert asked_part("A framework weights each domain by its loss. Which dataset is it evaluated on?") == "Which dataset is it evaluated on?"
     assert asked_part("Which branch of mathematics frames prompting in a paper that formalizes meta-prompting?") == \
         "Which branch of mathematics frames prompting"
