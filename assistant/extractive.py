@@ -18,9 +18,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .questions import NUMERIC, QuestionPlan, asked_part, facets, plan as plan_question
+from .questions import COUNTED_THING, NUMERIC, QuestionPlan, asked_part, facets, plan as plan_question
 from .retrieve import Hit
-from .text import content_words, phrases, split_sentences, stems
+from .text import beside, content_words, phrases, split_sentences, stems
 from .types import Answer, Source
 
 # Sentences a fact answer shows: the first paper has them all unless another paper comes within
@@ -87,9 +87,6 @@ CARRY_MARGIN = 0.05  # 0.02 to 0.1 read alike on every team set (README, round 5
 NAME = re.compile(r"\b(?:[A-Z][a-z]*[A-Z][\w-]*|[A-Za-z]+-?\d[\w.-]*|[A-Z]{2,}s?)\b")
 FIGURE_ASK = re.compile(r"\bwhat\s+(?:[\w-]+\s+){0,2}?(?:figures?|numbers?|results?|scores?|accuracy|accuracies)\b", re.I)
 PERCENT_QUESTION = re.compile(r"\b(?:percent\w*|rate|accuracy|share|proportion|fraction)\b", re.I)
-# "How many curated training samples were ..." -> the counted thing: the words after "how many"
-# up to the verb, so "817 curated training samples" beats another sentence's "7B parameters".
-COUNTED = re.compile(r"\bhow many\s+((?:[\w-]+\s+){0,3}?[\w-]+?)\s+(?:do|does|did|are|is|were|was|can|could|have|has|had|would|will|should|in|of|on|for|with|from|to|were|that|the)\b", re.I)
 # Weights measured with `assistant eval` (README, "Extractive answers"): results barely move
 # across a grid around them, so they are not fitted to particular questions.
 OVERLAP_WEIGHT = 0.7
@@ -146,7 +143,7 @@ class Need:
 
     @classmethod
     def of(cls, question: str, numeric: bool, focus: str = "", findings: bool = True) -> Need:
-        counted = COUNTED.search(question)
+        counted = COUNTED_THING.search(question)
         return cls(content_words(question), content_words(focus), phrases(question), numeric, bool(numeric and PERCENT_QUESTION.search(question)),
                    bool(numeric and RESULT_QUESTION.search(question)), stems(counted.group(1)) if counted else (),
                    {_digits(n) for n in NUMBER.findall(question)}, findings)
@@ -186,12 +183,7 @@ def _has_unit(need: Need, sentence: str, figures: list[re.Match]) -> bool:
     the number for "how many X" ("1,133 problems")."""
     if need.percent and any(re.search(r"%|percent", m.group()) for m in figures):
         return True
-    if need.counted:
-        for m in figures:
-            after = stems(sentence[m.end(): m.end() + 60])[:4]
-            if set(after) & set(need.counted):
-                return True
-    return False
+    return bool(need.counted) and any(beside(sentence, m, set(need.counted)) for m in figures)
 
 
 @dataclass

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from .corpus import squash
 from .questions import figure_asks
 from .retrieve import Hit
-from .text import split_sentences, stems
+from .text import beside, split_sentences
 from .types import Answer, Source
 
 # Chosen with bench/gate.py (README, "Evidence gate"; tuning split now includes bench/eval/round2).
@@ -335,8 +335,7 @@ def unstated_figure(question: str, hits: list[Hit]) -> str | None:
     def gives(sentence: str, counted: set[str]) -> bool:
         figures = [m for m in FIGURE.finditer(sentence) if m.group().lower() not in asked_numbers]
         return bool(figures) and (not counted or any(
-            set(stems(sentence[m.end(): m.end() + 60])[:4]) & counted or set(stems(sentence[max(0, m.start() - 40): m.start()])[-3:]) & counted
-            or ("time" in counted and re.search(r"[x×]|fold$", m.group(), re.I)) for m in figures))
+            beside(sentence, m, counted, before=3) or ("time" in counted and re.search(r"[x×]|fold$", m.group(), re.I)) for m in figures))
 
     return next((ask for ask, counted in figure_asks(question) if not any(gives(s, counted) for s in sentences)), None)
 

@@ -309,13 +309,12 @@ def answer_messages(question: str, sources: list[str], retry: tuple[str, str] | 
     instruction, last, where small models heed it most, asks for the answer's shape by the
     question's kind: a line per paper for a list, each side in turn for a comparison, each ask
     in turn, numbered, for a question that asks several things (questions.facets)."""
-    asks = facets(question) if kind not in SHAPES else [question]
+    asks = [f"{ask[0].upper()}{ask[1:].rstrip('?')}?" for ask in facets(question)]
     if kind == "compare":  # each source is one side, answered in turn by its number, the asks put to each
         order = ", then for ".join(f"[{i}]" for i in range(1, len(sources) + 1))
-        parts = " ".join(f"{ask[0].upper()}{ask[1:].rstrip('?')}?" for ask in facets(question))
-        instruction = prompt("ask_compare", order=order, asks=parts).strip()
-    elif len(asks) > 1:  # small models answer the first ask and drop the rest unless each is spelled out
-        listed = "\n".join(f"{i}. {ask[0].upper()}{ask[1:].rstrip('?')}?" for i, ask in enumerate(asks, 1))
+        instruction = prompt("ask_compare", order=order, asks=" ".join(asks)).strip()
+    elif len(asks) > 1 and kind not in SHAPES:  # small models answer the first ask and drop the rest unless each is spelled out
+        listed = "\n".join(f"{i}. {ask}" for i, ask in enumerate(asks, 1))
         instruction = prompt("ask_parts", count=len(asks), parts=listed).strip()
     else:
         instruction = prompt(SHAPES.get(kind, "ask_fact")).strip()

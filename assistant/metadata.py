@@ -31,10 +31,13 @@ YEAR = r"(?:19[89]\d|20[0-4]\d)"
 # "came out first", "was released last": when a paper appeared, in words other than "date".
 APPEARED = r"(?:came out|come out|appeared|was (?:published|released|posted)|were (?:published|released|posted))"
 PAPER_NOUN = r"(?:papers?|ones?|works?|stud(?:y|ies)|articles?|publications?|entr(?:y|ies)|of (?:them|these|those))"
+# After a date superlative, only papers, "of ..." or the topic may follow ("the most recent of the
+# ones above", "the newest paper on X"), not what "recent" describes ("the most recent advances").
+OF_PAPERS = rf"(?!\s+(?!{PAPER_NOUN}\b|published|dated|on\b|about\b|in\b|from\b|of\b)[a-z])"
 ORDERINGS = [
-    (re.compile(rf"\b(?:most recent(?:ly)?|newest|latest|last published)\b(?!\s+(?!{PAPER_NOUN}\b|published|dated|on\b|about\b|in\b|from\b|of\b)[a-z])"
+    (re.compile(rf"\b(?:most recent(?:ly)?|newest|latest|last published)\b{OF_PAPERS}"
                 rf"|\b{APPEARED}\s+(?:last|latest|most recently)\b", re.I), ("date", True)),
-    (re.compile(rf"\b(?:oldest|earliest|least recent|first published)\b(?!\s+(?!{PAPER_NOUN}\b|published|dated|on\b|about\b|in\b|from\b|of\b)[a-z])"
+    (re.compile(rf"\b(?:oldest|earliest|least recent|first published)\b{OF_PAPERS}"
                 rf"|\b{APPEARED}\s+(?:first|earliest)\b", re.I), ("date", False)),
     (re.compile(r"\b(?:fewest|least|lowest (?:number of )?)\s*(?:up-?votes?|up-?voted|votes)\b|\bleast (?:up-?voted|popular)\b", re.I), ("upvotes", False)),
     (re.compile(r"\b(?:most|highest (?:number of )?|largest number of |greatest number of )\s*(?:up-?votes?|up-?voted|votes)\b"

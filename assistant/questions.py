@@ -18,6 +18,7 @@ import re
 from dataclasses import dataclass, field
 
 from . import metadata
+from .text import content_words, stems
 
 PAPER_NOUNS = r"(?:papers|works|studies|articles|publications|entries|approaches|methods|models|benchmarks|datasets|systems|frameworks|techniques|efforts|contributions|strategies|algorithms|architectures)"
 DOC_NOUNS = r"(?:papers|works|studies|articles|publications|preprints)"  # what can only mean the papers themselves
@@ -192,8 +193,6 @@ def compared_sides(question: str) -> list[str]:
 def _vague(side: str) -> bool:
     """A side that only points back: "the two papers", "each", "the response to it" (a pronoun at
     the end and fewer than three content words)."""
-    from .text import content_words
-
     return bool(VAGUE_SIDE.search(side) or (ENDS_POINTING_BACK.search(side) and len(content_words(side)) < 3))
 
 
@@ -203,7 +202,9 @@ def _clean(side: str) -> str:
     return side.strip(" ,.:;?")
 
 
-# "how many bird-name examples were ...", "for how many epochs?": the counted thing, up to the verb or the end.
+# "How many curated training samples were ...", "for how many epochs?" -> the counted thing: the
+# words after "how many" up to the verb or the end, so "817 curated training samples" beats
+# another sentence's "7B parameters" (extractive) and a figure must come with it (gate).
 COUNTED_THING = re.compile(r"\bhow many\s+(?:of\s+(?:the|these|those|its|their|all)\s+)?((?:[\w'-]+\s+){0,3}?[\w'-]+?)(?=\s+(?:do|does|did|are|is|were|was|can|could|have|has|had|would"
                            r"|will|should|in|of|on|for|with|from|to|that|the|than|per|at|by|it|they|we)\b|\s*[?,.;:]|\s*$)", re.I)
 # Asks only a number answers ("what size ..." may be answered "intermediate sizes").
@@ -217,8 +218,6 @@ def figure_asks(question: str) -> list[tuple[str, set[str]]]:
     reach"), each with the stems of what it counts ({"epoch"}; empty when it names no unit).
     The figure cue must open the ask ("for how many epochs?", "exactly how many tokens"), so
     "what's the name for how often ..." asks for a name, not a figure."""
-    from .text import stems
-
     asks = []
     for part in facets(question):
         ask = asked_part(part)

@@ -40,6 +40,13 @@ def stems(text: str) -> tuple[str, ...]:
     return tuple(_stemmer().stemWords([w for w in words(text) if w not in STOPWORDS and (len(w) > 2 or w.isdigit())]))
 
 
+def beside(sentence: str, figure: re.Match, counted: set[str], before: int = 0) -> bool:
+    """Whether a stem of the counted thing is among the four words right after a figure (within
+    60 characters: "1,133 problems") or, with `before`, among that many words right before it."""
+    return bool(set(stems(sentence[figure.end(): figure.end() + 60])[:4]) & counted
+                or before and set(stems(sentence[max(0, figure.start() - 40): figure.start()])[-before:]) & counted)
+
+
 def phrases(text: str) -> set[tuple[str, str]]:
     """Pairs of meaningful words that follow each other (stopwords between them skipped)."""
     kept = stems(text)
