@@ -68,12 +68,13 @@ class Paper:
         return {"id": self.id} | {f.name: getattr(self, f.name) for f in fields(self)}
 
     def metadata(self) -> dict:
-        """Flat metadata for the vector store (Chroma accepts str, int, float, bool only)."""
-        meta = {"paper_id": self.id, "title": self.title, "sources": ", ".join(self.sources)}
-        for key in ("authors", "date", "year", "upvotes", "submitter"):
-            value = getattr(self, key)
-            if value is not None:
-                meta[key] = value
+        """A chunk's metadata in the vector store: what a query filters on (year) and a sync
+        compares (paper id, content hash), plus the title for whoever inspects the store. The
+        rest of the record is in papers.sqlite; Chroma indexes every string it stores, and the
+        chunk's text as a document costs most (bench/chroma_write.py)."""
+        meta = {"paper_id": self.id, "title": self.title, "content_hash": self.content_hash}
+        if self.year is not None:
+            meta["year"] = self.year
         return meta
 
 

@@ -352,8 +352,7 @@ class Index:
                 self.collection.upsert(
                     ids=[c.id for _, c in chunks],
                     embeddings=[v.tolist() for v in vectors],
-                    documents=[c.text for _, c in chunks],
-                    metadatas=[p.metadata() | {"content_hash": p.content_hash} for p, _ in chunks],
+                    metadatas=[p.metadata() for p, _ in chunks],  # no documents: the text is in papers.sqlite
                 )
             report.chunks_written += len(chunks)
             pending += batch

@@ -33,9 +33,11 @@ def test_edited_paper_is_the_only_one_re_embedded_and_removed_paper_is_deleted(s
     write_jsonl(corpus, edited)
     report = assistant.index.sync(progress=False)
     assert (report.embedded, report.reused, report.removed) == (1, 1, 1)
-    stored = assistant.index.collection.get(include=["metadatas", "documents"])
+    stored = assistant.index.collection.get(include=["metadatas"])
     assert {m["paper_id"] for m in stored["metadatas"]} == set(assistant.index.papers)
-    assert any("New sentence." in d for d in stored["documents"])
+    new_version = next(p for p in assistant.index.papers.values() if p.title == PAPERS[0]["title"])
+    assert "New sentence." in new_version.abstract
+    assert {m["content_hash"] for m in stored["metadatas"] if m["paper_id"] == new_version.id} == {new_version.content_hash}
 
 
 def test_interrupted_build_resumes_without_re_embedding_stored_papers(small, monkeypatch):
