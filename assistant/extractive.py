@@ -15,6 +15,7 @@ the figure asked.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -163,9 +164,10 @@ def sentence_score(need: Need, sentence: str, similarity: float) -> float:
     score = similarity + OVERLAP_WEIGHT * overlap
     # A phrase of the question found whole ("curated training samples") is stronger evidence.
     score += PHRASE_WEIGHT * min(len(need.phrases & phrases(sentence)), 2)
-    if INTRODUCES.search(sentence):
+    introduces, finding = _looks_like(sentence)
+    if introduces:
         score += INTRO_BONUS
-    if need.findings and FINDING.search(sentence):  # what a study found answers "what ..." more often than how it went about it
+    if need.findings and finding:  # what a study found answers "what ..." more often than how it went about it
         score += FINDING_BONUS
     if need.numeric:
         figures = [m for m in NUMBER.finditer(sentence) if _digits(m.group()) not in need.question_numbers]
@@ -176,6 +178,12 @@ def sentence_score(need: Need, sentence: str, similarity: float) -> float:
             if need.result and RESULT.search(sentence):
                 score += RESULT_BONUS
     return score
+
+
+@functools.lru_cache(maxsize=50_000)  # the same abstract sentences are scored for every question that retrieves them
+def _looks_like(sentence: str) -> tuple[bool, bool]:
+    """Whether the sentence introduces the paper's work (INTRODUCES) and states a finding (FINDING)."""
+    return bool(INTRODUCES.search(sentence)), bool(FINDING.search(sentence))
 
 
 def _has_unit(need: Need, sentence: str, figures: list[re.Match]) -> bool:

@@ -25,9 +25,14 @@ def split_sentences(text: str) -> list[str]:
     20 right at 0.15 ms an abstract; pysbd 18 at 10 ms (17 minutes for 100,000 abstracts);
     sentencex 18, and it also cuts at colons and semicolons; NLTK's Punkt (shipped with
     llama-index) 10; the regular expression used before 15."""
+    return list(_sentences(text))
+
+
+@functools.lru_cache(maxsize=20_000)  # retrieval splits its top papers for every question that finds them
+def _sentences(text: str) -> tuple[str, ...]:
     from blingfire import text_to_sentences
 
-    return [s.strip() for line in text.splitlines() if line.strip() for s in text_to_sentences(line).split("\n") if s.strip()]
+    return tuple(s.strip() for line in text.splitlines() if line.strip() for s in text_to_sentences(line).split("\n") if s.strip())
 
 
 def words(text: str) -> list[str]:
