@@ -26,7 +26,7 @@ import re
 from dataclasses import dataclass, field
 
 from .corpus import squash
-from .questions import figure_asks
+from .questions import figure_asks, model_asks
 from .retrieve import Hit
 from .text import beside, split_sentences
 from .types import Answer, Source
@@ -340,6 +340,20 @@ def unstated_figure(question: str, hits: list[Hit]) -> str | None:
     return next((ask for ask, counted in figure_asks(question) if not any(gives(s, counted) for s in sentences)), None)
 
 
+# A model named in an abstract: a known family ("GPT-4", "LLaMA-2", "CodeBERT", "davinci-003") or a
+# capitalised name ending in a version or size ("Qwen2.5", "Pythia-1.4B"; not "Mind2Web").
+MODEL_NAME = re.compile(r"\b(?:(?:Chat|Instruct)?GPT|LLaMA|Llama|Alpaca|Vicuna|Mistral|Mixtral|Qwen|Gemma|Gemini|Claude|PaLM|Flan|T5|mT5|"
+                        r"BERT|RoBERTa|DeBERTa|CodeBERT|BART|mBART|OPT|BLOOM|Falcon|Phi|DeepSeek|Codex|davinci|Pythia|Chinchilla|"
+                        r"Gopher|LLaVA|CLIP|Bard|Cohere|InternLM|StarCoder|OLMoE?|Galactica|LaMDA|XLNet|ELECTRA|UL2|Whisper|"
+                        r"o1|o3|Grok|Yi|Baichuan|ChatGLM|WizardLM|Zephyr|Orca|Tulu|Dolly|MPT)\b|\b[A-Z][A-Za-z]+-?\d+(?:\.\d+)*[BMK]?(?![A-Za-z])")
+
+
+def unnamed_model(question: str, hits: list[Hit]) -> str | None:
+    """An ask for a model by name ("which LLM does it run on") that the best papers name none in."""
+    named = any(MODEL_NAME.search(f"{h.paper.title} {h.paper.abstract}") for h in hits)
+    return next((ask for ask in model_asks(question) if not named), None)
+
+
 def admit(question: str, hits: list[Hit], vocab: set[str], embed, idf=None, metadata: bool = False,
           listing: bool = False) -> Evidence:
     """The gate both answering modes pass through: which retrieved papers become sources.
@@ -380,6 +394,8 @@ def admit(question: str, hits: list[Hit], vocab: set[str], embed, idf=None, meta
     # asks for ("how many epochs"): another paper's figures are about something else.
     if not listing and not metadata and (ask := unstated_figure(question, [hits[i] for i in keep])):
         return Evidence([], f'no paper in the corpus gives the figure asked for ("{ask.rstrip("?")}")', question_score)
+    if not listing and not metadata and (ask := unnamed_model(question, [hits[i] for i in keep])):
+        return Evidence([], f'no paper in the corpus names the model asked for ("{ask.rstrip("?")}")', question_score)
     for h in hits:
         h.extra["gate"]["passed"] = any(h is p for p in passed)
     return Evidence(passed, None, question_score)

@@ -213,6 +213,27 @@ FIGURE_CUE = re.compile(r"\b(?:how (?:many|much)|by (?:how much|what (?:margin|f
 COMPARATIVE = {"more", "larger", "fewer", "less", "smaller", "bigger", "longer", "shorter", "than"}
 
 
+# An ask for a model by name: "which LLM", "what base model", "which of the 12 LLMs", "which nine
+# language models", a verb or the end next; not "which model dimension" (a property) or "what model do
+# they propose" (the paper's own, coined name).
+MODEL_CUE = re.compile(r"\b(?:which|what)\s+(?:of the [\w-]+\s+|[\w-]+\s+)?(?:(?:pretrained|pre-trained|base|underlying|open|specific|backbone|"
+                       r"language|foundation)\s+)*(?:LLMs?|LMs?|models?|language models?)"
+                       r"(?=\s+(?:was|were|is|are|does|do|did|has|had|can|could|would|\w+ed)\b|\s*[?,;]|\s*$)", re.I)
+COINED_MODEL = re.compile(r"\b(?:propose|introduce|present|develop|build|design|call|name)[sd]?\b", re.I)
+
+
+def model_asks(question: str) -> list[str]:
+    """The asks of a question that want a model named ("Which LLM does the agent run on?"),
+    opening with the cue as figure_asks' do; an ask for the model a paper itself proposes is not one."""
+    asks = []
+    for part in facets(question):
+        ask = asked_part(part)
+        cue = MODEL_CUE.search(ask)
+        if cue and len(ask[: cue.start()].split()) <= 2 and not COINED_MODEL.search(ask[cue.end():]):
+            asks.append(ask)
+    return asks
+
+
 def figure_asks(question: str) -> list[tuple[str, set[str]]]:
     """The asks of a question that want a figure ("how many epochs", "what accuracy does it
     reach"), each with the stems of what it counts ({"epoch"}; empty when it names no unit).

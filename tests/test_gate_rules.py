@@ -1,8 +1,8 @@
 """The gate's focus rules on small fixtures: word weights, alternatives, metadata topics, names."""
 
 from assistant.corpus import Paper, vocabulary
-from assistant.gate import UNSEEN, english_idf, focus, refusal_reason, unstated_figure, written
-from assistant.questions import figure_asks
+from assistant.gate import UNSEEN, english_idf, focus, refusal_reason, unnamed_model, unstated_figure, written
+from assistant.questions import figure_asks, model_asks
 from assistant.retrieve import Hit
 
 
@@ -119,6 +119,23 @@ def test_a_figure_no_source_states_is_an_unstated_ask():
     # A number the question itself holds is no answer: "2025" does not count the tokens.
     assert unstated_figure("In 2025, how many tokens did it see?", hits) == "how many tokens did it see?"
     assert unstated_figure("Which base model is LIMO tuned from?", hits) is None  # no figure asked
+
+
+def test_an_ask_for_a_model_by_name_opens_the_ask_and_is_not_the_papers_own():
+    assert model_asks("Which LLM does the agent run on?") == ["Which LLM does the agent run on?"]
+    assert model_asks("In CogEval, which of the eight LLMs planned best, and by what margin?") == ["which of the eight LLMs planned best"]
+    assert model_asks("Which base model?") == ["Which base model?"]
+    assert model_asks("What trend shows up, and which model dimension drives it?") == []  # a property of models
+    assert model_asks("What model do they propose for parsing?") == []  # the paper's own, coined name
+    assert model_asks("Which papers study language models?") == []  # "models" is not the ask's opening
+
+
+def test_a_model_asked_for_must_be_named_by_the_best_papers():
+    unnamed = [Hit(Paper("An Agent for Computer Control", "Our agent reaches 99.2% on 64 tasks of MiniWoB++ and Mind2Web."), 1.0, 0.5, 3.0)]
+    named = [Hit(Paper("Planning in LLMs", "We test GPT-3.5-turbo, Qwen2.5 and Pythia-1.4B on planning."), 1.0, 0.5, 3.0)]
+    assert unnamed_model("Which LLM does the agent run on?", unnamed) == "Which LLM does the agent run on?"  # "Mind2Web" is no model
+    assert unnamed_model("Which LLM does the agent run on?", named) is None
+    assert unnamed_model("How well does the agent do?", unnamed) is None  # no model asked
 
 
 def test_the_vocabulary_holds_submitters_and_forgets_them_with_their_paper(tmp_path):
