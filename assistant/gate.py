@@ -141,6 +141,7 @@ def _ignored() -> frozenset[str]:
     return frozenset(_terms(GENERIC + " " + METADATA))
 
 
+CONTRACTION = re.compile(r"(?:n't|'ve|'re|'ll|'d|'m)$")
 # A typical abstract's length in words: general-English frequencies per word become the chance
 # that a text this long uses the word, comparable with the corpus' share of papers using it.
 ABSTRACT_WORDS = 200
@@ -204,7 +205,10 @@ class Focus:
 
 
 def _words(text: str) -> list[str]:
-    return [w.lower() for w in re.findall(r"[A-Za-z0-9]+(?:['’][A-Za-z]+)?", text)]
+    """The question's words, lower-cased; a contraction ("isn't", "you've") is a function word
+    and goes, a possessive ("people's") is its noun."""
+    found = (w.lower().replace("’", "'") for w in re.findall(r"[A-Za-z0-9]+(?:['’][A-Za-z]+)?", text))
+    return [w.removesuffix("'s") for w in found if not CONTRACTION.search(w)]
 
 
 def alternatives(question: str) -> list[tuple[tuple[int, int], list[str]]]:
@@ -340,9 +344,10 @@ def unstated_figure(question: str, hits: list[Hit]) -> str | None:
     return next((ask for ask, counted in figure_asks(question) if not any(gives(s, counted) for s in sentences)), None)
 
 
-# A model named in an abstract: a known family ("GPT-4", "LLaMA-2", "CodeBERT", "davinci-003") or a
+# A model named in an abstract: an architecture ("LSTM", "Transformer"), a known family ("GPT-4",
+# "LLaMA-2", "CodeBERT", "davinci-003") or a
 # capitalised name ending in a version or size ("Qwen2.5", "Pythia-1.4B"; not "Mind2Web").
-MODEL_NAME = re.compile(r"\b(?:(?:Chat|Instruct)?GPT|LLaMA|Llama|Alpaca|Vicuna|Mistral|Mixtral|Qwen|Gemma|Gemini|Claude|PaLM|Flan|T5|mT5|"
+MODEL_NAME = re.compile(r"\b(?:(?:Bi)?LSTMs?|GRUs?|RNNs?|CNNs?|Transformers?|ResNets?|ViTs?|MLPs?|seq2seq|(?:Chat|Instruct)?GPT|LLaMA|Llama|Alpaca|Vicuna|Mistral|Mixtral|Qwen|Gemma|Gemini|Claude|PaLM|Flan|T5|mT5|"
                         r"BERT|RoBERTa|DeBERTa|CodeBERT|BART|mBART|OPT|BLOOM|Falcon|Phi|DeepSeek|Codex|davinci|Pythia|Chinchilla|"
                         r"Gopher|LLaVA|CLIP|Bard|Cohere|InternLM|StarCoder|OLMoE?|Galactica|LaMDA|XLNet|ELECTRA|UL2|Whisper|"
                         r"o1|o3|Grok|Yi|Baichuan|ChatGLM|WizardLM|Zephyr|Orca|Tulu|Dolly|MPT)\b|\b[A-Z][A-Za-z]+-?\d+(?:\.\d+)*[BMK]?(?![A-Za-z])")

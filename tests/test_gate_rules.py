@@ -136,6 +136,14 @@ def test_a_model_asked_for_must_be_named_by_the_best_papers():
     assert unnamed_model("Which LLM does the agent run on?", unnamed) == "Which LLM does the agent run on?"  # "Mind2Web" is no model
     assert unnamed_model("Which LLM does the agent run on?", named) is None
     assert unnamed_model("How well does the agent do?", unnamed) is None  # no model asked
+    lstm = [Hit(Paper("Strategy Prediction at Scale", "We model students with an LSTM over their action sequences."), 1.0, 0.5, 3.0)]
+    assert unnamed_model("Which sequence model did they plug in?", lstm) is None  # an architecture is a model's name
+
+
+def test_contractions_are_no_focus_words_and_a_possessive_is_its_noun():
+    topic = focus("Bigger isn't always better: why weren't people's models scaled?", lambda stem: 2.0)
+    assert "isn't" not in topic.words and "weren't" not in topic.words
+    assert "people" in topic.words
 
 
 def test_the_vocabulary_holds_submitters_and_forgets_them_with_their_paper(tmp_path):
