@@ -28,6 +28,10 @@ from assistant.retrieve import Hit
         "what's out there on remote sensing imagery (satellite or aerial images)?",
         "I'm designing a medical QA assistant that retrieves literature. Which papers here combine retrieval with medical QA?",
         "What work in the collection carries chains of thought over to vision-language models?",
+        "I need every paper that involves mixture-of-experts models.",
+        "Got any work where a proof assistant checks the model's steps?",
+        "Prompting or fine-tuning? List the papers that compare the two on the same tasks.",
+        "I'm after agents that learn to act in simulated worlds through reinforcement learning.",
     ],
 )
 def test_conversational_requests_for_papers_are_lists(question):
@@ -40,6 +44,7 @@ def test_conversational_requests_for_papers_are_lists(question):
         ("What makes diversification methods fragile in practice?", "fact"),  # about methods, not a list of them
         ("Is there work on why explanations are less faithful for some groups? Which data issues make it worse?", "fact"),
         ("How does it work?", "fact"),
+        ("I'm after the paper that introduced grokking: what did it find?", "fact"),  # one paper asked for
         ("How large are the corpus and the dataset released with the models?", "numeric"),
         ("What improvement does the method reach on 11 datasets?", "numeric"),
     ],
