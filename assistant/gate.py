@@ -148,6 +148,8 @@ ABSTRACT_WORDS = 200
 UNSEEN = math.log(1 + 1e6)  # a word neither the corpus nor English uses: as if one text in a million had it
 # "A, B or C" / "A or B" are alternatives (_or_lists).
 # Examples ("such as A, B and C", "for example ...", "like ...") are alternatives too, up to the clause's end.
+# A list in parentheses is examples too: "(a proof assistant, an SMT solver, a planning interpreter)".
+ENUMERATED = re.compile(r"\(([^()]*,[^()]*)\)")
 EXAMPLES = re.compile(r"\b(?:for example|for instance|such as|e\.g\.|like|including)\s*,?\s+([^?.;:!()]+)", re.I)
 
 
@@ -213,8 +215,9 @@ def _words(text: str) -> list[str]:
 
 def alternatives(question: str) -> list[tuple[tuple[int, int], list[str]]]:
     """The question's lists of alternatives with where they are, examples first: "such as MEG
-    or EEG" -> ["MEG", "EEG"]."""
-    lists = [(m.span(1), re.split(r"\s*(?:,|\bor\b|\band\b)\s*", m.group(1))) for m in EXAMPLES.finditer(question)]
+    or EEG" -> ["MEG", "EEG"], "(a proof assistant, an SMT solver)" -> its two."""
+    lists = [(m.span(1), re.split(r"\s*(?:,|\bor\b|\band\b)\s*", m.group(1)))
+             for pattern in (EXAMPLES, ENUMERATED) for m in pattern.finditer(question)]
     return lists + _or_lists(question)
 
 

@@ -66,6 +66,12 @@ def test_examples_are_alternatives():
     assert topic.coverage({stem["test"], stem["chess"]}) < 1.0  # "games" before the examples is still asked
 
 
+def test_a_list_in_parentheses_is_examples():
+    topic = focus("Which papers check steps with a formal engine (a proof assistant, an SMT solver, a planner)?", flat_idf)
+    stem = {w: s for w, (s, _) in topic.words.items()}
+    assert topic.coverage({stem["check"], stem["steps"], stem["formal"], stem["engine"], stem["proof"], stem["assistant"]}) == 1.0
+
+
 def test_an_alternative_without_focus_words_groups_nothing():
     topic = focus("Does pruning help or not?", flat_idf)
     assert [u for u in topic.units if len(u) > 1] == []
@@ -93,6 +99,7 @@ def test_named_terms_the_retrieved_papers_write_or_that_have_an_alternative_are_
     hits = [Hit(p, score=1.0, dense=0.5, bm25=3.0) for p in papers]
     assert refusal_reason("What does Only-IF claim?", hits, vocab) is None
     assert refusal_reason("Which papers decode brain recordings such as MEG or EEG?", hits, vocab) is None
+    assert refusal_reason("Which papers decode signals (MEG recordings, EEG caps, fMRI scans)?", hits, vocab) is None  # listed in parentheses
     # Named-absent questions are still refused, alone or with every alternative absent.
     assert refusal_reason("How does BEIR rank retrievers?", hits, vocab) == "the corpus never mentions BEIR"
     assert refusal_reason("Do papers use BEIR or MTEB?", hits, vocab) == "the corpus never mentions BEIR, MTEB"
