@@ -348,12 +348,14 @@ def unstated_figure(question: str, hits: list[Hit]) -> str | None:
 
 
 # A model named in an abstract: an architecture ("LSTM", "Transformer"), a known family ("GPT-4",
-# "LLaMA-2", "CodeBERT", "davinci-003") or a
-# capitalised name ending in a version or size ("Qwen2.5", "Pythia-1.4B"; not "Mind2Web").
-MODEL_NAME = re.compile(r"\b(?:(?:Bi)?LSTMs?|GRUs?|RNNs?|CNNs?|Transformers?|ResNets?|ViTs?|MLPs?|seq2seq|(?:Chat|Instruct)?GPT|LLaMA|Llama|Alpaca|Vicuna|Mistral|Mixtral|Qwen|Gemma|Gemini|Claude|PaLM|Flan|T5|mT5|"
+# "LLaMA-2", "CodeBERT", "davinci-003") or a capitalised name ending in a version or size
+# ("Qwen2.5", "Pythia-1.4B"; not "Mind2Web").
+MODEL_NAME = re.compile(r"\b(?:(?:Bi)?LSTMs?|GRUs?|RNNs?|CNNs?|Transformers?|ResNets?|ViTs?|MLPs?|seq2seq|(?:Chat|Instruct)?GPT|"
+                        r"LLaMA|Llama|Alpaca|Vicuna|Mistral|Mixtral|Qwen|Gemma|Gemini|Claude|PaLM|Flan|T5|mT5|"
                         r"BERT|RoBERTa|DeBERTa|CodeBERT|BART|mBART|OPT|BLOOM|Falcon|Phi|DeepSeek|Codex|davinci|Pythia|Chinchilla|"
                         r"Gopher|LLaVA|CLIP|Bard|Cohere|InternLM|StarCoder|OLMoE?|Galactica|LaMDA|XLNet|ELECTRA|UL2|Whisper|"
-                        r"o1|o3|Grok|Yi|Baichuan|ChatGLM|WizardLM|Zephyr|Orca|Tulu|Dolly|MPT)\b|\b[A-Z][A-Za-z]+-?\d+(?:\.\d+)*[BMK]?(?![A-Za-z])")
+                        r"o1|o3|Grok|Yi|Baichuan|ChatGLM|WizardLM|Zephyr|Orca|Tulu|Dolly|MPT)\b"
+                        r"|\b[A-Z][A-Za-z]+-?\d+(?:\.\d+)*[BMK]?(?![A-Za-z])")
 
 
 def unnamed_model(question: str, hits: list[Hit]) -> str | None:
