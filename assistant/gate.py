@@ -360,8 +360,8 @@ MODEL_NAME = re.compile(r"\b(?:(?:Bi)?LSTMs?|GRUs?|RNNs?|CNNs?|Transformers?|Res
 
 def unnamed_model(question: str, hits: list[Hit]) -> str | None:
     """An ask for a model by name ("which LLM does it run on") that the best papers name none in."""
-    named = any(MODEL_NAME.search(f"{h.paper.title} {h.paper.abstract}") for h in hits)
-    return next((ask for ask in model_asks(question) if not named), None)
+    asks = model_asks(question)
+    return asks[0] if asks and not any(MODEL_NAME.search(f"{h.paper.title} {h.paper.abstract}") for h in hits) else None
 
 
 def admit(question: str, hits: list[Hit], vocab: set[str], embed, idf=None, metadata: bool = False,
@@ -402,10 +402,10 @@ def admit(question: str, hits: list[Hit], vocab: set[str], embed, idf=None, meta
     passed = [h for i, (h, s) in enumerate(zip(hits, scores)) if listing or s["score"] >= MIN_PAPER or i in keep]
     # The best paper (a comparison's two) is about the question but does not state the figure it
     # asks for ("how many epochs"): another paper's figures are about something else.
-    if not listing and not metadata and (ask := unstated_figure(question, [hits[i] for i in keep])):
-        return Evidence([], f'no paper in the corpus gives the figure asked for ("{ask.rstrip("?")}")', question_score)
-    if not listing and not metadata and (ask := unnamed_model(question, [hits[i] for i in keep])):
-        return Evidence([], f'no paper in the corpus names the model asked for ("{ask.rstrip("?")}")', question_score)
+    # Likewise a model asked for by name that the best paper does not name.
+    for unmet, what in ((unstated_figure, "gives the figure"), (unnamed_model, "names the model")):
+        if not listing and not metadata and (ask := unmet(question, [hits[i] for i in keep])):
+            return Evidence([], f'no paper in the corpus {what} asked for ("{ask.rstrip("?")}")', question_score)
     for h in hits:
         h.extra["gate"]["passed"] = any(h is p for p in passed)
     return Evidence(passed, None, question_score)

@@ -226,29 +226,22 @@ MODEL_CUE = re.compile(r"\b(?:which|what)\s+(?:of the [\w-]+\s+|[\w-]+\s+)?(?:(?
 COINED_MODEL = re.compile(r"\b(?:propose|introduce|present|develop|build|design|call|name)[sd]?\b", re.I)
 
 
+def _opening(question: str, cue: re.Pattern) -> list[tuple[str, re.Match]]:
+    """The asks of a question (facets, each its asked part) that `cue` opens: within its first
+    two words ("for how many epochs?", "exactly how many tokens"), so "what's the name for how
+    often ..." is not opened by "how often"."""
+    asks = [asked_part(part) for part in facets(question)]
+    return [(ask, m) for ask in asks if (m := cue.search(ask)) and len(ask[: m.start()].split()) <= 2]
+
+
 def model_asks(question: str) -> list[str]:
-    """The asks of a question that want a model named ("Which LLM does the agent run on?"),
-    opening with the cue as figure_asks' do; an ask for the model a paper itself proposes is not one."""
-    asks = []
-    for part in facets(question):
-        ask = asked_part(part)
-        cue = MODEL_CUE.search(ask)
-        if cue and len(ask[: cue.start()].split()) <= 2 and not COINED_MODEL.search(ask[cue.end():]):
-            asks.append(ask)
-    return asks
+    """The asks of a question that want a model named ("Which LLM does the agent run on?");
+    an ask for the model a paper itself proposes is not one."""
+    return [ask for ask, cue in _opening(question, MODEL_CUE) if not COINED_MODEL.search(ask[cue.end():])]
 
 
 def figure_asks(question: str) -> list[tuple[str, set[str]]]:
     """The asks of a question that want a figure ("how many epochs", "what accuracy does it
-    reach"), each with the stems of what it counts ({"epoch"}; empty when it names no unit).
-    The figure cue must open the ask ("for how many epochs?", "exactly how many tokens"), so
-    "what's the name for how often ..." asks for a name, not a figure."""
-    asks = []
-    for part in facets(question):
-        ask = asked_part(part)
-        cue = FIGURE_CUE.search(ask)
-        if not cue or len(ask[: cue.start()].split()) > 2:
-            continue
-        counted = COUNTED_THING.search(ask)
-        asks.append((ask, set(stems(counted.group(1))) - COMPARATIVE if counted else set()))
-    return asks
+    reach"), each with the stems of what it counts ({"epoch"}; empty when it names no unit)."""
+    return [(ask, set(stems(counted.group(1))) - COMPARATIVE if (counted := COUNTED_THING.search(ask)) else set())
+            for ask, _ in _opening(question, FIGURE_CUE)]
