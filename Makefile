@@ -19,6 +19,11 @@ $(CORE): pyproject.toml constraints.txt
 
 $(STAMP): $(CORE)
 	$(BIN)/pip install -q -c constraints.txt "torch==2.13.0"
+	# llama.cpp compiled for any x86-64 with AVX2, not for this CPU: its native build (AVX-512,
+	# AMX) crashed generating on one machine here. Not from pip's wheel cache, which may hold a
+	# native build made before.
+	CMAKE_ARGS="-DGGML_NATIVE=OFF -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON" \
+		$(BIN)/pip install -q --no-cache-dir -c constraints.txt "llama-cpp-python[server]"
 	$(BIN)/pip install -q -c constraints.txt -e ".[torch,test]"
 	touch $(STAMP)
 
