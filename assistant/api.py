@@ -19,7 +19,7 @@ from .extractive import coined_names, compared, extractive, headed, listed, rera
 from .gate import Evidence, admit, refusal
 from .index import Index, SyncReport
 from .metadata import PaperFilter
-from .questions import QuestionPlan, plan
+from .questions import QuestionPlan, plan, sides as compared_sides
 from .retrieve import Hit, Retriever, YearFilter
 from .text import content_words, stems, words
 from .types import Answer, Sentence, Source
@@ -82,7 +82,7 @@ class Assistant:
         filters = years if isinstance(years, YearFilter) else YearFilter.parse(years)
         self.ensure_index()
         k = k or self.settings.top_k
-        sides = plan(question).sides
+        sides = compared_sides(question)
         hits = self._search(question, max(k, RERANK_K), filters)
         hits = (rerank(question, hits[:RERANK_K], self.embed_sentences) + hits[RERANK_K:])[:k]  # the same order at any k
         if not sides:

@@ -157,14 +157,13 @@ def _digits(number: str) -> str:
 def sentence_score(need: Need, sentence: str, similarity: float) -> float:
     """Embedding similarity, plus the share of the question's words the sentence contains,
     plus bonuses for what answers usually look like (see INTRODUCES, NUMBER, RESULT)."""
-    words = content_words(sentence)
+    words, sentence_phrases, introduces, finding = _traits(sentence)
     overlap = len(need.words & words) / max(len(need.words), 1)
     if need.focus:  # the words of what is asked count as much as all the question's words
         overlap = (1 - FOCUS_SHARE) * overlap + FOCUS_SHARE * len(need.focus & words) / len(need.focus)
     score = similarity + OVERLAP_WEIGHT * overlap
     # A phrase of the question found whole ("curated training samples") is stronger evidence.
-    score += PHRASE_WEIGHT * min(len(need.phrases & phrases(sentence)), 2)
-    introduces, finding = _looks_like(sentence)
+    score += PHRASE_WEIGHT * min(len(need.phrases & sentence_phrases), 2)
     if introduces:
         score += INTRO_BONUS
     if need.findings and finding:  # what a study found answers "what ..." more often than how it went about it
@@ -181,9 +180,11 @@ def sentence_score(need: Need, sentence: str, similarity: float) -> float:
 
 
 @functools.lru_cache(maxsize=50_000)  # the same abstract sentences are scored for every question that retrieves them
-def _looks_like(sentence: str) -> tuple[bool, bool]:
-    """Whether the sentence introduces the paper's work (INTRODUCES) and states a finding (FINDING)."""
-    return bool(INTRODUCES.search(sentence)), bool(FINDING.search(sentence))
+def _traits(sentence: str) -> tuple[frozenset[str], frozenset[tuple[str, str]], bool, bool]:
+    """What scoring reads of a sentence whatever the question: its content words, its word
+    pairs, whether it introduces the paper's work (INTRODUCES) and whether it states a finding (FINDING)."""
+    return (frozenset(content_words(sentence)), frozenset(phrases(sentence)), bool(INTRODUCES.search(sentence)),
+            bool(FINDING.search(sentence)))
 
 
 def _has_unit(need: Need, sentence: str, figures: list[re.Match]) -> bool:

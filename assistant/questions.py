@@ -14,6 +14,7 @@ its topic, so it carries over to questions in other styles.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -135,6 +136,12 @@ def plan(question: str) -> QuestionPlan:
     if NUMERIC.search(question):
         return QuestionPlan("numeric", meta=meta)
     return QuestionPlan("fact", meta=meta)
+
+
+@functools.lru_cache(maxsize=1024)  # retrieval asks for every question, and chats and batches ask again
+def sides(question: str) -> tuple[str, ...]:
+    """What the question compares, if it is a comparison (plan(question).sides)."""
+    return tuple(plan(question).sides)
 
 
 WH = r"(?:what|which|how|when|where|why|who|whom|whether)"

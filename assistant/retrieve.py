@@ -128,14 +128,12 @@ class Retriever:
         }
         dense_rank = {pid: r for r, pid in enumerate(dense)}
         bm25_rank = {pid: r for r, pid in enumerate(lexical)}
-        papers = self.index.papers
-        hits = []
-        for pid, score in sorted(fused.items(), key=lambda kv: (-kv[1], kv[0])):
-            if len(hits) == k:
-                break
-            try:
-                paper = papers[pid]
-            except KeyError:  # chunks stored by a sync that was interrupted before its papers were recorded
-                continue
-            hits.append(Hit(paper, score, dense.get(pid, 0.0), lexical.get(pid, 0.0), dense_rank.get(pid), bm25_rank.get(pid)))
+        ranked = sorted(fused.items(), key=lambda kv: (-kv[1], kv[0]))
+        hits: list[Hit] = []
+        while ranked and len(hits) < k:
+            wanted, ranked = ranked[: k - len(hits)], ranked[k - len(hits) :]
+            # A paper may be missing: chunks stored by a sync that was interrupted before its papers were recorded.
+            papers = self.index.papers.many([pid for pid, _ in wanted])
+            hits += [Hit(papers[pid], score, dense.get(pid, 0.0), lexical.get(pid, 0.0), dense_rank.get(pid), bm25_rank.get(pid))
+                     for pid, score in wanted if pid in papers]
         return hits

@@ -47,6 +47,16 @@ def test_scores_are_bm25s_lucene_scores(papers, tmp_path):
         assert max(expected) > 0 and set(got) == {p.id for p, s in zip(papers, expected) if s > 0}
 
 
+def test_tokens_are_bm25s_tokens(papers):
+    import bm25s
+    import Stemmer
+
+    texts = [p.text for p in papers] + ["", "Ünïcödé naïve café: 3.5x GPT-4, e.g. __init__ and a_b", "The THE the of AND"]
+    expected = bm25s.tokenize(texts, stopwords="en", stemmer=Stemmer.Stemmer("english"), return_ids=False, show_progress=False)
+    assert tokenize(texts) == expected
+    assert [tokenize([t])[0] for t in texts[-3:]] == expected[-3:]  # one text at a time, as a query is
+
+
 def exhaustive(lexical: Lexical, query: str, admit=None) -> list[tuple[str, float]]:
     """Every matching row scored, best first, ties by row: what pruning must reproduce."""
     ranked = sorted(((-s, lexical.paper_ids.tolist().index(pid.encode()), pid) for pid, s in lexical.score_all(query).items()))
