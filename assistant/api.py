@@ -25,7 +25,7 @@ from .text import content_words, stems, words
 from .types import Answer, Sentence, Source
 
 SIDE_NAME_WORDS = 3  # a comparison side this short is a name, searched alone
-DEEP_K = 30  # papers a list or metadata question retrieves before the gate and LIST_SHARE pick the relevant ones
+DEEP_K = 60  # papers a list or metadata question retrieves before the gate and LIST_SHARE pick the relevant ones
 RERANK_K = 20  # papers retrieval reorders by their best sentence (extractive.rerank) before the first k are kept
 LIST_SOURCES = 8  # papers a model reads for a list; the list rule's others are added after its answer
 LINE_TOKENS = 48  # reply tokens per paper a list answer may need (a name and what it does)
@@ -184,7 +184,7 @@ class Assistant:
             evidence = self.gate(query.topic, hits, metadata=True)
             if evidence.reason:
                 return refusal(question, evidence.reason, hits[: k or self.settings.top_k])
-            hits = [p.hit for p in listed(query.topic, evidence.hits, self.embed_sentences)]
+            hits = [p.hit for p in listed(query.topic, evidence.hits, self.embed_sentences, weaker=False)]  # ranked by metadata: only clear matches
             scope = "papers that match the question"
         else:
             self.ensure_index()
@@ -266,7 +266,8 @@ class Assistant:
         # they become sources, in rank order.
         max_tokens = None
         if asked.kind == "list":
-            chosen = [p.hit for p in listed(standalone, hits, self.embed_sentences)][:LIST_SOURCES]
+            # Weaker matches are not the model's to describe: the extractive answer adds them, marked (further_papers).
+            chosen = [p.hit for p in listed(standalone, hits, self.embed_sentences) if not p.weaker][:LIST_SOURCES]
             hits = chosen + [h for h in hits if all(h is not c for c in chosen)]
             max_tokens = max(self.settings.llm_max_tokens, LINE_TOKENS * len(chosen))
         elif asked.kind == "compare":  # the compared papers only, one per side, each to be answered in turn

@@ -443,3 +443,24 @@ def test_a_comparison_side_keeps_the_sentence_that_spells_out_how_its_method_wor
     assert _elaborates("We introduce Earth-Adapter.", "Earth-Adapter combines two parts.")
     assert _elaborates("We propose a method.", "The key idea is to split the problem.")
     assert not _elaborates("We introduce Earth-Adapter.", "Experiments show gains.")  # an ordinary capital is no name
+
+
+def test_a_weaker_match_is_listed_last_and_marked_only_when_the_gate_takes_it_as_a_source(embed):
+    from assistant.extractive import LIST_MAYBE, LIST_SHARE, WEAKER, relevance
+    from assistant.gate import MIN_PAPER
+
+    question = "Which papers build deep-learning models of recorded human brain signals?"
+    strong = [hit(f"{name}: a model of brain recordings", f"We train a network on recorded {name} brain signals.", 1.0)
+              for name in ("MEG-GPT", "EEG-Net", "ECoG-Former", "fMRI-Dec")]
+    abstract = "We model brain signals with a small recurrent network. It tracks slow changes in recordings."
+    close = hit("SlowBrain", abstract, 0.45)
+    far = hit("SlowBrain again", abstract, 0.45)
+    for h in strong:
+        h.extra["gate"] = {"score": 1.5}
+    close.extra["gate"], far.extra["gate"] = {"score": MIN_PAPER + 0.1}, {"score": MIN_PAPER - 0.1}
+    hits = strong + [close, far]
+    shares = {p.hit.paper.title: r for r, p in relevance(question, hits, embed)}
+    assert LIST_MAYBE <= shares["SlowBrain"] < LIST_SHARE  # the case this test is about
+    lines = extractive(question, hits, embed).text.splitlines()
+    assert [line.startswith(WEAKER) for line in lines] == [False] * 4 + [True]
+    assert lines[-1].removeprefix(WEAKER).startswith("SlowBrain:") and cited_numbers(lines[-1]) == {5}
