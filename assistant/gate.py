@@ -106,16 +106,26 @@ def uncovered_terms(question: str, vocab: set[str]) -> list[str]:
     without case or hyphens, so "GPT4" matches "GPT-4" but "SAM" does not match "same";
     "PRMs" counts as mentioned when "PRM" is, "Spearman" when "Spearman's" is). A name glued
     to ordinary lower-case words ("SAE-tuned", "Hebbian-inspired") is mentioned when the name
-    is: the glued word is English, not part of the name; "GPT-5" and "wav2vec" stay whole."""
+    is: the glued word is English, not part of the name; "GPT-5" and "wav2vec" stay whole. Names
+    sizes joined into a range ("7B-13B", "1.5B/7B") are mentioned when each size is; two names
+    joined are one name ("DP-SGD")."""
     missing = []
     for term in named_terms(question):
         parts = re.split(r"[-/]", term)
         named = [p for p in parts if not re.fullmatch(r"[a-z]+", p)]
         name = "-".join(named) if named and len(named) < len(parts) else term
-        forms = {f for form in (term, name) for f in (squash(form), squash(form).removesuffix("s"), squash(form) + "s")}
-        if not forms & vocab:
+        wholes = parts if len(parts) > 1 and all(map(SIZE.fullmatch, parts)) else [name]
+        if not all(_forms(whole) & vocab for whole in wholes) and not _forms(term) & vocab:
             missing.append(name)
     return missing
+
+
+SIZE = re.compile(r"\d+(?:\.\d+)?[KMBTkmbt]")  # a model or data size: "7B", "1.5B", "100k"
+
+
+def _forms(name: str) -> set[str]:
+    """A name as the corpus vocabulary may hold it: squashed, singular or plural."""
+    return {squash(name), squash(name).removesuffix("s"), squash(name) + "s"}
 
 
 def written(term: str, paper) -> bool:

@@ -53,6 +53,10 @@ def test_a_name_glued_to_an_ordinary_word_is_known_when_the_name_is():
     # Names the corpus lacks are still caught, however they are written.
     assert uncovered_terms("How does GPT-5 do on BEIR, unlike FlashAttention or wav2vec?", vocab) == ["GPT-5", "BEIR", "FlashAttention", "wav2vec"]
     assert uncovered_terms("What does SAM add to Chinchilla's recipe?", vocab) == ["SAM", "Chinchilla's"]
+    # Sizes joined into a range are known when each size is; two names joined are one name.
+    vocab |= {"7b", "13b"}
+    assert uncovered_terms("One paper fine-tunes 7B-13B models.", vocab) == []
+    assert uncovered_terms("Do 7B-70B models, MEG-EEG decoders or GPT-5 help?", vocab) == ["7B-70B", "MEG-EEG", "GPT-5"]
     # Month names are dates; an apostrophe inside a name keeps it whole.
     assert uncovered_terms("Which papers are dated December 2022?", vocab) == []
     assert uncovered_terms("What is Yo'LLaVA?", vocab | {"yollava"}) == []
