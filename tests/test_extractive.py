@@ -58,6 +58,12 @@ def test_a_line_break_always_ends_a_sentence():
         ("Training ran into memory limits. Which two techniques did the authors use to get around that?", "fact"),
         ("hybrid neural-symbolic systems: which papers combine a network with a symbolic knowledge base?", "list"),
         ("reading comprehension datasets -- which papers build one?", "list"),
+        ("speech recognition papers in the collection?", "list"),
+        ("Is there work here where models read sheet music?", "list"),
+        ("Where in the collection is symmetry built into a network?", "list"),
+        ("Web agents or search agents: which papers benchmark them?", "list"),
+        ("GPT-4 or PaLM: which one does better on math?", "compare"),
+        ("Where in the paper is the loss defined?", "fact"),
         ("In work showing that models can report their own weights, which models were fine-tuned, and on what?", "fact"),
         # Round 7, from blind set 7's once-run: lists asked as "list work that", "I'm collecting ...", "got any ...",
         # a list question after a yes/no one, a list after "..., but"; a comparison as "how is that different from".
