@@ -119,3 +119,14 @@ def test_a_question_about_its_paper_whose_asked_figure_no_abstract_states_is_ref
     assert evidence.hits == [] and evidence.reason == 'no paper in the corpus gives the figure asked for ("for how many epochs were the networks trained")'
     assert evidence.score >= 0.81  # it passed on topic: only the figure is missing
     assert corpus("How does weight decay affect grokking on small algorithmic datasets?", ["Grokking", "Length generalization"]).reason is None
+
+
+def test_a_paper_that_lacks_only_the_askers_everyday_words_answers_and_a_rarer_missing_word_still_refuses(corpus):
+    from assistant.gate import MIN_SCORE, everyday
+
+    papers = ["Grokking", "Cooking", "Length generalization"]
+    casual = corpus("Networks trained on small algorithmic datasets: why do they suddenly get it right much later, and what helps?", papers)
+    assert casual.reason is None and casual.score < MIN_SCORE  # admitted below the bar: only everyday words are missing
+    assert casual.hits[0].paper.title.startswith("Grokking")
+    rarer = corpus("why do nets trained on tiny algorithmic data generalize way later than they overfit, and which bit speeds that up?", papers)
+    assert rarer.reason and '"nets"' in rarer.reason and not everyday("nets")
