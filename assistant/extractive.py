@@ -15,9 +15,9 @@ the figure asked.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import re
-import dataclasses
 from dataclasses import dataclass
 
 from .gate import MIN_PAPER

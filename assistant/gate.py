@@ -112,9 +112,9 @@ def uncovered_terms(question: str, vocab: set[str]) -> list[str]:
     without case or hyphens, so "GPT4" matches "GPT-4" but "SAM" does not match "same";
     "PRMs" counts as mentioned when "PRM" is, "Spearman" when "Spearman's" is). A name glued
     to ordinary lower-case words ("SAE-tuned", "Hebbian-inspired") is mentioned when the name
-    is: the glued word is English, not part of the name; "GPT-5" and "wav2vec" stay whole. Names
-    sizes joined into a range ("7B-13B", "1.5B/7B") are mentioned when each size is; two names
-    joined are one name ("DP-SGD")."""
+    is: the glued word is English, not part of the name; "GPT-5" and "wav2vec" stay whole. Sizes
+    joined into a range ("7B-13B", "1.5B/7B") are mentioned when each size is; two names joined
+    are one name ("DP-SGD")."""
     missing = []
     for term in named_terms(question):
         parts = re.split(r"[-/]", term)
