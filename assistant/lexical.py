@@ -13,10 +13,11 @@ Only term counts are stored. IDF and length normalisation come from them at quer
 adding or removing a paper leaves every other row alone. The score is Lucene's BM25, as in
 bm25s (k1 1.5, b 0.75), over the live rows: the same scores as bm25s indexing the same papers.
 
-A query reads only its terms' posting lists, and not even all of them (MaxScore, see search):
-the rarest terms' lists are read into a score accumulator, and once the terms left cannot lift
-an unseen row into the top n they are only looked up for the rows that could still make it.
-Exact top n, whatever is skipped. An update tombstones replaced rows (no postings, length 0,
+A query reads only its terms' posting lists: each posting is added into a score accumulator
+in one vectorized pass, and the top n are picked among the rows above a floor that n rows are
+known to reach. Exact top n. (MaxScore pruning, which skips long lists, was measured slower in
+numpy: its bookkeeping costs more per posting than the one pass it saves, README "Scaling".)
+An update tombstones replaced rows (no postings, length 0,
 empty id), appends new rows at the end and rewrites the arrays in one pass; tombstones are
 squeezed out when they reach a quarter of the rows.
 """
@@ -117,26 +118,24 @@ class Lexical:
         each edit rewrites."""
         return posting_weights(self.arrays, self.stats[1])
 
-    def _scratch(self) -> tuple[np.ndarray, np.ndarray]:
-        """Per-thread buffers as long as the index, allocated once and left zeroed after each
+    def _scratch(self) -> np.ndarray:
+        """A per-thread buffer as long as the index, allocated once and left zeroed after each
         query (only the rows it touched are reset), so a query costs what it reads."""
         size = len(self.arrays["ids"])
         if getattr(self._local, "size", None) != size:
             self._local.size = size
-            self._local.buffers = np.zeros(size, np.float32), np.zeros(size, bool)
-        return self._local.buffers
+            self._local.buffer = np.zeros(size, np.float32)
+        return self._local.buffer
 
     def search(self, query: str, n: int, admit=None) -> tuple[np.ndarray, np.ndarray]:
         """The n best rows for the query and their BM25 scores, best first (ties: lower row
         first); rows scoring 0 are never returned. `admit(rows) -> bool array` restricts the
         rows that count (say, a year range).
 
-        MaxScore: posting lists are read, the term with the highest possible contribution
-        first, into a score accumulator. A small pool keeps the best admitted rows seen so far;
-        the n-th best of them is a floor under the final n-th best score. Once the terms still
-        unread could add less than that floor, no row only they hold can make the top n, so
-        they are not read: they are looked up (binary search) for the rows read so far that
-        could still reach the floor."""
+        Every posting of the query's terms is added into a score accumulator (numpy's add.at:
+        about 2 ns a posting, one pass); no other row is touched. The n best are then picked
+        above a floor that n rows are known to reach: the n-th best score among the rows of the
+        lists that can add most (a rare word's list holds the best rows)."""
         a = self.arrays
         live, _ = self.stats
         columns = [self.terms[t] for t in tokenize([query])[0] if t in self.terms]
@@ -144,78 +143,53 @@ class Lexical:
             return np.empty(0, np.int32), np.empty(0, np.float32)
         columns, repeats = np.unique(columns, return_counts=True)  # a repeated word counts again, as in bm25s
         starts, ends = a["indptr"][columns], a["indptr"][columns + 1]
-        df = (ends - starts).astype(np.float64)
-        idf = (repeats * _idf(live, df)).astype(np.float32)
+        idf = (repeats * _idf(live, (ends - starts).astype(np.float64))).astype(np.float32)
         weights, max_weight = self.weights
-        bound = idf.astype(np.float64) * max_weight[columns]  # no row of the term scores more
-        order = np.argsort(-bound, kind="stable")
-        unread = np.concatenate([np.cumsum(bound[order][::-1])[::-1], [0.0]]) * (1 + 1e-5)  # margin for rounding
-        terms = [(int(starts[i]), int(ends[i]), idf[i]) for i in order]
+        order = np.argsort(-idf * max_weight[columns], kind="stable")  # most a term can add to a row, highest first
+        lists = [(int(starts[i]), int(ends[i]), idf[i]) for i in order]
 
-        acc, marked = self._scratch()
-        pool, floor, taken = np.empty(0, np.int64), 0.0, 0
+        acc = self._scratch()
         try:
-            while taken < len(terms):
-                start, end, term_idf = terms[taken]
-                rows = a["rows"][start:end]
-                scores = acc[rows] + term_idf * weights[start:end]
-                acc[rows] = scores
-                taken += 1
-                if taken == len(terms):
-                    break
-                rising = rows[scores >= floor]  # rows that may belong in the pool now
-                rising = rising[~marked[rising]]
-                if admit is not None and len(rising):
-                    rising = rising[admit(rising)]
-                marked[rising] = True
-                pool = np.concatenate([pool, rising])
-                if len(pool) >= n:
-                    pool_scores = acc[pool]
-                    floor = float(np.partition(pool_scores, len(pool) - n)[len(pool) - n])
-                    if len(pool) > 8 * n:  # rows below the floor never count again
-                        marked[pool[pool_scores < floor]] = False
-                        pool = pool[pool_scores >= floor]
-                    if unread[taken] < floor:
-                        break
-            marked[pool] = False
-            found = []
-            for start, end, _ in terms[:taken]:  # each read row that can still reach the floor, once
-                rows = a["rows"][start:end]
-                found.append(live_rows(rows, acc, unread[taken], floor))
-                acc[rows] = 0  # a row met again reads 0: taken already
-            rows = np.concatenate([r for r, _ in found])
-            scores = np.concatenate([s for _, s in found])
-            if admit is not None and len(rows):
-                admitted = admit(rows)
-                rows, scores = rows[admitted], scores[admitted]
+            for start, end, term_idf in lists:
+                np.add.at(acc, a["rows"][start:end], term_idf * weights[start:end])
+            rows = self._above_floor(lists, acc, n, admit)
+            scores = acc[rows]
         finally:
-            for start, end, _ in terms[:taken]:
-                acc[a["rows"][start:end]] = 0
-            marked[pool] = False
-        for start, end, term_idf in terms[taken:]:  # the terms not read, for the rows that could still make it
-            postings = a["rows"][start:end]
-            if 8 * len(rows) > len(postings):  # many rows left: spreading the list out is cheaper than searching it
-                try:
-                    acc[postings] = term_idf * weights[start:end]
-                    scores += acc[rows]
-                finally:
-                    acc[postings] = 0
+            if dense(lists, acc):
+                acc.fill(0)
             else:
-                at = np.searchsorted(postings, rows)
-                found = at < len(postings)
-                found[found] = postings[at[found]] == rows[found]
-                scores[found] += term_idf * weights[start + at[found]]
-            taken += 1
-            if len(rows) > n:
-                floor = max(floor, float(np.partition(scores, len(rows) - n)[len(rows) - n]))
-            keep = scores + unread[taken] >= floor
-            rows, scores = rows[keep], scores[keep]
+                for start, end, _ in lists:
+                    acc[a["rows"][start:end]] = 0
         if len(rows) > n:
             cut = np.partition(scores, len(scores) - n)[len(scores) - n]
             keep = scores >= cut  # rows tied with the n-th score stay: the lowest rows win, as in a full sort
             rows, scores = rows[keep], scores[keep]
         best = np.lexsort((rows, -scores))[:n]
         return rows[best], scores[best]
+
+    def _above_floor(self, lists: list, acc: np.ndarray, n: int, admit) -> np.ndarray:
+        """The admitted rows scoring at least the n-th best score of the first lists' rows
+        (enough lists for n admitted rows), or every admitted row that scores at all."""
+        postings = self.arrays["rows"]
+        lead = np.empty(0, postings.dtype)
+        for start, end, _ in lists:
+            rows = postings[start:end]
+            if admit is not None and len(rows):
+                rows = rows[admit(rows)]
+            lead = np.union1d(lead, rows) if len(lead) else rows
+            if len(lead) >= n:
+                break
+        floor = np.finfo(np.float32).tiny  # above 0: rows that match nothing
+        if len(lead) >= n:
+            floor = max(floor, np.partition(acc[lead], len(lead) - n)[len(lead) - n])
+        if dense(lists, acc):  # one pass over a float a row costs less than the postings again
+            rows = np.flatnonzero(acc >= floor)
+        else:
+            rows = np.unique(np.concatenate([postings[s:e] for s, e, _ in lists]))
+            rows = rows[acc[rows] >= floor]
+        if admit is not None and len(rows):
+            rows = rows[admit(rows)]
+        return rows
 
     def score_all(self, query: str) -> dict[str, float]:
         """BM25 of every live paper that matches the query (for tests and small corpora)."""
@@ -343,11 +317,10 @@ def find(ids: np.ndarray, wanted: np.ndarray) -> np.ndarray:
     return found
 
 
-def live_rows(rows: np.ndarray, acc: np.ndarray, unread: float, floor: float) -> tuple[np.ndarray, np.ndarray]:
-    """The rows of one read posting list, not taken yet, that can still reach the floor, and their scores."""
-    scores = acc[rows]
-    keep = (scores > 0) & (scores + unread >= floor)
-    return rows[keep], scores[keep]
+def dense(lists: list, acc: np.ndarray) -> bool:
+    """Whether the query's posting lists are long enough that passing over the whole
+    accumulator is the cheaper way to find or reset what they touched."""
+    return 8 * sum(end - start for start, end, _ in lists) > len(acc)
 
 
 def posting_weights(arrays: dict, avgdl: float) -> tuple[np.ndarray, np.ndarray]:
