@@ -120,7 +120,7 @@ class Lexical:
 
     def _scratch(self) -> np.ndarray:
         """A per-thread buffer as long as the index, allocated once and left zeroed after each
-        query (only the rows it touched are reset), so a query costs what it reads."""
+        query (the rows it touched are reset, or the whole buffer when that is cheaper)."""
         size = len(self.arrays["ids"])
         if getattr(self._local, "size", None) != size:
             self._local.size = size
