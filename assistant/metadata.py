@@ -58,7 +58,9 @@ LOOKUPS = [
     (re.compile(r"\bhow many (?:up-?votes|votes)\b|\bupvote count\b|\bnumber of upvotes\b", re.I), "upvotes"),
     (re.compile(r"\bhow many (?:co-?)?authors\b|\bnumber of authors\b|\bauthor count\b", re.I), "authors"),
     (re.compile(r"\b(?:when|in what year|in which year|what year)\s+(?:was|were|did|is)\b(?=[^?]*\b(?:published|released|posted|submitted|"
-                r"dated|written|uploaded|appear|come out|came out)\w*)|\bwhat (?:is|was) the (?:publication |release )?date\b", re.I), "date"),
+                r"dated|written|uploaded|appear|come out|came out)\w*)|\bwhat (?:is|was) the (?:publication |release )?date\b"
+                # "what year was the paper on X?", "from which year is that study?"
+                r"|\b(?:from )?(?:what|which) year\s+(?:was|is)\s+(?:the|this|that|it)\b(?:\s+(?:paper|work|study|article|preprint)s?\b)?", re.I), "date"),
 ]
 YEAR_RANGE = [
     (re.compile(rf"\bbetween ({YEAR}) and ({YEAR})\b", re.I), lambda a, b: (int(a), int(b))),

@@ -284,6 +284,9 @@ def test_questions_about_new_models_are_not_metadata_questions():
     assert parse("Which are the most popular methods for retrieval?") is None
     assert parse("When was grokking first observed?") is None
     assert parse("When was the SCAN paper published?").lookup == "date"
+    assert parse("what year was the paper on grokking tickets?").lookup == "date"
+    assert parse("From which year is that study on SCAN?").lookup == "date"
+    assert parse("What year was grokking first observed in transformers?") is None
 
 
 def test_bad_filter_values_are_one_line_errors():
