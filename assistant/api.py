@@ -298,7 +298,7 @@ class Assistant:
             problem = reply_problem(raw, standalone, cut_off=cut, titles=[h.paper.title for h in chosen])
             if problem is None:
                 answer = cite(question, complete_sentences(raw) if cut else raw, hits, len(sources), embed=self.embed_sentences,
-                              asked=None if asked.kind == "list" else standalone)
+                              asked=None if asked.kind == "list" else standalone, premise=standalone)
                 answer.model = endpoint.model
                 if answer.text and not answer.refused:
                     if asked.kind == "list":

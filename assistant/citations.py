@@ -80,7 +80,8 @@ def is_refusal(text: str) -> bool:
     return bool(REFUSAL.search(text))
 
 
-def cite(question: str, raw: str, hits: list[Hit], n_sources: int, embed=None, asked: str | None = None) -> Answer:
+def cite(question: str, raw: str, hits: list[Hit], n_sources: int, embed=None, asked: str | None = None,
+         premise: str | None = None) -> Answer:
     """The model's answer with valid, supported citations only. `hits[:n_sources]` were shown
     to the model as sources 1..n_sources; every hit not cited is listed as uncited.
 
@@ -88,8 +89,9 @@ def cite(question: str, raw: str, hits: list[Hit], n_sources: int, embed=None, a
     it needs when they support it, re-cited when another source does, and left out of the text
     when none does (it stays in `Answer.sentences`, marked unsupported). So is a sentence that
     only restates `asked` (the question as the model saw it; None for a list, whose lines may
-    name the asked topic and a title only). An answer with no supported sentence has an empty
-    text; the caller answers otherwise."""
+    name the asked topic and a title only). `premise`: the question the model answered (default
+    `question`), whose words a sentence may repeat (Support). An answer with no supported
+    sentence has an empty text; the caller answers otherwise."""
     text, order = normalise(raw.strip(), n_sources)
     text = SUBJECT.sub(lambda m: f"{m[1]}{short_name(hits[order[int(m[2]) - 1] - 1].paper.title)} [{m[2]}] ", text)
     found = claims(text)
@@ -98,7 +100,7 @@ def cite(question: str, raw: str, hits: list[Hit], n_sources: int, embed=None, a
     if found and all(is_refusal(c.text) for c in found):
         refusal = " ".join(c.text for c in found)
         return Answer(question, refusal, [], [Source.from_hit(i, h) for i, h in enumerate(hits, 1)], "model", refused=True)
-    support = Support([(h.paper.title, h.paper.abstract) for h in hits[:n_sources]], embed)
+    support = Support([(h.paper.title, h.paper.abstract) for h in hits[:n_sources]], embed, premise=premise or question)
     model_cited = any(c.citations for c in found)
     check_claims(found, support)
     for claim in found:

@@ -214,7 +214,7 @@ def judge_citations(assistant, answer) -> tuple[float | None, float | None, list
     papers it cites, and its sentences with their verdicts."""
     papers = assistant.index.papers
     sources = [(s.title, papers[s.paper_id].abstract if s.paper_id in papers else "") for s in answer.citations]
-    support = Support(sources, assistant.embed_sentences)
+    support = Support(sources, assistant.embed_sentences, premise=answer.question)
     found = claims(answer.text)
     recall, precision = citation_scores(found, support)
     verdicts = [{"text": c.text, "citations": c.citations, "supported": bool(c.citations) and support.judge(c.text, c.citations).supported}

@@ -177,11 +177,15 @@ class Judgement:
 
 class Support:
     """Judges sentences against a fixed list of sources, each (title, abstract); sources are
-    addressed by their 1-based number. `embed` maps texts to unit vectors (None: words only)."""
+    addressed by their 1-based number. `embed` maps texts to unit vectors (None: words only).
+    `premise`: the question answered. A small model restates it in its answer ("The branch of
+    mathematics that supplies the framework of the paper that ... is category theory"); what a
+    sentence takes from the question is given, and its claim is the rest (see judge)."""
 
-    def __init__(self, sources: list[tuple[str, str]], embed=None):
+    def __init__(self, sources: list[tuple[str, str]], embed=None, premise: str = ""):
         self.sources = sources
         self.embed = embed
+        self.premise, self.premise_numbers = said_words(premise), numbers(premise)
         self.sentences = [split_sentences(abstract) for _, abstract in sources]
         self.words = [said_words(f"{title}. {abstract}") for title, abstract in sources]
         self.numbers = [numbers(f"{title} {abstract}") for title, abstract in sources]
@@ -199,14 +203,22 @@ class Support:
         return self._vectors
 
     def judge(self, sentence: str, numbers_: Iterable[int]) -> Judgement:
-        """Whether the sources `numbers_` together say `sentence`."""
+        """Whether the sources `numbers_` together say `sentence`: its content words (or those
+        it adds to the premise) and every figure it states that the premise does not are there,
+        and it is close to one of their sentences."""
         chosen = [n for n in dict.fromkeys(numbers_) if 1 <= n <= len(self.sources)]
         said = said_words(sentence)
         if not chosen or not said:
             return Judgement(False, 0.0, 0.0, 0.0, None)
         known = set().union(*(self.words[n - 1] for n in chosen))
         coverage = len(said & known) / len(said)
-        missing = sorted(numbers(sentence) - set().union(*(self.numbers[n - 1] for n in chosen)))
+        # What it repeats of the question is given when the sources are about it (they hold at
+        # least half of those words): then the share of what it adds counts, when that is higher.
+        claim, repeated = said - self.premise, said & self.premise
+        if claim and repeated and 2 * len(repeated & known) >= len(repeated):
+            coverage = max(coverage, len(claim & known) / len(claim))
+        given = self.premise_numbers | set().union(*(self.numbers[n - 1] for n in chosen))
+        missing = sorted(numbers(sentence) - given)
         plain, found = set(words(sentence)), set().union(*(self.plain[n - 1] for n in chosen))
         missing += [" / ".join(sorted(group & plain)) for group in QUANTIFIERS if group & plain and not group & found]
         cosine, evidence = self._best_sentence(sentence, chosen)

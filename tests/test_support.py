@@ -142,3 +142,22 @@ def test_a_sentence_that_only_restates_the_question_is_no_answer():
     # A yes/no answer, or a pick among the question's choices, may say no more than the question.
     assert not restates("RLHF does reduce output diversity.", "Does RLHF reduce output diversity?")
     assert not restates("Inefficient traces generalize better.", "Which traces generalize better, optimal or inefficient ones?")
+
+
+def test_a_sentence_that_restates_the_question_is_judged_on_what_it_adds():
+    """A small model repeats the question in its answer sentence; the question's words are
+    given, the answer is the rest: supported when the source has that, never otherwise."""
+    from assistant.embeddings import make_embedder
+
+    question = "Which two things did the paper on curated reasoning samples report for mathematics reasoning with few curated training samples in 2024?"
+    premised = Support(SOURCES, make_embedder("minilm-onnx").embed, premise=question)
+    right = ("The paper on curated reasoning samples for mathematics reasoning with few curated training samples in 2024 "
+             "reported 817 samples and 57.1% accuracy.")
+    assert premised.judge(right, [2]).supported
+    assert not Support(SOURCES, make_embedder("minilm-onnx").embed).judge(right, [2]).supported  # 2024 is in no source
+    for wrong in [right.replace("817 samples and 57.1% accuracy", "a cooking robot and twelve dishes"),
+                  right.replace("817 samples and 57.1% accuracy", "a grammar of Sanskrit poetry")]:
+        assert not premised.judge(wrong, [2]).supported
+    assert not premised.judge(right, [3]).supported  # the unrelated abstract
+    # What it adds is in the cooking abstract, but that abstract is not about what was asked.
+    assert not premised.judge(right.replace("817 samples and 57.1% accuracy", "a cooking robot and twelve dishes"), [3]).supported
