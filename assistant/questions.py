@@ -4,7 +4,8 @@ Types decide how the answer is built (extractive.py) and how deep retrieval goes
 - "meta": about the papers' dates, upvotes or authors (metadata.py);
 - "compare": two or more things side by side ("Compare X with Y", "How does X differ from Y",
   "one ..., the other ...", "In what ways do X and Y differ", "X vs Y: ...", "Which ..., X or
-  Y?", "What distinguishes X from Y", "how X and Y each ...");
+  Y?", "What distinguishes X from Y", "how X and Y each ...", "one paper ..., another ...", "the
+  one that ..., or the one ...", "how does each ...");
 - "list": every paper that addresses the question ("Which papers ...", "List works that ...");
 - "numeric": a figure ("How many", "By how much", "What accuracy");
 - "fact": anything else.
@@ -57,7 +58,12 @@ LIST = re.compile(
 )
 COMPARE = re.compile(
     r"(?:^|(?<=[.?!])\s)\W*(?:compare|contrast)\b|\bboth\b[^?]*\beach\b|\beach\b[^?]*\bboth\b|\bhow (?:do|does|did)\b.+\b(?:differ|compare)\b|\bdifferences? between\b|\bwhat distinguishes\b"
-    r"|\bone\b[^.?]*,\s*(?:and\s+|while\s+|whereas\s+)?the other\b|\bhow (?:is|are|was|were)\b[^?]*\b(?:different|similar)\s+(?:from|to)\b"
+    r"|\bone\b[^.?]*,\s*(?:and\s+|while\s+|whereas\s+)?(?:the other|another)\b|\bhow (?:is|are|was|were)\b[^?]*\b(?:different|similar)\s+(?:from|to)\b"
+    # "the one that warms up with SFT ..., or the one built around binary rewards", "the generative one ..., and the utility-based one"
+    r"|\bthe\s+(?:[\w-]+\s+)?one\s+(?:that|which|who|built|for|with|from|on|in|using)\b[^?]*\b(?:and|or|versus|vs\.?)\s+the\s+(?:[\w-]+\s+)?one\b"
+    # "How does each represent ...", "what does each one add", "how does the A study ..., and how does the B paper ..."
+    r"|\b(?:how|what|which|why)\s+(?:does|did|do)\s+each(?:\s+one|\s+of\s+them|\s+of\s+the\s+two)?\s+(?!other\b)\w+"
+    r"|\bhow (?:does|did) the\b[^?]*,\s*and how (?:does|did) the\b|,\s*versus\s+the\s+(?:paper|study|work|one|method|approach|model)\b"
     # "In what ways do A and B differ", "How are A and B similar", "What do A and B have in common",
     # "A vs B: ...", "Which ..., A or B?", "Describe how A and B each ..."
     r"|\b(?:do|does|did|are|is|were)\b[^?]*\band\b[^?]*\b(?:differ|similar|alike|in common)\b|^[^:?]+\s(?:vs\.?|versus)\s[^:?]+(?::|\s[—–-]\s|—)"
@@ -81,7 +87,14 @@ NUMERIC = re.compile(
 PAPER_VERBS = (r"(?:study|studies|describe|use|train|report|propose|elicit|show|find|aim|target|rely|examine|evaluate"
                r"|address|tackle|introduce|present|model|explain|analy[sz]e|measure|claim|argue|build|learn)")
 SIDES = [
-    re.compile(r"\bone\s+(?P<a>[^.?;:]+?)[,;]\s*(?:and\s+|while\s+|whereas\s+)?the other\s+(?P<b>[^.?;]+)", re.I),
+    re.compile(r"\bone\s+(?P<a>[^.?;:]+?)[,;]\s*(?:and\s+|while\s+|whereas\s+)?(?:the other|another)\s+(?P<b>[^.?;]+)", re.I),
+    # "the one that warms up with SFT ..., or the one built around binary rewards - which ..."
+    re.compile(r"\bthe\s+(?P<a>(?:[\w-]+\s+)?one\s+(?:that|which|who|built|for|with|from|on|in|using)\b[^?]*?),?\s+(?:and|or|versus|vs\.?)\s+"
+               r"the\s+(?P<b>(?:[\w-]+\s+)?one\b[^.?;:]*?)(?=\s+[-–—]\s+|[.?;:]|$)", re.I),
+    # "how does the A study define ..., and how does the B paper measure ...", "how does the A ..., versus the B ...?"
+    re.compile(r"\bhow (?:does|did) the\s+(?P<a>[^,?]+?),\s*(?:and how (?:does|did) the|versus the)\s+(?P<b>[^,?]+)", re.I),
+    # "...: A or B - how does each one ...?"
+    re.compile(r":\s*(?P<a>[^:?;]+?)\s+or\s+(?P<b>[^:?;]+?)\s+[-–—]\s+(?:how|what|which|why)\b", re.I),
     re.compile(r"\bdifferences?\s+between\s+(?P<a>.+?)\s+and\s+(?P<b>.+?)(?=[:?;]|\s+(?:in|on|regarding|with respect to)\s|$)", re.I),
     re.compile(r"\bhow (?:do|does|did)\s+(?P<a>.+?)\s+(?:differ from|compare (?:to|with))\s+(?P<b>.+?)(?=[:?;]|$)", re.I),
     re.compile(r"\bhow (?:do|did)\s+(?:the\s+)?(?P<a>.+?)\s+and\s+(?P<b>.+?)\s+differ\b", re.I),
@@ -105,7 +118,7 @@ SIDES = [
 ]
 # A side that only points back ("the two papers", "the response to it") is no query of its own.
 VAGUE_SIDE = re.compile(r"^\W*(?:two|both|these|those|them|they|their|each|it|its|other|latter|former|how|what|which|why|when|where|who)\b"
-                        r"|\beach\b", re.I)
+                        r"|\beach\b(?!\s+other\b)", re.I)
 ENDS_POINTING_BACK = re.compile(r"\b(?:it|them|this|that)\W*$", re.I)  # "the response to it"; "so an assistant can talk about it" says enough
 
 
@@ -121,7 +134,8 @@ class QuestionPlan:
 
 
 AFTER_BUT = re.compile(r"^[^?]*?,\s*(?:but|so)\s+(?=(?:which|what)\b)", re.I)  # "Transformers are everywhere, but which of these papers ..."
-TOPIC_FIRST = re.compile(r"^[^?:;,—–]{1,80}?(?::|—|–|\s--?\s)\s*")  # "hybrid neural-symbolic systems: " before the ask
+TOPIC_FIRST = re.compile(r"^[^?:;,—–]{1,200}?(?::|—|–|\s--?\s)\s*")  # "hybrid neural-symbolic systems: " before the ask
+ASKS = re.compile(r"^\W*(?:what|which|how|why|when|where|who|whom|does|do|did|is|are|was|were|can|could)\b", re.I)
 
 
 def plan(question: str) -> QuestionPlan:
@@ -134,12 +148,20 @@ def plan(question: str) -> QuestionPlan:
     # "I'm building X. Which papers here ...?": the asked sentence may come after context,
     # "Hybrid neural-symbolic systems: which papers combine ...": or after a topic and a colon or dash.
     last = asked_sentence(([q for q in re.split(r"(?<=\?)\s+", question.strip()) if q.endswith("?")] or [question])[-1])  # the last question asked
-    if any(LIST.search(q) for q in (last, AFTER_BUT.sub("", last))) or (
-            any(LIST.search(q) for q in (question, TOPIC_FIRST.sub("", question))) and not SECOND_QUESTION.search(question)):
+    if any(LIST.search(q) for q in _readings(last) + _readings(AFTER_BUT.sub("", last))) or (
+            any(LIST.search(q) for q in _readings(question)) and not SECOND_QUESTION.search(question)):
         return QuestionPlan("list", meta=meta)
     if NUMERIC.search(question):
         return QuestionPlan("numeric", meta=meta)
     return QuestionPlan("fact", meta=meta)
+
+
+def _readings(text: str) -> list[str]:
+    """The text, and without a topic put first ("hybrid neural-symbolic systems: which papers
+    ..."); only the latter when it is a question of its own ("methods that learn diverse
+    hypotheses: what are they sensitive to?" asks about those methods, not for a list of them)."""
+    ask = TOPIC_FIRST.sub("", text)
+    return [ask] if ask != text and ASKS.match(ask) else [text, ask]
 
 
 @functools.lru_cache(maxsize=1024)  # retrieval asks for every question, and chats and batches ask again

@@ -47,6 +47,10 @@ def test_conversational_requests_for_papers_are_lists(question):
         ("I'm after the paper that introduced grokking: what did it find?", "fact"),  # one paper asked for
         ("How large are the corpus and the dataset released with the models?", "numeric"),
         ("What improvement does the method reach on 11 datasets?", "numeric"),
+        # a topic first, then a question of its own about it
+        ("methods that learn diverse hypotheses: what are they especially sensitive to?", "fact"),
+        ("models that read the instructions used to build datasets: how much better did they do?", "numeric"),
+        ("nli models and whether they really generalize beyond the benchmark they were trained on: which papers are mainly about that?", "list"),
     ],
 )
 def test_a_paper_noun_alone_does_not_make_a_list(question, kind):
@@ -59,6 +63,16 @@ def test_a_paper_noun_alone_does_not_make_a_list(question, kind):
         ("med-r^3 vs self-biorag — how do they each combine retrieval and reasoning?", ["med-r^3", "self-biorag"]),
         ("NarrativeQA or CliCR: which one asks about whole books, and which one uses clinical reports?", ["NarrativeQA", "CliCR"]),
         ("two eye-tracking papers from the same group: what does each try to predict from gaze?", []),
+        ("one paper asks what makes test examples hard, another asks whether benchmarks agree with each other. what do they find?",
+         ["paper asks what makes test examples hard", "asks whether benchmarks agree with each other"]),
+        ("RL for math: the one that warms up with SFT, or the one built around binary rewards - which algorithm does the first use?",
+         ["one that warms up with SFT", "one built around binary rewards"]),
+        ("Two retrievers: the generative one for knowledge tasks, and the utility-based one for RAG. How does each score passages?",
+         ["generative one for knowledge tasks", "utility-based one for RAG"]),
+        ("Diversity: how does the instruction study define diversity, and how does the gradient paper measure its effect?",
+         ["instruction study define diversity", "gradient paper measure its effect"]),
+        ("Extra training data: text classification or text-to-SQL - how does each one produce its examples?",
+         ["text classification", "text-to-SQL"]),
     ],
 )
 def test_comparisons_in_other_phrasings(question, sides):
