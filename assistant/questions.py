@@ -134,7 +134,7 @@ class QuestionPlan:
 
 
 AFTER_BUT = re.compile(r"^[^?]*?,\s*(?:but|so)\s+(?=(?:which|what)\b)", re.I)  # "Transformers are everywhere, but which of these papers ..."
-TOPIC_FIRST = re.compile(r"^[^?:;,—–]{1,200}?(?::|—|–|\s--?\s)\s*")  # "hybrid neural-symbolic systems: " before the ask
+TOPIC_FIRST = re.compile(r"^[^?:;—–]{1,200}?(?::|—|–|\s--?\s)\s*")  # "hybrid neural-symbolic systems: " before the ask
 ASKS = re.compile(r"^\W*(?:what|which|how|why|when|where|who|whom|does|do|did|is|are|was|were|can|could)\b", re.I)
 
 

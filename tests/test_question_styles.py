@@ -51,6 +51,7 @@ def test_conversational_requests_for_papers_are_lists(question):
         ("methods that learn diverse hypotheses: what are they especially sensitive to?", "fact"),
         ("models that read the instructions used to build datasets: how much better did they do?", "numeric"),
         ("nli models and whether they really generalize beyond the benchmark they were trained on: which papers are mainly about that?", "list"),
+        ("One model for many tasks through one interface, instead of a model per task - which papers build such models?", "list"),
     ],
 )
 def test_a_paper_noun_alone_does_not_make_a_list(question, kind):
