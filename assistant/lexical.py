@@ -17,9 +17,10 @@ A query reads only its terms' posting lists: each posting is added into a score 
 in one vectorized pass, and the top n are picked among the rows above a floor that n rows are
 known to reach. Exact top n. (MaxScore pruning, which skips long lists, was measured slower in
 numpy: its bookkeeping costs more per posting than the one pass it saves, README "Scaling".)
-An update tombstones replaced rows (no postings, length 0,
-empty id), appends new rows at the end and rewrites the arrays in one pass; tombstones are
-squeezed out when they reach a quarter of the rows.
+
+An update tombstones replaced rows (no postings, length 0, empty id), appends new rows at the end
+and rewrites the arrays in one pass; tombstones are squeezed out when they reach a quarter of
+the rows.
 """
 
 from __future__ import annotations
