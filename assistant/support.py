@@ -90,11 +90,7 @@ def reply_problem(reply: str, question: str, cut_off: bool = False, example: str
     text = strip_markers(reply)
     if not re.search(r"[A-Za-z]", text):
         return "the reply was empty" if not reply.strip() else "the reply was only citation markers"
-    untitled = text
-    for title in sorted(titles, key=len, reverse=True):
-        untitled = re.sub(re.escape(title), " ", untitled, flags=re.I)
-    untitled = re.sub(r"\([^()]*\)", " ", untitled)  # what a title carries in brackets: a date, an acronym
-    if untitled != text and not {w for w in content_words(untitled) if w not in FILLER}:
+    if only_titles(text, titles):
         return "the reply only listed the sources' titles"
     said = {w for w in content_words(text) if w not in FILLER}
     if not said:
@@ -114,6 +110,16 @@ def reply_problem(reply: str, question: str, cut_off: bool = False, example: str
     if cut_off and not complete_sentences(text):
         return "the reply was cut off before its first sentence ended"
     return None
+
+
+def only_titles(text: str, titles: Iterable[str]) -> bool:
+    """Whether the text is nothing but source titles run together (and what a title carries in
+    brackets: a date, an acronym): a small model's way of listing its sources as an answer."""
+    untitled = text
+    for title in sorted(titles, key=len, reverse=True):
+        untitled = re.sub(re.escape(title), " ", untitled, flags=re.I)
+    untitled = re.sub(r"\([^()]*\)", " ", untitled)
+    return untitled != text and not {w for w in content_words(untitled) if w not in FILLER}
 
 
 def complete_sentences(text: str) -> str:

@@ -106,3 +106,13 @@ def test_a_refusal_is_shown_honestly_without_citations():
     answer = cite("q", "I cannot answer this from the provided sources.", hits(), 3)
     assert answer.refused and answer.citations == []
     assert answer.text == "I cannot answer this from the provided sources."
+
+
+def test_source_titles_run_together_are_not_an_answer_sentence():
+    """Qwen sometimes ends its answer with the sources' titles in one run; each title's words are
+    in its source, but the run says nothing about what was asked."""
+    raw = ("Process reward models score every reasoning step [2]. "
+           "Grokking Revisited Reward Models for Steps Long Context Benchmarks [1][2][3].")
+    answer = cite("What do process reward models score?", raw, hits(), 3)
+    assert answer.text == "Process reward models score every reasoning step [1]."
+    assert [s.supported for s in answer.sentences] == [True, False]
