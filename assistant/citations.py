@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 
 from .retrieve import Hit
-from .support import RELATED, Claim, Support, check_claims, claims, only_titles, restates
+from .support import RELATED, Claim, Support, check_claims, claims, restates
 from .types import Answer, Sentence, Source
 
 IDS = r"(?:sources?\s*)?\d{1,4}(?:\s*(?:[-\u2013,;]|and)\s*(?:sources?\s*)?\d{1,4})*"
@@ -103,12 +103,9 @@ def cite(question: str, raw: str, hits: list[Hit], n_sources: int, embed=None, a
     support = Support([(h.paper.title, h.paper.abstract) for h in hits[:n_sources]], embed, premise=premise or question)
     model_cited = any(c.citations for c in found)
     check_claims(found, support)
-    titles = [h.paper.title for h in hits[:n_sources]]
     for claim in found:
         if claim.supported and asked and restates(claim.text, asked):
             claim.supported, claim.citations, claim.evidence, claim.restated = False, [], None, True
-        elif claim.supported and only_titles(claim.text, titles):  # says what the sources are, not what they say
-            claim.supported, claim.citations, claim.evidence = False, [], None
     kept = [c for c in found if c.supported]
     if found and not kept and max(c.score for c in found) < RELATED:
         # Nothing the model said is even near a source: it answered from its own knowledge.

@@ -150,13 +150,15 @@ class Lexical:
         lists = [(int(starts[i]), int(ends[i]), idf[i]) for i in order]
 
         acc = self._scratch()
+        # Long lists: one pass over the whole accumulator finds and resets what they touched for less.
+        dense = 8 * (ends - starts).sum() > len(acc)
         try:
             for start, end, term_idf in lists:
                 np.add.at(acc, a["rows"][start:end], term_idf * weights[start:end])
-            rows = self._above_floor(lists, acc, n, admit)
+            rows = self._above_floor(lists, acc, n, admit, dense)
             scores = acc[rows]
         finally:
-            if dense(lists, acc):
+            if dense:
                 acc.fill(0)
             else:
                 for start, end, _ in lists:
@@ -168,9 +170,10 @@ class Lexical:
         best = np.lexsort((rows, -scores))[:n]
         return rows[best], scores[best]
 
-    def _above_floor(self, lists: list, acc: np.ndarray, n: int, admit) -> np.ndarray:
+    def _above_floor(self, lists: list, acc: np.ndarray, n: int, admit, dense: bool) -> np.ndarray:
         """The admitted rows scoring at least the n-th best score of the first lists' rows
-        (enough lists for n admitted rows), or every admitted row that scores at all."""
+        (enough lists for n admitted rows), or every admitted row that scores at all; read off
+        the whole accumulator when `dense`, else off the lists' rows."""
         postings = self.arrays["rows"]
         lead = np.empty(0, postings.dtype)
         for start, end, _ in lists:
@@ -183,7 +186,7 @@ class Lexical:
         floor = np.finfo(np.float32).tiny  # above 0: rows that match nothing
         if len(lead) >= n:
             floor = max(floor, np.partition(acc[lead], len(lead) - n)[len(lead) - n])
-        if dense(lists, acc):  # one pass over a float a row costs less than the postings again
+        if dense:
             rows = np.flatnonzero(acc >= floor)
         else:
             rows = np.unique(np.concatenate([postings[s:e] for s, e, _ in lists]))
@@ -316,12 +319,6 @@ def find(ids: np.ndarray, wanted: np.ndarray) -> np.ndarray:
     for paper_id in wanted:
         found |= ids == paper_id
     return found
-
-
-def dense(lists: list, acc: np.ndarray) -> bool:
-    """Whether the query's posting lists are long enough that passing over the whole
-    accumulator is the cheaper way to find or reset what they touched."""
-    return 8 * sum(end - start for start, end, _ in lists) > len(acc)
 
 
 def posting_weights(arrays: dict, avgdl: float) -> tuple[np.ndarray, np.ndarray]:

@@ -214,8 +214,8 @@ class Support:
         and it is close to one of their sentences."""
         chosen = [n for n in dict.fromkeys(numbers_) if 1 <= n <= len(self.sources)]
         said = said_words(sentence)
-        if not chosen or not said:
-            return Judgement(False, 0.0, 0.0, 0.0, None)
+        if not chosen or not said or only_titles(sentence, [title for title, _ in self.sources]):
+            return Judgement(False, 0.0, 0.0, 0.0, None)  # titles run together say what the sources are, not what they say
         known = set().union(*(self.words[n - 1] for n in chosen))
         coverage = len(said & known) / len(said)
         # What it repeats of the question is given when the sources are about it (they hold at
