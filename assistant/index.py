@@ -19,9 +19,11 @@ from __future__ import annotations
 import json
 import os
 import shutil
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
+from itertools import islice
 from pathlib import Path
 
 from .config import Settings
@@ -283,8 +285,9 @@ class Index:
         self.check_compatible()
         indexed = self.store.hashes()
         scan = scan_corpus(corpus_paths or self.settings.corpus, self.store.lines, indexed)
-        current = scan.hashes()
-        changed = [p for p in scan.papers if indexed.get(p.id) != p.content_hash]
+        fresh = scan.fresh()
+        current = scan.known | fresh
+        changed = {pid for pid, h in fresh.items() if indexed.get(pid) != h}
         removed = [pid for pid in indexed if pid not in current]
         del indexed
         report = SyncReport(len(current), 0, len(current) - len(changed), len(removed), 0, [str(p) for p in scan.problems])
@@ -297,7 +300,7 @@ class Index:
             self._delete(removed)
             self.lexical.apply([], removed)
             self.store.delete(removed)
-        self._embed_and_store(changed, report, progress)
+        self._embed_and_store(scan.read(changed), len(changed), report, progress)
         self.store.save_lines(scan.cached, scan.lines)
         self.store.checkpoint()
         self._write_json("manifest.json", {**self._identity(), "synced": True})
@@ -327,16 +330,16 @@ class Index:
         for start in range(0, len(paper_ids), 1000):
             self.collection.delete(where={"paper_id": {"$in": paper_ids[start : start + 1000]}})
 
-    def _embed_and_store(self, papers: list[Paper], report: SyncReport, progress: bool) -> None:
+    def _embed_and_store(self, papers: Iterator[Paper], total: int, report: SyncReport, progress: bool) -> None:
         """Embed and store the papers' chunks batch by batch (papers already stored are only
-        recorded); every COMMIT papers, and at the end, they enter BM25 and papers.sqlite."""
+        recorded); every COMMIT papers, and at the end, they enter BM25 and papers.sqlite. The
+        papers come one at a time (scan.Scan.read), so no more than COMMIT are held."""
         from tqdm import tqdm
 
         tokenizer = Tokenizer()
-        bar = tqdm(total=len(papers), unit="paper", desc="Embedding", disable=not progress, dynamic_ncols=True, smoothing=0.05)
+        bar = tqdm(total=total, unit="paper", desc="Embedding", disable=not progress, dynamic_ncols=True, smoothing=0.05)
         pending: list[Paper] = []
-        for start in range(0, len(papers), STEP):
-            batch = papers[start : start + STEP]
+        while batch := list(islice(papers, STEP)):
             todo = self._not_stored(batch)
             bar.update(len(batch) - len(todo))
             report.reused += len(batch) - len(todo)
@@ -356,8 +359,13 @@ class Index:
                 )
             report.chunks_written += len(chunks)
             pending += batch
-            if len(pending) >= COMMIT or start + STEP >= len(papers):
-                self.lexical.apply(pending)
-                self.store.put(pending)
+            if len(pending) >= COMMIT:
+                self._commit(pending)
                 pending = []
+        self._commit(pending)
         bar.close()
+
+    def _commit(self, papers: list[Paper]) -> None:
+        if papers:
+            self.lexical.apply(papers)
+            self.store.put(papers)

@@ -314,6 +314,7 @@ def w_lexical_edit(index_dir, corpus):
     Chroma side (one paper's chunks) is not included. The corpus file is left as it is; the
     edited paper is the first one with a revised abstract."""
     import dataclasses
+    from itertools import islice
 
     from assistant.index import COMMIT
     from assistant.lexical import Lexical
@@ -323,8 +324,9 @@ def w_lexical_edit(index_dir, corpus):
     store = PaperStore(Path(index_dir) / "papers.sqlite")
     if not len(store):  # once, untimed: the records and line digests a sync would have stored
         scan = scan_corpus([Path(corpus)], lambda name: {}, {})
-        for start in range(0, len(scan.papers), COMMIT):
-            store.put(scan.papers[start : start + COMMIT])
+        papers = scan.read(set(scan.fresh()))
+        while batch := list(islice(papers, COMMIT)):
+            store.put(batch)
         store.save_lines({}, scan.lines)
         del scan
     lexical = Lexical(Path(index_dir) / "bm25")
@@ -340,7 +342,7 @@ def w_lexical_edit(index_dir, corpus):
     done = time.perf_counter()
     return {"total_s": round(done - started, 3), "scan_and_compare_s": round(scanned - started, 3),
             "bm25_s": round(applied - scanned, 3), "papers_sqlite_s": round(done - applied, 3),
-            "lines_parsed": len(scan.papers), "papers": len(indexed)}
+            "lines_parsed": len(scan.spots), "papers": len(indexed)}
 
 
 def w_plain_ask(index_dir, corpus, question):

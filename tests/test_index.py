@@ -140,7 +140,72 @@ def test_a_sync_parses_only_the_corpus_lines_that_changed_and_merges_repeats_as_
     write_jsonl(corpus, [PAPERS[0], PAPERS[1], edited, repeat])
     report = assistant.index.sync(progress=False)
     assert (report.embedded, report.reused, report.removed) == (1, 2, 0)
-    assert parsed == [2, 3, 4]  # the edited line and both copies of the repeated paper, not line 1
+    # the edited line and both copies of the repeated paper, not line 1; each line is parsed once
+    # to find its paper and once more when it is embedded or merged
+    assert parsed[:3] == [2, 3, 4] and sorted(parsed[3:]) == [2, 3, 4]
     expected = {p.id: p.record() for p in load_corpus([corpus]).papers}
     assert {pid: p.record() for pid, p in assistant.index.papers.items()} == expected
     assert expected[load_corpus([corpus]).papers[1].id]["upvotes"] == 7
+
+
+def many_papers(n: int) -> list[dict]:
+    words = "grokking retrieval decoding memory attention sparse tokens planning".split()
+    return [{"title": f"Study {i} of {words[i % 8]}", "abstract": f"Paper {i} measures {words[i % 8]} and {words[(i * 3) % 8]} at scale {i}."}
+            for i in range(n)]
+
+
+def test_a_first_sync_holds_no_more_papers_than_a_commit_batch(tmp_path, monkeypatch):
+    """The corpus is read twice, and papers are parsed again as they are embedded, so a
+    sync's memory does not grow with the corpus."""
+    import gc
+
+    import assistant.index as index_module
+    from assistant.corpus import Paper
+
+    monkeypatch.setattr(index_module, "STEP", 10)
+    monkeypatch.setattr(index_module, "COMMIT", 30)
+    corpus = write_jsonl(tmp_path / "papers.jsonl", many_papers(200))
+    assistant = Assistant(corpus=[corpus], index_dir=tmp_path / "index")
+    embed, alive = assistant.index.embedder.embed, []
+
+    def embed_and_count(texts):
+        alive.append(sum(isinstance(o, Paper) for o in gc.get_objects()))
+        return embed(texts)
+
+    monkeypatch.setattr(assistant.index.embedder, "embed", embed_and_count)
+    assert assistant.index.sync(progress=False).embedded == 200
+    assert alive and max(alive) <= 30 + 10  # a commit batch pending and the batch being embedded
+    assert len(assistant.index.papers) == 200
+
+
+def test_the_second_pass_gives_the_papers_load_corpus_gives(tmp_path):
+    """Text dumps, CSV and JSONL, with a paper repeated across formats, read back through the
+    scan's second pass equal load_corpus's papers, merged the same way."""
+    from pathlib import Path
+
+    from assistant.corpus import load_corpus
+    from assistant.scan import scan_corpus
+
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    dump = Path(__file__).resolve().parent.parent / "corpus"
+    first_dump = sorted(dump.glob("*.txt"))[0]
+    (folder / first_dump.name).write_text(first_dump.read_text())
+    shared = load_corpus([folder / first_dump.name]).papers[0]
+    (folder / "extra.csv").write_text(f'title,abstract,upvotes\n"{shared.title}","{shared.abstract}",99\n"CSV Only Paper","A paper that only the CSV file holds, with a long enough abstract."\n')
+    write_jsonl(folder / "z.jsonl", [{"title": shared.title, "abstract": shared.abstract, "authors": 4}] + many_papers(3))
+    scan = scan_corpus([folder], lambda name: {}, {})
+    assert not hasattr(scan, "papers") and list(scan.merged) == [shared.id]  # only the repeated paper is held
+    expected = {p.id: p.record() for p in load_corpus([folder]).papers}
+    assert {p.id: p.record() for p in scan.read(set(scan.fresh()))} == expected
+    assert (expected[shared.id]["upvotes"], expected[shared.id]["authors"]) == (99, 4)
+
+
+def test_a_corpus_file_changed_during_the_sync_is_one_line_error(small):
+    from assistant.scan import scan_corpus
+
+    _, corpus = small
+    scan = scan_corpus([corpus], lambda name: {}, {})
+    write_jsonl(corpus, [dict(PAPERS[0], abstract="Rewritten while the sync ran, so the line no longer matches.")] + PAPERS[1:])
+    with pytest.raises(AssistantError, match=r"papers.jsonl: changed during the sync; run the sync again"):
+        list(scan.read(set(scan.fresh())))
