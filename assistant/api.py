@@ -21,6 +21,7 @@ from .index import Index, SyncReport
 from .metadata import PaperFilter
 from .questions import QuestionPlan, plan, sides as compared_sides
 from .retrieve import Hit, Retriever, YearFilter
+from .spelling import respelled
 from .text import content_words, stems, words
 from .types import Answer, Sentence, Source
 
@@ -81,6 +82,7 @@ class Assistant:
         question = _checked(question)
         filters = years if isinstance(years, YearFilter) else YearFilter.parse(years)
         self.ensure_index()
+        question = respelled(question, self.vocabulary)
         k = k or self.settings.top_k
         sides = compared_sides(question)
         hits = self._search(question, max(k, RERANK_K), filters)
@@ -129,7 +131,9 @@ class Assistant:
         The final Answer's text is the checked one (citations made valid); front ends show it
         in place of the streamed pieces, which it usually just completes."""
         started = time.perf_counter()
-        question = _checked(question)
+        question = asked_as = _checked(question)
+        self.ensure_index()
+        question = respelled(question, self.vocabulary)  # typos mended for every step; the answer shows the question as asked
         filters = _merged_filter(years, filters)
         pairs = [(turn[0], turn[1]) for turn in history or []]
         asked = plan(question)
@@ -162,14 +166,14 @@ class Assistant:
                     answer, shown = yield from self._model_answer(question, standalone, endpoint, strict, evidence.hits, asked)
                 else:
                     answer = extractive(standalone, evidence.hits, self.embed_sentences, asked)
-                answer.question = question
                 answer.note = answer.note or note
                 if not answer.refused:
                     show_retrieved(answer, hits, shown_k)
         if not shown:
             yield answer.text
+        answer.question = asked_as
         answer.latency = round(time.perf_counter() - started, 3)
-        answer.standalone_question = standalone if standalone != question else None
+        answer.standalone_question = standalone if standalone != asked_as else None  # a follow-up made whole, or typos mended
         yield answer
 
     def _metadata_answer(self, question: str, query: metadata.MetaQuery, k: int | None, history) -> Answer:

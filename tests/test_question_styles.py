@@ -185,3 +185,21 @@ def test_rerank_moves_the_paper_whose_sentence_answers_above_one_that_only_share
                   "extrapolate to sequences longer than those seen in training.", 0.8)
     ranked = rerank("Which papers change position encodings so transformers extrapolate to longer sequences?", [shares, answers], embed)
     assert [h.paper.title for h in ranked] == ["Randomized positional encodings", "Length of training runs"]
+
+
+def test_a_misspelt_word_is_mended_against_the_corpus_words_and_names_are_left_alone():
+    from assistant.spelling import respelled
+
+    vocabulary = {"results", "prompts", "retrieval", "lora", "report"}
+    assert respelled("which papers report reslts on MMLU?", vocabulary) == "which papers report results on MMLU?"
+    assert respelled("Learnable promtps and retreival", vocabulary) == "Learnable prompts and retrieval"
+    # a capitalised or short word may be a name; an English word is meant as written
+    assert respelled("Reslts of qlora, and the pasting of prompts", vocabulary) == "Reslts of qlora, and the pasting of prompts"
+
+
+def test_a_question_with_a_typo_is_answered_as_if_typed_right(shipped_index):
+    typed = "Which papers report reslts on MMLU?"
+    answer = shipped_index.ask(typed)
+    right = shipped_index.ask("Which papers report results on MMLU?")
+    assert not answer.refused and answer.text == right.text
+    assert answer.question == typed and answer.standalone_question == "Which papers report results on MMLU?"
