@@ -220,10 +220,14 @@ class Scored:
         return self.sentences[0][0] if self.sentences else float("-inf")
 
 
-def score_papers(question: str, hits: list[Hit], embed, numeric: bool, focus: str = "", findings: bool = True) -> list[Scored]:
+def score_papers(question: str, hits: list[Hit], embed, numeric: bool, focus: str = "", findings: bool = True,
+                 ask: bool = False) -> list[Scored]:
     """Score every sentence of every hit's abstract against the question and against its focus:
     a comparison side's own words, else the part of the question that asks (asked_part: "Which
-    dataset is it evaluated on?" after a sentence of context); one embedding call for all."""
+    dataset is it evaluated on?" after a sentence of context); one embedding call for all. With
+    `ask`, the focus is one ask of several: it weighs FOCUS_SHARE of the similarity, as it does
+    of the word overlap, so each ask gets the sentence that answers it rather than the one
+    closest to the whole question again."""
     focus = focus or (asked if (asked := asked_part(question)) != question else "")
     need = Need.of(question, numeric, focus, findings)
     candidates = [(rank, pos, s) for rank, h in enumerate(hits) for pos, s in enumerate(split_sentences(h.paper.abstract))]
@@ -232,7 +236,8 @@ def score_papers(question: str, hits: list[Hit], embed, numeric: bool, focus: st
     vectors = embed([question] + [s for _, _, s in candidates] + ([focus] if focus else []))
     sims = vectors[1 : len(candidates) + 1] @ vectors[0]
     if focus:  # sentences should match both the question and what it focuses on
-        sims = (sims + vectors[1 : len(candidates) + 1] @ vectors[-1]) / 2
+        share = FOCUS_SHARE if ask else 0.5
+        sims = (1 - share) * sims + share * (vectors[1 : len(candidates) + 1] @ vectors[-1])
     papers = [Scored(rank, h, []) for rank, h in enumerate(hits)]
     for (rank, pos, sentence), sim in zip(candidates, sims):
         papers[rank].sentences.append((sentence_score(need, sentence, float(sim)), pos, sentence))
@@ -465,7 +470,7 @@ def _fact_picks(question: str, hits: list[Hit], embed, numeric: bool) -> list[tu
     chosen: list[tuple[float, int, str]] = []
     for facet in asks[:quota] if len(asks) > 1 else []:
         wants_figure = numeric or _wants_figure(facet)
-        [scored] = score_papers(question, [first.hit], embed, wants_figure, focus=facet)
+        [scored] = score_papers(question, [first.hit], embed, wants_figure, focus=facet, ask=True)
         ranked = _figure_first(question, scored.sentences) if wants_figure else scored.sentences
         pick = next((t for t in ranked if all(t[1] != c[1] for c in chosen)), None)
         if pick:

@@ -203,3 +203,24 @@ def test_a_question_with_a_typo_is_answered_as_if_typed_right(shipped_index):
     right = shipped_index.ask("Which papers report results on MMLU?")
     assert not answer.refused and answer.text == right.text
     assert answer.question == typed and answer.standalone_question == "Which papers report results on MMLU?"
+
+
+PROBES = ("Do large language models (LLMs) anticipate when they will answer correctly? To study this, we extract activations "
+          "after a question is read but before any tokens are generated, and train linear probes to predict whether the model's "
+          "forthcoming answer will be correct. Across three open-source model families ranging from 7 to 70 billion parameters, "
+          "projections on this \"in-advance correctness direction\" trained on generic trivia questions predict success in "
+          "distribution and on diverse out-of-distribution knowledge datasets, outperforming black-box baselines and verbalised "
+          "predicted confidence. Predictive power saturates in intermediate layers, suggesting that self-assessment emerges "
+          "mid-computation. Notably, generalisation falters on questions requiring mathematical reasoning. Moreover, for models "
+          "responding \"I don't know\", doing so strongly correlates with the probe score, indicating that the same direction also "
+          "captures confidence. By complementing previous results on truthfulness and other behaviours obtained with probes and "
+          "sparse auto-encoders, our work contributes essential findings to elucidate LLM internals.")
+
+
+def test_each_ask_gets_the_sentence_that_answers_it_not_the_one_closest_to_the_whole_question(embed):
+    """The sentence on probing before generation matches the whole question best; the asks about
+    layers and about failures are answered by two others, in other words than the question's."""
+    answer = extractive("llm probes that guess whether the answer will be right before any token is generated: which layers work "
+                        "best, and what kind of questions make it fall over?",
+                        [hit("No Answer Needed: Predicting LLM Answer Accuracy from Question-Only Linear Probes", PROBES, 0.9)], embed)
+    assert "intermediate layers" in answer.text and "mathematical reasoning" in answer.text
