@@ -246,7 +246,7 @@ COUNTED_THING = re.compile(r"\bhow many\s+(?:of\s+(?:the|these|those|its|their|a
                            r"|will|should|in|of|on|for|with|from|to|that|the|than|per|at|by|it|they|we)\b|\s*[?,.;:]|\s*$)", re.I)
 # Asks only a number answers ("what size ..." may be answered "intermediate sizes").
 FIGURE_CUE = re.compile(r"\b(?:how (?:many|much)|by (?:how much|what (?:margin|factor|percentage))|what (?:[\w-]+ ){0,3}?"
-                        r"(?:percentage|percent|number|accuracy|score|f1|bleu|auc|count)s?)\b", re.I)
+                        r"(?:percentage|percent|number|accuracy|score|f1|bleu|auc|count|rate)s?)\b", re.I)
 COMPARATIVE = {"more", "larger", "fewer", "less", "smaller", "bigger", "longer", "shorter", "than"}
 
 

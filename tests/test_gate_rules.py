@@ -162,3 +162,15 @@ def test_the_vocabulary_holds_submitters_and_forgets_them_with_their_paper(tmp_p
     assert {"alibabanlp", "alibaba", "nlp", "videos"} <= store.vocabulary()
     store.delete([paper.id])
     assert "alibabanlp" not in store.vocabulary()
+
+
+def test_an_ask_for_a_score_wants_a_percentage_or_a_fraction_not_a_count():
+    counts = Hit(Paper("GreenAug", "We collect over 850 training demonstrations in 20 scenes with a green screen. "
+                       "GreenAug surpasses no augmentation on novel scenes."), score=1.0, dense=0.5, bm25=3.0)
+    assert unstated_figure("What success rate did GreenAug reach on novel scenes?", [counts])
+    assert unstated_figure("What exact F1 does it obtain?", [counts])
+    assert unstated_figure("How many demonstrations were collected?", [counts]) is None  # a count is asked
+    assert unstated_figure("What causes the accuracy drop on novel scenes?", [counts]) is None  # no score asked
+    scores = Hit(Paper("LIMO", "It reaches 57.1% on AIME, an F1 of 0.83, and gains 12 points."), score=1.0, dense=0.5, bm25=3.0)
+    for question in ("What accuracy does LIMO reach on AIME?", "What exact F1 does it obtain?", "What score does it gain?"):
+        assert unstated_figure(question, [scores]) is None
