@@ -15,7 +15,7 @@ from .citations import marked, short_name
 from .corpus import Paper
 from .embeddings import SentenceCache
 from .errors import AssistantError
-from .extractive import coined_names, compared, extractive, headed, listed, rerank
+from .extractive import ask_answers, coined_names, compared, extractive, headed, listed, rerank
 from .gate import Evidence, admit, refusal
 from .index import Index, SyncReport
 from .metadata import PaperFilter
@@ -309,6 +309,8 @@ class Assistant:
                         by_paper(answer, standalone, hits)
                     if asked.kind in ("list", "compare"):
                         further_papers(answer, extractive(standalone, hits, self.embed_sentences, asked))
+                    elif hits:
+                        further_sentences(answer, hits[0], ask_answers(standalone, hits, self.embed_sentences, asked.kind == "numeric"))
                     return answer, shown
                 # Unsupported and close to the prompt's example answer: the example handed back
                 # (a supported answer that happens to resemble it is kept above).
@@ -434,6 +436,32 @@ def further_papers(answer: Answer, extra: Answer) -> None:
         answer.uncited = [s for s in answer.uncited if s.paper_id not in {c.paper_id for c in answer.citations}]
         more = f"{added} further paper{'s' * (added > 1)} the model did not name added in {'their' if added > 1 else 'its'} abstract's own words"
         answer.note = f"{answer.note}; {more}" if answer.note else more
+
+
+SAID = 0.6  # an abstract sentence is already said when this share of its content words is in the model's answer
+
+
+def further_sentences(answer: Answer, first: Hit, sentences: list[str]) -> None:
+    """Add to a model's answer to a fact or figure question the sentences of the first source
+    that answer the question's asks (extractive.ask_answers) when the answer does not say them:
+    they are neither the evidence of one of its sentences nor mostly in its words. A small model
+    often answers one ask of two or three, or gives the finding without its figure; the reader
+    should still see what answers the rest, in the abstract's own words, after the model's text."""
+    said = content_words(answer.text)
+    evidence = {s.evidence for s in answer.sentences if s.supported and s.evidence}
+    unsaid = [s for s in sentences if s not in evidence and (words := content_words(s)) and len(words & said) / len(words) < SAID]
+    if not unsaid:
+        return
+    source = next((c for c in answer.citations if c.paper_id == first.paper.id), None)
+    if source is None:
+        source = Source.from_hit(len(answer.citations) + 1, first)
+        answer.citations.append(source)
+        answer.uncited = [s for s in answer.uncited if s.paper_id != first.paper.id]
+    source.sentences = list(dict.fromkeys([*source.sentences, *unsaid]))  # what the answer rests on
+    answer.sentences += [Sentence(s, [source.number], True, s) for s in unsaid]
+    answer.text += "\n\nFrom the abstract: " + " ".join(f"{s} [{source.number}]" for s in unsaid)
+    more = f"{len(unsaid)} sentence{'s' * (len(unsaid) > 1)} of the abstract that answer{'s' * (len(unsaid) == 1)} an ask the model's answer leaves out added in its own words"
+    answer.note = f"{answer.note}; {more}" if answer.note else more
 
 
 def _endpoint(settings: Settings):

@@ -467,8 +467,19 @@ def _fact_picks(question: str, hits: list[Hit], embed, numeric: bool) -> list[tu
     # The first paper keeps three sentences, or one per ask and one more: other papers get the rest.
     others = others[: MAX_SENTENCES - min(MAX_SENTENCES, len(asks) + 1 if len(asks) > 1 else 3)]
     quota = MAX_SENTENCES - len(others)
+    chosen = _ask_picks(question, first, embed, numeric, asks[:quota])
+    chosen = _covering(question, first.sentences, chosen, quota)
+    chosen += _continuation(first.sentences, chosen)
+    picks = {first.rank: (first.hit, chosen)} | {p.rank: (p.hit, p.sentences[:1]) for p in others}
+    return [(hit, [s for _, _, s in sorted(ts, key=lambda t: t[1])])  # in the abstract's own order
+            for _, (hit, ts) in sorted(picks.items())]  # papers in retrieval order
+
+
+def _ask_picks(question: str, first: Scored, embed, numeric: bool, asks: list[str]) -> list[tuple[float, int, str]]:
+    """The paper's best sentence for each ask of a question with several (a figure's sentence
+    for an ask for a figure), or, for a question that asks for a figure, its figure sentence."""
     chosen: list[tuple[float, int, str]] = []
-    for facet in asks[:quota] if len(asks) > 1 else []:
+    for facet in asks if len(asks) > 1 else []:
         wants_figure = numeric or _wants_figure(facet)
         [scored] = score_papers(question, [first.hit], embed, wants_figure, focus=facet, ask=True)
         ranked = _figure_first(question, scored.sentences) if wants_figure else scored.sentences
@@ -477,11 +488,18 @@ def _fact_picks(question: str, hits: list[Hit], embed, numeric: bool) -> list[tu
             chosen.append(pick)
     if numeric and not chosen:
         chosen = _figure_first(question, first.sentences)[:1]
-    chosen = _covering(question, first.sentences, chosen, quota)
-    chosen += _continuation(first.sentences, chosen)
-    picks = {first.rank: (first.hit, chosen)} | {p.rank: (p.hit, p.sentences[:1]) for p in others}
-    return [(hit, [s for _, _, s in sorted(ts, key=lambda t: t[1])])  # in the abstract's own order
-            for _, (hit, ts) in sorted(picks.items())]  # papers in retrieval order
+    return chosen
+
+
+def ask_answers(question: str, hits: list[Hit], embed, numeric: bool) -> list[str]:
+    """The first paper's sentences that answer the asks of a question with several, or the
+    figure of a question that asks for one (as a fact answer picks them), in the abstract's
+    order; none for a question with a single ask."""
+    papers = score_papers(question, hits[:1], embed, numeric)
+    if not papers:
+        return []
+    papers[0].sentences = _carried(papers[0].sentences)
+    return [s for _, _, s in sorted(_ask_picks(question, papers[0], embed, numeric, facets(question)), key=lambda t: t[1])]
 
 
 def _carried(sentences: list[tuple[float, int, str]]) -> list[tuple[float, int, str]]:

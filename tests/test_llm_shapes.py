@@ -149,3 +149,19 @@ def test_a_model_list_gets_a_line_per_paper_led_by_its_title(assistant):
     assert lines[0].startswith(f"{TICKETS}: One study finds") and lines[0].count("[1]") == 2 and "magnitude pruning [1]." in lines[0]
     assert lines[1].startswith("Explaining grokking through circuit efficiency: Another explains") and lines[1].endswith("[2].")
     assert len(lines) == len(answer.citations) == 4  # the papers the model left out follow, a line each
+
+
+def test_an_ask_the_model_leaves_out_is_answered_by_the_abstract_after_its_text(assistant):
+    """Two asks, and the model answers the first: the abstract's sentence for the second is added
+    after the model's text, cited to the same source; an answer that says both gets nothing."""
+    question = "In the Grokking Tickets paper, how are the tickets identified, and can grokking happen without weight decay?"
+    answer, _ = ask(assistant, Reply("The tickets are sparse subnetworks identified via magnitude pruning after perfect generalization [1]."),
+                    question)
+    model_text, added = answer.text.split("\n\nFrom the abstract: ")
+    assert model_text.endswith("after perfect generalization [1].") and "without weight decay" in added and added.endswith("[1]")
+    assert answer.citations[0].title == TICKETS and len(answer.citations) == 1
+    assert "leaves out added in its own words" in answer.note
+    assert any(s.supported and "without weight decay" in s.text and s.citations == [1] for s in answer.sentences)
+    both, _ = ask(assistant, Reply("The tickets are identified via magnitude pruning after perfect generalization [1]. "
+                                   "At an appropriate pruning rate, grokking is achieved even without weight decay [1]."), question)
+    assert "From the abstract" not in both.text and both.note is None
