@@ -76,13 +76,20 @@ class Assistant:
         """Every word of the corpus, to tell whether it mentions a name at all."""
         return self.index.vocabulary
 
+    def _known_words(self, words: set[str]) -> set[str]:
+        """Those of the words the corpus uses: from the vocabulary when it is loaded (the gate
+        loads it), else looked up in papers.sqlite."""
+        if "vocabulary" in self.index.__dict__:
+            return words & self.index.vocabulary
+        return self.index.store.known_words(words)
+
     def retrieve(self, question: str, k: int | None = None, years: YearFilter | str | None = None) -> list[Hit]:
         """The k papers that best match the question, best first. A comparison also retrieves for
         each side it names and puts each side's best paper first (Hit.extra["side"])."""
         question = _checked(question)
         filters = years if isinstance(years, YearFilter) else YearFilter.parse(years)
         self.ensure_index()
-        question = respelled(question, self.vocabulary)
+        question = respelled(question, self._known_words)
         k = k or self.settings.top_k
         sides = compared_sides(question)
         hits = self._search(question, max(k, RERANK_K), filters)
@@ -133,7 +140,7 @@ class Assistant:
         started = time.perf_counter()
         question = asked_as = _checked(question)
         self.ensure_index()
-        question = respelled(question, self.vocabulary)  # typos mended for every step; the answer shows the question as asked
+        question = respelled(question, self._known_words)  # typos mended for every step; the answer shows the question as asked
         filters = _merged_filter(years, filters)
         pairs = [(turn[0], turn[1]) for turn in history or []]
         asked = plan(question)

@@ -108,6 +108,15 @@ class PaperStore(Mapping):
         with self.lock:
             return {w for (w,) in self.db.execute("SELECT word FROM words")}
 
+    def known_words(self, words: set[str]) -> set[str]:
+        """Those of `words` in the vocabulary, looked up without loading it."""
+        found, todo = set(), sorted(words)
+        with self.lock:
+            for start in range(0, len(todo), VARS):
+                part = todo[start : start + VARS]
+                found.update(w for (w,) in self.db.execute(f"SELECT word FROM words WHERE word IN ({','.join('?' * len(part))})", part))
+        return found
+
     def lines(self, file: str) -> dict[bytes, tuple[str, str]]:
         with self.lock:
             return {d: (i, h) for d, i, h in self.db.execute("SELECT digest, id, hash FROM lines WHERE file = ?", (file,))}

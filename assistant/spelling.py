@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import string
+from collections.abc import Callable
 
 MIN_LENGTH = 6  # shorter words are too often a name or an abbreviation one edit from another
 WORD = re.compile(r"(?<![\w'’-])[a-z]{%d,}(?![\w'’-])" % MIN_LENGTH)
@@ -25,15 +26,17 @@ def edits(word: str) -> set[str]:
             | {a + c + b[1:] for a, b in splits if b for c in letters} | {a + c + b for a, b in splits for c in letters})
 
 
-def mended(word: str, vocabulary: set[str]) -> str | None:
+def respelled(question: str, known: Callable[[set[str]], set[str]]) -> str:
+    """The question with its misspelt words mended (see the module's doc); the rest unchanged.
+    `known(words)` gives those of the words the corpus uses (a lookup: at 1,000,000 papers the
+    vocabulary is millions of words, which a search need not load)."""
     from wordfreq import zipf_frequency
 
-    if word in vocabulary or zipf_frequency(word, "en") > 0:
-        return None
-    candidates = edits(word) & vocabulary
-    return max(sorted(candidates), key=lambda w: zipf_frequency(w, "en")) if candidates else None
-
-
-def respelled(question: str, vocabulary: set[str]) -> str:
-    """The question with its misspelt words mended (see the module's doc); the rest unchanged."""
-    return WORD.sub(lambda m: mended(m.group(), vocabulary) or m.group(), question)
+    unknown = {w for w in WORD.findall(question) if zipf_frequency(w, "en") == 0}
+    unknown -= known(unknown) if unknown else set()
+    mends = {}
+    for word in unknown:
+        candidates = known(edits(word))
+        if candidates:
+            mends[word] = max(sorted(candidates), key=lambda w: zipf_frequency(w, "en"))
+    return WORD.sub(lambda m: mends.get(m.group(), m.group()), question) if mends else question

@@ -191,10 +191,18 @@ def test_a_misspelt_word_is_mended_against_the_corpus_words_and_names_are_left_a
     from assistant.spelling import respelled
 
     vocabulary = {"results", "prompts", "retrieval", "lora", "report"}
-    assert respelled("which papers report reslts on MMLU?", vocabulary) == "which papers report results on MMLU?"
-    assert respelled("Learnable promtps and retreival", vocabulary) == "Learnable prompts and retrieval"
-    # a capitalised or short word may be a name; an English word is meant as written
-    assert respelled("Reslts of qlora, and the pasting of prompts", vocabulary) == "Reslts of qlora, and the pasting of prompts"
+    asked = []
+
+    def known(words):
+        asked.append(words)
+        return words & vocabulary
+
+    assert respelled("which papers report reslts on MMLU?", known) == "which papers report results on MMLU?"
+    assert respelled("Learnable promtps and retreival", known) == "Learnable prompts and retrieval"
+    asked.clear()
+    # a capitalised or short word may be a name; an English word is meant as written (and nothing is looked up)
+    assert respelled("Reslts of qlora, and the pasting of prompts", known) == "Reslts of qlora, and the pasting of prompts"
+    assert asked == []
 
 
 def test_a_question_with_a_typo_is_answered_as_if_typed_right(shipped_index):
