@@ -71,15 +71,17 @@ class Scan:
 def parse_spots(files: list[Path], spots) -> Iterator[tuple[Spot, Paper]]:
     """Each spot (in corpus order) with its own paper, parsed again; each file is opened once."""
     reader = None
-    for spot in spots:
-        if reader is None or reader.path != files[spot.file]:
-            if reader:
-                reader.close()
-            path = files[spot.file]
-            reader = JsonlReader(path) if path.suffix == ".jsonl" else WholeFile(path)
-        yield spot, reader.paper(spot)
-    if reader:
-        reader.close()
+    try:
+        for spot in spots:
+            if reader is None or reader.path != files[spot.file]:
+                if reader:
+                    reader.close()
+                path = files[spot.file]
+                reader = JsonlReader(path) if path.suffix == ".jsonl" else WholeFile(path)
+            yield spot, reader.paper(spot)
+    finally:  # also when the sync stops midway (Ctrl-C, an error)
+        if reader:
+            reader.close()
 
 
 class JsonlReader:
