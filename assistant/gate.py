@@ -368,7 +368,7 @@ FIGURE = re.compile(r"\d+(?:[.,]\d+)*(?:[KMBkmb]\b|\s?[x×%]|-?fold)?|\b(?:one|t
 # answerable question more.
 SCORE_ASK = re.compile(r"^(?:\w+\s+){0,2}?what\s+(?:(?!(?:does|do|did|is|are|was|were|causes?|makes?|drives?)\b)[\w-]+\s+){0,3}?"
                        r"(?:accuracy|accuracies|score|scores|f1|bleu|auc|rouge\w*|percentage|percent|success rate|error rate)\b", re.I)
-SCORE_FIGURE = re.compile(r"\d*\.\d+|\d+(?:\.\d+)?\s?%|\d+(?:\.\d+)?\s?percent")
+SCORE_FIGURE = re.compile(r"\d*\.\d+|\d+(?:\.\d+)?\s?%")  # a FIGURE match that is a fraction or a percentage
 
 
 def unstated_figure(question: str, hits: list[Hit]) -> str | None:
