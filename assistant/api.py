@@ -15,8 +15,8 @@ from .citations import marked, short_name
 from .corpus import Paper
 from .embeddings import SentenceCache
 from .errors import AssistantError
-from .extractive import ask_answers, coined_names, compared, extractive, headed, listed, rerank
-from .gate import Evidence, admit, refusal
+from .extractive import LIST_CAP, ask_answers, coined_names, compared, extractive, headed, listed, rerank
+from .gate import Evidence, admit, list_names, refusal, written
 from .index import Index, SyncReport
 from .metadata import PaperFilter
 from .questions import QuestionPlan, plan, sides as compared_sides
@@ -166,7 +166,7 @@ class Assistant:
                 # the list rule keeps (at most LIST_SOURCES), and those it leaves out are added after its answer.
                 deep = asked.kind == "list"
                 hits = self.retrieve(query, max(shown_k, DEEP_K) if deep else shown_k, filters)
-                evidence = self.gate(query, hits, metadata=bool(asked.meta and asked.meta.topic), listing=deep)
+                evidence = self.gate(query, self.named(query, hits, filters) if deep else hits, metadata=bool(asked.meta and asked.meta.topic), listing=deep)
                 if evidence.reason:  # nothing relevant: no answer is written and the model is not asked
                     answer = refusal(question, evidence.reason, hits[:shown_k])
                 elif use_endpoint:
@@ -182,6 +182,27 @@ class Assistant:
         answer.latency = round(time.perf_counter() - started, 3)
         answer.standalone_question = standalone if standalone != asked_as else None  # a follow-up made whole, or typos mended
         yield answer
+
+    def named(self, question: str, hits: list[Hit], filters: PaperFilter | YearFilter | None = None) -> list[Hit]:
+        """`hits` and after them every other paper that writes a name the list question asks
+        about ("Which papers report results on MMLU?"; gate.list_names), wherever retrieval
+        ranked it: the name picks its papers out better than their closeness to the question's
+        other words. Each such hit is marked with the name (Hit.extra["named"]) for
+        extractive.listed. A name more than LIST_CAP papers write picks none out ("LLM")."""
+        lexical, by_id, added = self.index.lexical, {h.paper.id: h for h in hits}, []
+        low = min((h.score for h in hits), default=0.0)
+        for name in list_names(question):
+            rows, _ = lexical.search(name, 3 * LIST_CAP)
+            papers = self.index.papers.many([lexical.paper_id(r) for r in rows]).values()
+            writers = [p for p in papers if written(name, p) and (filters is None or filters.admits(p))]
+            if len(writers) > LIST_CAP:
+                continue
+            for paper in writers:
+                if paper.id not in by_id:
+                    by_id[paper.id] = Hit(paper, low, 0.0, 0.0)
+                    added.append(by_id[paper.id])
+                by_id[paper.id].extra.setdefault("named", name)
+        return hits + added
 
     def _metadata_answer(self, question: str, query: metadata.MetaQuery, k: int | None, history) -> Answer:
         """Rank or describe papers by their metadata: the previous answer's papers for a

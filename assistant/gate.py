@@ -117,13 +117,18 @@ def uncovered_terms(question: str, vocab: set[str]) -> list[str]:
     are one name ("DP-SGD")."""
     missing = []
     for term in named_terms(question):
-        parts = re.split(r"[-/]", term)
-        named = [p for p in parts if not re.fullmatch(r"[a-z]+", p)]
-        name = "-".join(named) if named and len(named) < len(parts) else term
+        parts, name = re.split(r"[-/]", term), _name_of(term)
         wholes = parts if len(parts) > 1 and all(map(SIZE.fullmatch, parts)) else [name]
         if not all(_forms(whole) & vocab for whole in wholes) and not _forms(term) & vocab:
             missing.append(name)
     return missing
+
+
+def _name_of(term: str) -> str:
+    """A named term less the ordinary lower-case words glued to it: "SAE-tuned" -> "SAE"."""
+    parts = re.split(r"[-/]", term)
+    named = [p for p in parts if not re.fullmatch(r"[a-z]+", p)]
+    return "-".join(named) if named and len(named) < len(parts) else term
 
 
 SIZE = re.compile(r"\d+(?:\.\d+)?[KMBTkmbt]")  # a model or data size: "7B", "1.5B", "100k"
@@ -139,9 +144,31 @@ def written(term: str, paper) -> bool:
     its parts run together or apart, with any punctuation between them, in any case ("Only-IF"
     in the title "Only-IF:Revealing ...", "Alibaba NLP" for "Alibaba-NLP"), in its text or as
     its submitter."""
+    return any(writes(term, text) for text in (paper.text, paper.submitter or ""))
+
+
+def writes(term: str, text: str) -> bool:
+    """Whether a text writes a name in any of the forms `written` accepts; a name that ends in a
+    letter also with a version or year run on ("AIME24", "LLaMA3" for "Llama")."""
     parts = re.findall(r"[a-z0-9]+", term.lower())
-    pattern = r"(?<![a-z0-9])" + r"[\W_]*".join(map(re.escape, parts)) + r"s?(?![a-z0-9])"
-    return bool(parts) and any(re.search(pattern, text.lower()) for text in (paper.text, paper.submitter or ""))
+    version = r"(?:s|\d+)?" if term[-1:].isalpha() else "s?"
+    pattern = r"(?<![a-z0-9])" + r"[\W_]*".join(map(re.escape, parts)) + version + r"(?![a-z0-9])"
+    return bool(parts) and bool(re.search(pattern, text.lower()))
+
+
+# What a question excludes, to the end of its clause: "GPT-3 itself, as opposed to GPT-3.5 or GPT-4",
+# "BBH specifically, not the full BIG-bench suite" ("GPT-3.5" keeps its point).
+EXCLUDED = re.compile(r"\b(?:not|as opposed to|rather than|instead of|excluding|except|other than|apart from|unlike)\b(?:[^?;!.]|\.(?=\w))*", re.I)
+
+
+def list_names(question: str) -> list[str]:
+    """The names a "which papers" question asks for papers about ("MMLU", "VirtualHome", "GPT-4o"):
+    its named terms outside what it excludes, less numbers ("500-problem"), two-letter abbreviations,
+    which name fields ("AI", "ML", "RL"), and everyday English words ("Hard" of "BIG-Bench Hard",
+    "English" of "English-centric")."""
+    names = map(_name_of, named_terms(EXCLUDED.sub(" ", question)))
+    return list(dict.fromkeys(name for name in names if re.search(r"[A-Za-z]", name) and not re.fullmatch(r"[A-Za-z]{1,2}", name)
+                              and not everyday(name.lower())))
 
 
 @functools.lru_cache(maxsize=20_000)  # the same abstracts come back question after question
@@ -443,8 +470,12 @@ def admit(question: str, hits: list[Hit], vocab: set[str], embed, idf=None, meta
     if question_score < (MIN_LIST_SCORE if listing and not metadata else MIN_SCORE):
         missing = topic.missing(set(_terms(hits[best].paper.text)))
         # What the best paper lacks may be only the asker's everyday words ("plenty", "putting",
-        # "worse"): its specific words are all there, so the paper is about what is asked.
-        if not (question_score >= MIN_PAPER and missing and all(map(everyday, missing))):
+        # "worse"): its specific words are all there, so the paper is about what is asked. So is a
+        # paper that writes the name a list asks for ("Which papers report VirtualHome numbers?",
+        # api.Assistant.named) and lacks only such words, however far its sentences are from the question's.
+        writers = [h for h in hits if listing and h.extra.get("named")]
+        if not (question_score >= MIN_PAPER and missing and all(map(everyday, missing))) and not any(
+                all(map(everyday, topic.missing(set(_terms(h.paper.text))))) for h in writers):
             what = ", ".join(f'"{w}"' for w in missing) if missing else "what the question asks"
             return Evidence([], f"no paper in the corpus addresses {what}", question_score)
     passed = [h for i, (h, s) in enumerate(zip(hits, scores)) if listing or s["score"] >= MIN_PAPER or i in keep]

@@ -22,8 +22,8 @@ from dataclasses import dataclass, field
 from . import metadata
 from .text import content_words, stems
 
-PAPER_NOUNS = r"(?:papers|works|studies|articles|publications|entries|approaches|methods|models|benchmarks|datasets|systems|frameworks|techniques|efforts|contributions|strategies|algorithms|architectures)"
-DOC_NOUNS = r"(?:papers|works|studies|articles|publications|preprints)"  # what can only mean the papers themselves
+PAPER_NOUNS = r"(?:papers|works|studies|articles|abstracts|publications|entries|approaches|methods|models|benchmarks|datasets|systems|frameworks|techniques|efforts|contributions|strategies|algorithms|architectures)"
+DOC_NOUNS = r"(?:papers|works|studies|articles|abstracts|publications|preprints)"  # what can only mean the papers themselves
 # "Which two techniques did the authors use": what one paper did, not a list of papers.
 OF_ONE_PAPER = r"(?!\s+(?:did|does|do|were|was)\s+(?:the\s+)?(?:authors?|paper|study|they|it)\b)"
 # The auxiliary or verb that makes "What makes X methods fragile" a question about X, not a list of methods.
@@ -33,7 +33,8 @@ LIST = re.compile(
     rf"|(?:which|what)\s+(?:work|research)\s+(?!does\b|did\b|do\b)"  # "What work in the collection examines ..."
     rf"|(?:list|name|find|show|give|identify|enumerate|mention)\b(?:\s+\w+){{0,4}}?\s+(?:{PAPER_NOUNS}\b|(?:work|research)\s+(?:that|which|on|about|using|in|where|with)\b)"
     rf"|(?:are there|is there)\s+(?:any\s+)?{PAPER_NOUNS}\b"
-    rf"|{PAPER_NOUNS}\s+(?:that|which|about|on|studying|proposing|using|whose)\b)"
+    rf"|{PAPER_NOUNS}\s+(?:that|which|about|on|studying|proposing|using|whose)\b"
+    rf"|(?:in|from|of)\s+which\s+{DOC_NOUNS}\b|(?:do|does|did)\s+any\s+(?:of\s+the\s+)?(?:[\w-]+\s+)?{DOC_NOUNS}\b)"  # "In which papers ...", "Do any papers ..."
     # Conversational requests for papers: "I'm looking for work that ...", "is there work on ...",
     # "anything on/using ...", "who trains ...", "any ... papers?", "remote sensing papers?", "list them".
     rf"|\b(?:looking for|searching for|point me to|recommend|suggest|collecting|gathering|compiling|rounding up)\s+(?:\w+\s+){{0,2}}?(?:{PAPER_NOUNS}|work|research|studies)\b"
@@ -135,6 +136,7 @@ class QuestionPlan:
 
 AFTER_BUT = re.compile(r"^[^?]*?,\s*(?:but|so)\s+(?=(?:which|what)\b)", re.I)  # "Transformers are everywhere, but which of these papers ..."
 TOPIC_FIRST = re.compile(r"^[^?:;—–]{1,200}?(?::|—|–|\s--?\s)\s*")  # "hybrid neural-symbolic systems: " before the ask
+POINTER = re.compile(r"^\W*which(?:\s+ones|\s+are\s+they|\s+of\s+them)?\W*$", re.I)  # "Papers that evaluate X - which ones?": the topic is the ask
 ASKS = re.compile(r"^\W*(?:what|which|how|why|when|where|who|whom|does|do|did|is|are|was|were|can|could)\b", re.I)
 
 
@@ -161,7 +163,7 @@ def _readings(text: str) -> list[str]:
     ..."); only the latter when it is a question of its own ("methods that learn diverse
     hypotheses: what are they sensitive to?" asks about those methods, not for a list of them)."""
     ask = TOPIC_FIRST.sub("", text)
-    return [ask] if ask != text and ASKS.match(ask) else [text, ask]
+    return [ask] if ask != text and ASKS.match(ask) and not POINTER.match(ask) else [text, ask]
 
 
 @functools.lru_cache(maxsize=1024)  # retrieval asks for every question, and chats and batches ask again

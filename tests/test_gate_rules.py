@@ -1,7 +1,7 @@
 """The gate's focus rules on small fixtures: word weights, alternatives, metadata topics, names."""
 
 from assistant.corpus import Paper, vocabulary
-from assistant.gate import UNSEEN, english_idf, focus, refusal_reason, unnamed_model, unstated_figure, written
+from assistant.gate import UNSEEN, english_idf, focus, list_names, refusal_reason, unnamed_model, unstated_figure, writes, written
 from assistant.questions import figure_asks, model_asks
 from assistant.retrieve import Hit
 
@@ -174,3 +174,15 @@ def test_an_ask_for_a_score_wants_a_percentage_or_a_fraction_not_a_count():
     scores = Hit(Paper("LIMO", "It reaches 57.1% on AIME, an F1 of 0.83, and gains 12 points."), score=1.0, dense=0.5, bm25=3.0)
     for question in ("What accuracy does LIMO reach on AIME?", "What exact F1 does it obtain?", "What score does it gain?"):
         assert unstated_figure(question, [scores]) is None
+
+
+def test_a_list_asks_for_the_names_it_does_not_exclude():
+    assert list_names("Which studies ran their experiments on GPT-3 itself, as opposed to GPT-3.5 or GPT-4?") == ["GPT-3"]
+    assert list_names("I mean BBH specifically, not the full BIG-bench suite. Which papers report BBH?") == ["BBH"]
+    # field abbreviations, numbers and everyday words glued to a name pick no papers out
+    assert list_names("Which AI or ML papers use the 500-problem subset of an English-centric benchmark?") == []
+
+
+def test_a_name_ending_in_a_letter_is_written_with_a_version_run_on():
+    assert writes("AIME", "results on AIME24 and MATH") and writes("Llama", "we tune LLaMA3-8B")
+    assert not writes("GPT-4", "a GPT-40 model") and not writes("SAM", "the same model")

@@ -5,7 +5,8 @@ extractive answer and the retrieval order serve them (small fixtures, the real e
 import pytest
 
 from assistant.corpus import Paper
-from assistant.extractive import extractive, rerank
+from assistant.extractive import LIST_CAP, extractive, rerank
+from assistant.gate import MIN_PAPER, written
 from assistant.metadata import PaperFilter, parse
 from assistant.questions import facets, plan
 from assistant.retrieve import Hit
@@ -32,6 +33,10 @@ from assistant.retrieve import Hit
         "Got any work where a proof assistant checks the model's steps?",
         "Prompting or fine-tuning? List the papers that compare the two on the same tasks.",
         "I'm after agents that learn to act in simulated worlds through reinforcement learning.",
+        "Papers that evaluate Qwen models but do NOT fine-tune them - which ones?",  # the topic is the ask
+        "Which abstracts are written in the first person?",
+        "Do any papers use Qwen?",
+        "In which papers is MMLU used?",
     ],
 )
 def test_conversational_requests_for_papers_are_lists(question):
@@ -52,6 +57,7 @@ def test_conversational_requests_for_papers_are_lists(question):
         ("models that read the instructions used to build datasets: how much better did they do?", "numeric"),
         ("nli models and whether they really generalize beyond the benchmark they were trained on: which papers are mainly about that?", "list"),
         ("One model for many tasks through one interface, instead of a model per task - which papers build such models?", "list"),
+        ("Two losses are proposed in the grokking paper - which ones?", "fact"),  # "which ones" of a paper's own
     ],
 )
 def test_a_paper_noun_alone_does_not_make_a_list(question, kind):
@@ -232,3 +238,20 @@ def test_each_ask_gets_the_sentence_that_answers_it_not_the_one_closest_to_the_w
                         "best, and what kind of questions make it fall over?",
                         [hit("No Answer Needed: Predicting LLM Answer Accuracy from Question-Only Linear Probes", PROBES, 0.9)], embed)
     assert "intermediate layers" in answer.text and "mathematical reasoning" in answer.text
+
+
+@pytest.mark.parametrize("name", ["BBH", "VirtualHome", "MMLU"])
+def test_a_list_that_names_what_it_wants_lists_every_paper_that_writes_the_name(shipped_index, name):
+    """ "Which papers report BBH numbers?" shares one word with its papers, and retrieval ranks
+    papers about other "numbers" above them. Every paper that writes the name is listed, and
+    another paper only when the gate takes it as a source (gate.MIN_PAPER)."""
+    writers = {p.id for p in shipped_index.index.papers.values() if written(name, p)}
+    assert 2 <= len(writers) <= LIST_CAP  # the shipped corpus has such papers to list
+    question = f"Which papers report {name} numbers?"
+    answer = shipped_index.ask(question)
+    cited = {s.paper_id for s in answer.citations}
+    assert writers <= cited
+    for source in answer.citations:
+        assert source.paper_id in writers or source.relevance >= MIN_PAPER, source.title
+        if source.paper_id in writers:  # its line shows the name
+            assert any(name.lower() in sentence.lower() for sentence in source.sentences), source.title
