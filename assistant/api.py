@@ -12,7 +12,7 @@ from functools import cached_property
 from . import metadata
 from .config import Settings, check_mode, load_settings
 from .citations import marked, short_name
-from .corpus import Paper
+from .corpus import Paper, squash
 from .embeddings import SentenceCache
 from .errors import AssistantError
 from .extractive import LIST_CAP, ask_answers, coined_names, compared, extractive, headed, listed, rerank
@@ -192,7 +192,7 @@ class Assistant:
         lexical, by_id, added = self.index.lexical, {h.paper.id: h for h in hits}, []
         low = min((h.score for h in hits), default=0.0)
         for name in list_names(question):
-            rows, _ = lexical.search(name, 3 * LIST_CAP)
+            rows, _ = lexical.search(f"{name} {squash(name)}", 3 * LIST_CAP)  # "Hugging Face" may be written "huggingface"
             papers = self.index.papers.many([lexical.paper_id(r) for r in rows]).values()
             writers = [p for p in papers if written(name, p) and (filters is None or filters.admits(p))]
             if len(writers) > LIST_CAP:

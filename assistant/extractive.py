@@ -297,9 +297,10 @@ def listed(question: str, hits: list[Hit], embed, weaker: bool = True) -> list[S
     `weaker`, those that pass LIST_MAYBE only (Scored.weaker); at most LIST_CAP in all.
 
     A question that names what it wants ("Which papers report results on MMLU?") lists every
-    paper that writes the name (Hit.extra["named"], api.Assistant.named): as a weaker match when
-    the gate does not take it as a source. Its other papers need LIST_SHARE and the gate's
-    MIN_PAPER: the first LIST_MIN and the weaker matches are there for lists no word picks out.
+    paper that writes the name (Hit.extra["named"], api.Assistant.named): as a weaker match unless
+    the gate takes it as a source or finds it lacks only everyday words of the question (its
+    "names"). Its other papers need LIST_SHARE and the gate's MIN_PAPER: the first LIST_MIN and
+    the weaker matches are there for lists no word picks out.
     Measured with `assistant eval` on the 49 list questions of the team sets through blind 12 that
     name something papers write (170 gold papers): 0.906 of them listed against 0.847 before,
     280 other papers against 335, all keywords in 32 answers against 27 (README, round 12)."""
@@ -312,8 +313,10 @@ def listed(question: str, hits: list[Hit], embed, weaker: bool = True) -> list[S
         return bool(p.hit.extra.get("named"))
 
     def is_strong(r: float, p: Scored) -> bool:
-        if named(p) or by_name:
-            return _source_worthy(p.hit) and (named(p) or r >= LIST_SHARE)
+        if named(p):
+            return _source_worthy(p.hit) or p.hit.extra.get("gate", {}).get("names", False)
+        if by_name:
+            return _source_worthy(p.hit) and r >= LIST_SHARE
         return r >= LIST_SHARE or id(p.hit) in first
 
     strong = [p for r, p in ranked if is_strong(r, p)]

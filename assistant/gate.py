@@ -107,6 +107,14 @@ def named_terms(question: str) -> list[str]:
     return terms
 
 
+# A name of several capitalised words ("Hugging Face", "Item Response Theory"), not at a sentence's start.
+NAME_RUN = re.compile(r"(?<![.?!:]\s)(?<!^)\b[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)+")
+
+
+def name_runs(question: str) -> list[str]:
+    return [m.group() for m in NAME_RUN.finditer(question)]
+
+
 def uncovered_terms(question: str, vocab: set[str]) -> list[str]:
     """Named terms of the question that the corpus never mentions (whole words, compared
     without case or hyphens, so "GPT4" matches "GPT-4" but "SAM" does not match "same";
@@ -121,7 +129,9 @@ def uncovered_terms(question: str, vocab: set[str]) -> list[str]:
         wholes = parts if len(parts) > 1 and all(map(SIZE.fullmatch, parts)) else [name]
         if not all(_forms(whole) & vocab for whole in wholes) and not _forms(term) & vocab:
             missing.append(name)
-    return missing
+    # A word of a name written as one ("Hugging" of "Hugging Face", which the corpus writes "huggingface").
+    joined = [run for run in name_runs(question) if _forms(run) & vocab]
+    return [name for name in missing if not any(re.search(rf"(?<!\w){re.escape(name)}(?!\w)", run) for run in joined)]
 
 
 def _name_of(term: str) -> str:
@@ -163,10 +173,14 @@ EXCLUDED = re.compile(r"\b(?:not|as opposed to|rather than|instead of|excluding|
 
 def list_names(question: str) -> list[str]:
     """The names a "which papers" question asks for papers about ("MMLU", "VirtualHome", "GPT-4o"):
-    its named terms outside what it excludes, less numbers ("500-problem"), two-letter abbreviations,
+    its named terms outside what it excludes, a run of capitalised words as one ("Hugging Face"),
+    less numbers ("500-problem"), two-letter abbreviations,
     which name fields ("AI", "ML", "RL"), and everyday English words ("Hard" of "BIG-Bench Hard",
     "English" of "English-centric")."""
-    names = map(_name_of, named_terms(EXCLUDED.sub(" ", question)))
+    asked = EXCLUDED.sub(" ", question)
+    runs = name_runs(asked)  # "Hugging Face" is one name, not "Hugging" and "Face"
+    terms = [t for t in named_terms(asked) if not any(re.search(rf"(?<!\w){re.escape(t)}(?!\w)", run) for run in runs)]
+    names = runs + [_name_of(term) for term in terms]
     return list(dict.fromkeys(name for name in names if re.search(r"[A-Za-z]", name) and not re.fullmatch(r"[A-Za-z]{1,2}", name)
                               and not everyday(name.lower())))
 
@@ -373,7 +387,9 @@ def refusal_reason(question: str, hits: list[Hit], vocab: set[str]) -> str | Non
     not hold, however close its topic)."""
     if not hits:
         return "no paper in the corpus matches the question"
-    missing = [term for term in uncovered_terms(question, vocab) if not any(written(term, h.paper) for h in hits)]
+    runs = [run for run in name_runs(question) if any(written(run, h.paper) for h in hits)]  # "Hugging Face" as "huggingface.co"
+    missing = [term for term in uncovered_terms(question, vocab) if not any(written(term, h.paper) for h in hits)
+               and not any(re.search(rf"(?<!\w){re.escape(term)}(?!\w)", run) for run in runs)]
     # One of several alternatives may be absent ("such as MEG or EEG"): the others are asked about.
     missing = [term for term in missing if not any(
         any(term in o for o in options) and any(not any(t in o for t in missing) for o in options) for _, options in alternatives(question))]
@@ -458,6 +474,11 @@ def admit(question: str, hits: list[Hit], vocab: set[str], embed, idf=None, meta
     scores = paper_scores(question, hits, embed, topic)
     for h, s in zip(hits, scores):
         h.extra["gate"] = s
+        if listing and h.extra.get("named"):
+            # A paper that writes the name a list asks for ("Which papers report VirtualHome numbers?",
+            # api.Assistant.named) and lacks only everyday words is about what is asked, however far its
+            # sentences are from the question's: the list's name is its whole focus (extractive.listed).
+            s["names"] = all(map(everyday, topic.missing(set(_terms(f"{h.paper.text} {h.extra['named']}")))))
     best = max(range(len(hits)), key=lambda i: scores[i]["score"])
     question_score, keep = scores[best]["score"], {best}
     if COMPARE_CUE.search(question) and len(hits) > 1:
@@ -470,12 +491,9 @@ def admit(question: str, hits: list[Hit], vocab: set[str], embed, idf=None, meta
     if question_score < (MIN_LIST_SCORE if listing and not metadata else MIN_SCORE):
         missing = topic.missing(set(_terms(hits[best].paper.text)))
         # What the best paper lacks may be only the asker's everyday words ("plenty", "putting",
-        # "worse"): its specific words are all there, so the paper is about what is asked. So is a
-        # paper that writes the name a list asks for ("Which papers report VirtualHome numbers?",
-        # api.Assistant.named) and lacks only such words, however far its sentences are from the question's.
-        writers = [h for h in hits if listing and h.extra.get("named")]
-        if not (question_score >= MIN_PAPER and missing and all(map(everyday, missing))) and not any(
-                all(map(everyday, topic.missing(set(_terms(h.paper.text))))) for h in writers):
+        # "worse"): its specific words are all there, so the paper is about what is asked; so is
+        # a paper that writes the name a list asks for and lacks only such words ("names").
+        if not (question_score >= MIN_PAPER and missing and all(map(everyday, missing))) and not any(s.get("names") for s in scores):
             what = ", ".join(f'"{w}"' for w in missing) if missing else "what the question asks"
             return Evidence([], f"no paper in the corpus addresses {what}", question_score)
     passed = [h for i, (h, s) in enumerate(zip(hits, scores)) if listing or s["score"] >= MIN_PAPER or i in keep]

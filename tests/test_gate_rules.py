@@ -186,3 +186,11 @@ def test_a_list_asks_for_the_names_it_does_not_exclude():
 def test_a_name_ending_in_a_letter_is_written_with_a_version_run_on():
     assert writes("AIME", "results on AIME24 and MATH") and writes("Llama", "we tune LLaMA3-8B")
     assert not writes("GPT-4", "a GPT-40 model") and not writes("SAM", "the same model")
+
+
+def test_a_name_of_several_words_is_one_name_written_together_or_apart():
+    assert list_names("Which papers host their models on Hugging Face?") == ["Hugging Face"]
+    paper = Paper("Easy benchmarks", "The datasets are available at https://huggingface.co/datasets/x.")
+    hit = Hit(paper, 1.0, 1.0, 1.0)
+    assert refusal_reason("Which papers host their models on Hugging Face?", [hit], vocabulary([paper.text])) is None
+    assert refusal_reason("Which papers host their models on Hugging Hub?", [hit], vocabulary([paper.text])) is not None

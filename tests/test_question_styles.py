@@ -255,3 +255,12 @@ def test_a_list_that_names_what_it_wants_lists_every_paper_that_writes_the_name(
         assert source.paper_id in writers or source.relevance >= MIN_PAPER, source.title
         if source.paper_id in writers:  # its line shows the name
             assert any(name.lower() in sentence.lower() for sentence in source.sentences), source.title
+
+
+def test_a_name_of_two_words_finds_the_papers_that_write_it_as_one(shipped_index):
+    """The corpus writes Hugging Face only in links ("https://huggingface.co/..."): the question
+    is not refused for a name the corpus "never mentions", and lists exactly those papers."""
+    writers = {p.id for p in shipped_index.index.papers.values() if "huggingface.co" in p.abstract}
+    assert len(writers) >= 2
+    answer = shipped_index.ask("Which papers host their datasets or models on Hugging Face?")
+    assert not answer.refused and {s.paper_id for s in answer.citations} == writers
