@@ -61,9 +61,9 @@ COMPARE = re.compile(
     r"(?:^|(?<=[.?!])\s)\W*(?:compare|contrast)\b|\bboth\b[^?]*\beach\b|\beach\b[^?]*\bboth\b|\bhow (?:do|does|did)\b.+\b(?:differ|compare)\b|\bdifferences? between\b|\bwhat distinguishes\b"
     r"|\bone\b[^.?]*,\s*(?:and\s+|while\s+|whereas\s+)?(?:the other|another)\b|\bhow (?:is|are|was|were)\b[^?]*\b(?:different|similar)\s+(?:from|to)\b"
     # "the one that warms up with SFT ..., or the one built around binary rewards", "the generative one ..., and the utility-based one"
-    r"|\bthe\s+(?:[\w-]+\s+)?one\s+(?:that|which|who|built|for|with|from|on|in|using)\b[^?]*\b(?:and|or|versus|vs\.?)\s+the\s+(?:[\w-]+\s+)?one\b"
+    r"|\bthe\s+(?:[\w+-]+\s+){0,3}?one\s+(?:that|which|who|built|for|with|from|on|in|using)\b[^?]*\b(?:and|or|versus|vs\.?)\s+the\s+(?:[\w+-]+\s+){0,3}?one\b"
     # "How does each represent ...", "what does each one add", "how does the A study ..., and how does the B paper ..."
-    r"|\b(?:how|what|which|why)\s+(?:does|did|do)\s+each(?:\s+one|\s+of\s+them|\s+of\s+the\s+two)?\s+(?!other\b)\w+"
+    r"|\b(?:how|what|which|why)\s+(?:[\w-]+\s+){0,2}?(?:does|did|do)\s+each(?:\s+one|\s+of\s+them|\s+of\s+the\s+two)?\s+(?!other\b)\w+"
     r"|\bhow (?:does|did) the\b[^?]*,\s*and how (?:does|did) the\b|,\s*versus\s+the\s+(?:paper|study|work|one|method|approach|model)\b"
     # "In what ways do A and B differ", "How are A and B similar", "What do A and B have in common",
     # "A vs B: ...", "Which ..., A or B?", "Describe how A and B each ..."
@@ -90,8 +90,8 @@ PAPER_VERBS = (r"(?:study|studies|describe|use|train|report|propose|elicit|show|
 SIDES = [
     re.compile(r"\bone\s+(?P<a>[^.?;:]+?)[,;]\s*(?:and\s+|while\s+|whereas\s+)?(?:the other|another)\s+(?P<b>[^.?;]+)", re.I),
     # "the one that warms up with SFT ..., or the one built around binary rewards - which ..."
-    re.compile(r"\bthe\s+(?P<a>(?:[\w-]+\s+)?one\s+(?:that|which|who|built|for|with|from|on|in|using)\b[^?]*?),?\s+(?:and|or|versus|vs\.?)\s+"
-               r"the\s+(?P<b>(?:[\w-]+\s+)?one\b[^.?;:]*?)(?=\s+[-–—]\s+|[.?;:]|$)", re.I),
+    re.compile(r"\bthe\s+(?P<a>(?:[\w+-]+\s+){0,3}?one\s+(?:that|which|who|built|for|with|from|on|in|using)\b[^?]*?),?\s+(?:and|or|versus|vs\.?)\s+"
+               r"the\s+(?P<b>(?:[\w+-]+\s+){0,3}?one\b[^.?;:]*?)(?=\s+[-–—]\s+|[.?;:]|$)", re.I),
     # "how does the A study define ..., and how does the B paper measure ...", "how does the A ..., versus the B ...?"
     re.compile(r"\bhow (?:does|did) the\s+(?P<a>[^,?]+?),\s*(?:and how (?:does|did) the|versus the)\s+(?P<b>[^,?]+)", re.I),
     # "...: A or B - how does each one ...?"

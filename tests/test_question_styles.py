@@ -80,6 +80,9 @@ def test_a_paper_noun_alone_does_not_make_a_list(question, kind):
          ["instruction study define diversity", "gradient paper measure its effect"]),
         ("Extra training data: text classification or text-to-SQL - how does each one produce its examples?",
          ["text classification", "text-to-SQL"]),
+        # sides described in several words, and "what model does each ..."
+        ("Two suites: the 1600+ task one with declarative prompts vs. the 2000-task meta-learning one built on OPT. What model does each train?",
+         ["1600+ task one with declarative prompts", "2000-task meta-learning one built on OPT"]),
     ],
 )
 def test_comparisons_in_other_phrasings(question, sides):
