@@ -58,7 +58,7 @@ LIST = re.compile(
     re.I,
 )
 COMPARE = re.compile(
-    r"(?:^|(?<=[.?!])\s)\W*(?:compare|contrast)\b|\bboth\b[^?]*\beach\b|\beach\b[^?]*\bboth\b|\bhow (?:do|does|did)\b.+\b(?:differ|compare)\b|\bdifferences? between\b|\bwhat distinguishes\b"
+    r"(?:^|(?<=[.?!])\s)\W*(?:compare|contrast)\b|\bboth\b[^?]*\beach\b|\beach\b[^?]*\bboth\b|\bhow (?:do|does|did)\b.+\b(?:differ|compare)\b|\bdifferences? between\b|\bwhat (?:distinguishes|separates|differentiates|sets apart)\b"
     r"|\bone\b[^.?]*,\s*(?:and\s+|while\s+|whereas\s+)?(?:the other|another)\b|\bhow (?:is|are|was|were)\b[^?]*\b(?:different|similar)\s+(?:from|to)\b"
     # "the one that warms up with SFT ..., or the one built around binary rewards", "the generative one ..., and the utility-based one"
     r"|\bthe\s+(?:[\w+-]+\s+){0,3}?one\s+(?:that|which|who|built|for|with|from|on|in|using)\b[^?]*\b(?:and|or|versus|vs\.?)\s+the\s+(?:[\w+-]+\s+){0,3}?one\b"
@@ -111,7 +111,7 @@ SIDES = [
     re.compile(r"(?:^|[.?!]\s+)(?P<a>[^,.?;]+?)\s+and\s+(?P<b>[^,.?;]+?)\s+both\b", re.I),
     re.compile(r"(?P<a>[^,:;?]+?)\s+(?:versus|vs\.?|compared (?:to|with))\s+(?P<b>[^,:;?]+)", re.I),
     re.compile(r"\b(?:do|did|are|were)\s+(?:the\s+)?(?P<a>[^,?]+?)\s+and\s+(?P<b>[^,?]+?)\s+(?:differ|similar|alike|have\s+in\s+common)\b", re.I),
-    re.compile(r"\bdistinguish(?:es)?\s+(?:the\s+)?(?P<a>.+?)\s+from\s+(?P<b>.+?)(?=[:?;]|$)", re.I),
+    re.compile(r"\b(?:distinguish|separate|differentiate)(?:s|es)?\s+(?:the\s+)?(?P<a>.+?)\s+from\s+(?P<b>.+?)(?=[:?;]|$)", re.I),
     # "Which uses less data, LIMO or Resa?"
     re.compile(r",\s*(?:the\s+)?(?!either\b)(?P<a>(?:\S+\s+){0,3}?\S+)\s+or\s+(?P<b>(?:\S+\s+){0,3}?\S+?)\s*\?\s*$", re.I),
     # "Describe how LIMO and Resa each elicit reasoning"

@@ -83,6 +83,8 @@ def test_a_paper_noun_alone_does_not_make_a_list(question, kind):
         # sides described in several words, and "what model does each ..."
         ("Two suites: the 1600+ task one with declarative prompts vs. the 2000-task meta-learning one built on OPT. What model does each train?",
          ["1600+ task one with declarative prompts", "2000-task meta-learning one built on OPT"]),
+        ("What separates the block-stacking planning study from the one that borrows tasks where thinking hurts people?",
+         ["block-stacking planning study", "one that borrows tasks where thinking hurts people"]),
     ],
 )
 def test_comparisons_in_other_phrasings(question, sides):
