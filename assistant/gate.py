@@ -126,7 +126,9 @@ def uncovered_terms(question: str, vocab: set[str]) -> list[str]:
     missing = []
     for term in named_terms(question):
         parts, name = re.split(r"[-/]", term), _name_of(term)
-        wholes = parts if len(parts) > 1 and all(map(SIZE.fullmatch, parts)) else [name]
+        named = [p for p in parts if not re.fullmatch(r"[a-z]+", p)]
+        # Sizes joined into a range, or names joined by a word ("MNLI-to-HANS"): each is mentioned on its own.
+        wholes = parts if len(parts) > 1 and all(map(SIZE.fullmatch, parts)) else named if 1 < len(named) < len(parts) else [name]
         if not all(_forms(whole) & vocab for whole in wholes) and not _forms(term) & vocab:
             missing.append(name)
     # A word of a name written as one ("Hugging" of "Hugging Face", which the corpus writes "huggingface").

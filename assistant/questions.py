@@ -278,5 +278,9 @@ def model_asks(question: str) -> list[str]:
 def figure_asks(question: str) -> list[tuple[str, set[str]]]:
     """The asks of a question that want a figure ("how many epochs", "what accuracy does it
     reach"), each with the stems of what it counts ({"epoch"}; empty when it names no unit)."""
-    return [(ask, set(stems(counted.group(1))) - COMPARATIVE if (counted := COUNTED_THING.search(ask)) else set())
+    return [(ask, set(stems(counted.group(1))) - COMPARATIVE if (counted := COUNTED_THING.search(ask)) and not NO_THING.fullmatch(counted.group(1)) else set())
             for ask, _ in _opening(question, FIGURE_CUE)]
+
+
+# "How many worked and how many did not?": a verb, not a counted thing; any figure may answer.
+NO_THING = re.compile(r"(?:do|does|did|are|is|were|was|have|has|had|can|could|would|will|should)\b.*|[a-z]+ed", re.I)

@@ -47,8 +47,12 @@ def stems(text: str) -> tuple[str, ...]:
 
 def beside(sentence: str, figure: re.Match, counted: set[str], before: int = 0) -> bool:
     """Whether a stem of the counted thing is among the four words right after a figure (within
-    60 characters: "1,133 problems") or, with `before`, among that many words right before it."""
-    return bool(set(stems(sentence[figure.end(): figure.end() + 60])[:4]) & counted
+    60 characters: "1,133 problems"), or is the acronym they start ("eight vision-language
+    models" for VLMs), or, with `before`, is among that many words right before it."""
+    after = sentence[figure.end(): figure.end() + 60]
+    initials = "".join(w[0] for w in re.findall(r"[A-Za-z]+", after)[:5]).lower()
+    acronyms = {c.removesuffix("s") for c in counted}  # "vlms": stems keep an acronym's plural
+    return bool(set(stems(after)[:4]) & counted or {initials[:n] for n in range(2, len(initials) + 1)} & acronyms
                 or before and set(stems(sentence[max(0, figure.start() - 40): figure.start()])[-before:]) & counted)
 
 

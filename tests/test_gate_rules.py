@@ -194,3 +194,18 @@ def test_a_name_of_several_words_is_one_name_written_together_or_apart():
     hit = Hit(paper, 1.0, 1.0, 1.0)
     assert refusal_reason("Which papers host their models on Hugging Face?", [hit], vocabulary([paper.text])) is None
     assert refusal_reason("Which papers host their models on Hugging Hub?", [hit], vocabulary([paper.text])) is not None
+
+
+def test_names_joined_by_a_word_are_each_mentioned_on_their_own():
+    vocab = vocabulary(["a case study from MNLI to the adversarial HANS dataset"])
+    question = "In the MNLI-to-HANS case study, how many strategies worked?"
+    assert refusal_reason(question, [Hit(Paper("NLI", "from MNLI to HANS"), 1.0, 1.0, 1.0)], vocab) is None
+    assert refusal_reason("In the MNLI-to-SNLI case study, what worked?", [Hit(Paper("NLI", "from MNLI to HANS"), 1.0, 1.0, 1.0)], vocab)
+
+
+def test_a_count_of_an_acronym_is_given_by_the_words_it_stands_for_and_a_verb_counts_nothing():
+    paper = Paper("Charts", "Here we evaluated eight vision-language models on six literacy assessments. We report 2 successful strategies.")
+    hit = Hit(paper, 1.0, 1.0, 1.0)
+    assert unstated_figure("How many VLMs were tested?", [hit]) is None
+    assert unstated_figure("How many GPUs were used?", [hit]) is not None
+    assert figure_asks("How many worked and how many did not?") == [("How many worked", set()), ("how many did not?", set())]
