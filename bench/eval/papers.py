@@ -86,3 +86,38 @@ def check_set(here: Path, list_sizes: tuple[int, int] = (2, 6), expected: dict[s
             err("count", t, by_type[t], "expected", n)
     print("total", sum(cnt.values()), "FAILED" if problems else "OK")
     return 1 if problems else 0
+
+
+def check_strict(here: Path, expected: dict[str, int]) -> int:
+    """check_set (lists of 2-6 papers) plus two checks of blind 13 and later: no answer keyword in its
+    own question, and every list or comparison keyword found in exactly one of its gold papers
+    (so each keyword names one paper). Prints JSON; returns the exit code."""
+    import contextlib
+    import io
+    import json
+
+    buf = io.StringIO()
+    with contextlib.redirect_stdout(buf):
+        rc = check_set(here, list_sizes=(2, 6), expected=expected)
+
+    extra = []
+    counts = {}
+    for fn in ["questions.jsonl", "near_negatives.jsonl"]:
+        for line in open(here / fn):
+            d = json.loads(line)
+            counts[d["type"]] = counts.get(d["type"], 0) + 1
+            ql = d["question"].lower()
+            for k in d["answer_keywords"]:
+                if k.lower() in ql:
+                    extra.append([d["id"], "keyword in its own question", k])
+            if d["type"] in ("multi", "compare"):
+                for k in d["answer_keywords"]:
+                    n = sum(k.lower() in TEXTS[g] for g in d["gold_titles"] if g in TEXTS)
+                    if n != 1:
+                        extra.append([d["id"], "keyword matches %d gold papers" % n, k])
+
+    found = [list(map(str, p)) for p in problems] + extra
+    print(json.dumps({"counts": counts, "total": sum(counts.values()),
+                      "check_set_output": buf.getvalue().strip().splitlines(),
+                      "problems": found, "status": "FAILED" if (rc or extra) else "OK"}, indent=1))
+    return 1 if (rc or extra) else 0
