@@ -166,7 +166,8 @@ class Assistant:
                 # the list rule keeps (at most LIST_SOURCES), and those it leaves out are added after its answer.
                 deep = asked.kind == "list"
                 hits = self.retrieve(query, max(shown_k, DEEP_K) if deep else shown_k, filters)
-                evidence = self.gate(query, self.named(query, hits, filters) if deep else hits, metadata=bool(asked.meta and asked.meta.topic), listing=deep)
+                pool = self.named(query, hits, filters) if deep else hits  # a list also reads every paper that writes its name
+                evidence = self.gate(query, pool, metadata=bool(asked.meta and asked.meta.topic), listing=deep)
                 if evidence.reason:  # nothing relevant: no answer is written and the model is not asked
                     answer = refusal(question, evidence.reason, hits[:shown_k])
                 elif use_endpoint:

@@ -122,7 +122,9 @@ def uncovered_terms(question: str, vocab: set[str]) -> list[str]:
     to ordinary lower-case words ("SAE-tuned", "Hebbian-inspired") is mentioned when the name
     is: the glued word is English, not part of the name; "GPT-5" and "wav2vec" stay whole. Sizes
     joined into a range ("7B-13B", "1.5B/7B") are mentioned when each size is; two names joined
-    are one name ("DP-SGD")."""
+    are one name ("DP-SGD"); names joined by a word ("MNLI-to-HANS") are each mentioned on their
+    own. A word of a run of capitalised words is mentioned when the run is, written as one word
+    ("Hugging" of "Hugging Face")."""
     missing = []
     for term in named_terms(question):
         parts, name = re.split(r"[-/]", term), _name_of(term)
@@ -176,9 +178,8 @@ EXCLUDED = re.compile(r"\b(?:not|as opposed to|rather than|instead of|excluding|
 def list_names(question: str) -> list[str]:
     """The names a "which papers" question asks for papers about ("MMLU", "VirtualHome", "GPT-4o"):
     its named terms outside what it excludes, a run of capitalised words as one ("Hugging Face"),
-    less numbers ("500-problem"), two-letter abbreviations,
-    which name fields ("AI", "ML", "RL"), and everyday English words ("Hard" of "BIG-Bench Hard",
-    "English" of "English-centric")."""
+    less numbers ("500-problem"), two-letter abbreviations, which name fields ("AI", "ML", "RL"),
+    and everyday English words ("Hard" of "BIG-Bench Hard", "English" of "English-centric")."""
     asked = EXCLUDED.sub(" ", question)
     runs = name_runs(asked)  # "Hugging Face" is one name, not "Hugging" and "Face"
     terms = [t for t in named_terms(asked) if not any(re.search(rf"(?<!\w){re.escape(t)}(?!\w)", run) for run in runs)]
