@@ -413,7 +413,10 @@ FIGURE = re.compile(r"\d+(?:[.,]\d+)*(?:[KMBkmb]\b|\s?[x×%]|-?fold)?|\b(?:one|t
 # asked for as a figure (questions.FIGURE_CUE): 8 more of the 294 near negatives refused, no
 # answerable question more.
 SCORE_ASK = re.compile(r"^(?:\w+\s+){0,2}?what\s+(?:(?!(?:does|do|did|is|are|was|were|causes?|makes?|drives?)\b)[\w-]+\s+){0,3}?"
-                       r"(?:accuracy|accuracies|score|scores|f1|bleu|auc|rouge\w*|percentage|percent|success rate|error rate)\b", re.I)
+                       r"(?:accuracy|accuracies|score|scores|f1|bleu|auc|rouge\w*|percentage|percent|success rate|error rate)\b"
+                       # a margin: "by how much does it beat the baseline", "how large is the OOD accuracy gap"
+                       r"|^(?:\w+\s+){0,2}?by\s+how\s+much\b|^(?:\w+\s+){0,2}?how\s+(?:large|big|wide)\s+(?:is|was|are|were)\s+the\s+"
+                       r"(?:[\w-]+\s+){0,3}?(?:gap|difference|improvement|gain|drop|margin)\b", re.I)
 SCORE_FIGURE = re.compile(r"\d*\.\d+|\d+(?:\.\d+)?\s?%")  # a FIGURE match that is a fraction or a percentage
 
 
@@ -430,7 +433,8 @@ def unstated_figure(question: str, hits: list[Hit]) -> str | None:
     def gives(sentence: str, counted: set[str], score: bool) -> bool:
         figures = [m for m in FIGURE.finditer(sentence) if m.group().lower() not in asked_numbers]
         if score:  # an accuracy or a score is a percentage or a fraction, not a count ("850 demonstrations")
-            figures = [m for m in figures if SCORE_FIGURE.fullmatch(m.group()) or re.match(r"\s?(?:%|percent|points?\b|pp\b)", sentence[m.end():])]
+            figures = [m for m in figures if SCORE_FIGURE.fullmatch(m.group()) or re.search(r"[x×]$|fold$", m.group())
+                       or re.match(r"\s?(?:%|percent|points?\b|pp\b|times\b)", sentence[m.end():])]
         return bool(figures) and (not counted or any(
             beside(sentence, m, counted, before=3) or ("time" in counted and re.search(r"[x×]|fold$", m.group(), re.I)) for m in figures))
 

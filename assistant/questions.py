@@ -247,7 +247,8 @@ def _clean(side: str) -> str:
 COUNTED_THING = re.compile(r"\bhow many\s+(?:of\s+(?:the|these|those|its|their|all)\s+)?((?:[\w'-]+\s+){0,3}?[\w'-]+?)(?=\s+(?:do|does|did|are|is|were|was|can|could|have|has|had|would"
                            r"|will|should|in|of|on|for|with|from|to|that|the|than|per|at|by|it|they|we)\b|\s*[?,.;:]|\s*$)", re.I)
 # Asks only a number answers ("what size ..." may be answered "intermediate sizes").
-FIGURE_CUE = re.compile(r"\b(?:how (?:many|much)|by (?:how much|what (?:margin|factor|percentage))|what (?:[\w-]+ ){0,3}?"
+FIGURE_CUE = re.compile(r"\b(?:how (?:many|much)|how (?:large|big|wide) (?:is|was|are|were) the (?:[\w-]+ ){0,3}?(?:gap|difference|improvement|gain|drop|margin)"
+                        r"|by (?:how much|what (?:margin|factor|percentage))|what (?:[\w-]+ ){0,3}?"
                         r"(?:percentage|percent|number|accuracy|score|f1|bleu|auc|count|rate)s?)\b", re.I)
 COMPARATIVE = {"more", "larger", "fewer", "less", "smaller", "bigger", "longer", "shorter", "than"}
 

@@ -209,3 +209,12 @@ def test_a_count_of_an_acronym_is_given_by_the_words_it_stands_for_and_a_verb_co
     assert unstated_figure("How many VLMs were tested?", [hit]) is None
     assert unstated_figure("How many GPUs were used?", [hit]) is not None
     assert figure_asks("How many worked and how many did not?") == [("How many worked", set()), ("how many did not?", set())]
+
+
+def test_an_ask_for_a_margin_wants_a_percentage_points_or_a_factor_not_a_count():
+    phases = Hit(Paper("Schemata", "Our system has three phases: (1) induce, (2) edit, (3) retrieve. It outperforms existing methods."), 1.0, 1.0, 1.0)
+    ask = "By how much does the schema-guided system beat the strongest baseline in recall?"
+    assert unstated_figure(ask, [phases]) is not None
+    for stated in ("It beats the best baseline by 12% in recall.", "Recall improves 2.5x over the best baseline."):
+        assert unstated_figure(ask, [Hit(Paper("Schemata", stated), 1.0, 1.0, 1.0)]) is None
+    assert unstated_figure("How large is the OOD accuracy gap between the two methods?", [phases]) is not None
