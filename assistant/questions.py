@@ -58,7 +58,7 @@ LIST = re.compile(
     re.I,
 )
 COMPARE = re.compile(
-    r"(?:^|(?<=[.?!])\s)\W*(?:compare|contrast)\b|\bboth\b[^?]*\beach\b|\beach\b[^?]*\bboth\b|\bhow (?:do|does|did)\b.+\b(?:differ|compare)\b|\bdifferences? between\b|\bwhat (?:distinguishes|separates|differentiates|sets apart)\b"
+    r"(?:^|(?<=[.?!])\s)\W*(?:compare|contrast)\b|\bboth\b[^?]*\beach\b|\beach\b[^?]*\bboth\b|\bhow (?:do|does|did)\b.+\b(?:differ|compare)\b|\bdifferences? between\b|\bwhat (?:distinguishes|separates|differentiates|sets apart)\b|\bwhich (?:one )?of the two\b[^?]*\band which\b"
     r"|\bone\b[^.?]*,\s*(?:and\s+|while\s+|whereas\s+)?(?:the other|another)\b|\bhow (?:is|are|was|were)\b[^?]*\b(?:different|similar)\s+(?:from|to)\b"
     # "the one that warms up with SFT ..., or the one built around binary rewards", "the generative one ..., and the utility-based one"
     r"|\bthe\s+(?:[\w+-]+\s+){0,3}?one\s+(?:that|which|who|built|for|with|from|on|in|using)\b[^?]*\b(?:and|or|versus|vs\.?)\s+the\s+(?:[\w+-]+\s+){0,3}?one\b"
@@ -88,6 +88,8 @@ NUMERIC = re.compile(
 PAPER_VERBS = (r"(?:study|studies|describe|use|train|report|propose|elicit|show|find|aim|target|rely|examine|evaluate"
                r"|address|tackle|introduce|present|model|explain|analy[sz]e|measure|claim|argue|build|learn)")
 SIDES = [
+    # "Which of the two opens up cross-encoders, and which ranks documents for reviewers?"
+    re.compile(r"\bwhich\s+(?:one\s+)?of\s+the\s+two\s+(?P<a>[^?]+?),?\s+and\s+which\s+(?:one\s+)?(?P<b>[^?]+)", re.I),
     re.compile(r"\bone\s+(?P<a>[^.?;:]+?)[,;]\s*(?:and\s+|while\s+|whereas\s+)?(?:the other|another)\s+(?P<b>[^.?;]+)", re.I),
     # "the one that warms up with SFT ..., or the one built around binary rewards - which ..."
     re.compile(r"\bthe\s+(?P<a>(?:[\w+-]+\s+){0,3}?one\s+(?:that|which|who|built|for|with|from|on|in|using)\b[^?]*?),?\s+(?:and|or|versus|vs\.?)\s+"

@@ -85,6 +85,8 @@ def test_a_paper_noun_alone_does_not_make_a_list(question, kind):
          ["1600+ task one with declarative prompts", "2000-task meta-learning one built on OPT"]),
         ("What separates the block-stacking planning study from the one that borrows tasks where thinking hurts people?",
          ["block-stacking planning study", "one that borrows tasks where thinking hurts people"]),
+        ("Two IR papers: which of the two opens up cross-encoders neuron by neuron, and which ranks documents for reviewers?",
+         ["opens up cross-encoders neuron by neuron", "ranks documents for reviewers"]),
     ],
 )
 def test_comparisons_in_other_phrasings(question, sides):
