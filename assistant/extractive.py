@@ -322,9 +322,10 @@ def listed(question: str, hits: list[Hit], embed, weaker: bool = True) -> list[S
     strong = [p for r, p in ranked if is_strong(r, p)]
     maybe = [dataclasses.replace(p, weaker=True) for r, p in ranked if weaker and not is_strong(r, p)
              and (named(p) or not by_name and r >= LIST_MAYBE and _source_worthy(p.hit))]
-    room = LIST_CAP - sum(map(named, strong + maybe))  # the cap leaves out other papers before one that writes the name
-    others = {id(p) for p in strong + maybe if not named(p)}
-    return [p for p in strong + maybe if id(p) not in others or (room := room - 1) >= 0][:LIST_CAP]
+    chosen = strong + maybe
+    # The cap leaves out other papers before one that writes the name.
+    others = {id(p) for p in [p for p in chosen if not named(p)][: max(0, LIST_CAP - sum(map(named, chosen)))]}
+    return [p for p in chosen if named(p) or id(p) in others][:LIST_CAP]
 
 
 def _source_worthy(hit: Hit) -> bool:

@@ -115,6 +115,11 @@ def name_runs(question: str) -> list[str]:
     return [m.group() for m in NAME_RUN.finditer(question)]
 
 
+def _in_run(term: str, runs: list[str]) -> bool:
+    """Whether the term is a whole word of one of the runs ("Hugging" of "Hugging Face")."""
+    return any(re.search(rf"(?<!\w){re.escape(term)}(?!\w)", run) for run in runs)
+
+
 def uncovered_terms(question: str, vocab: set[str]) -> list[str]:
     """Named terms of the question that the corpus never mentions (whole words, compared
     without case or hyphens, so "GPT4" matches "GPT-4" but "SAM" does not match "same";
@@ -127,21 +132,26 @@ def uncovered_terms(question: str, vocab: set[str]) -> list[str]:
     ("Hugging" of "Hugging Face")."""
     missing = []
     for term in named_terms(question):
-        parts, name = re.split(r"[-/]", term), _name_of(term)
-        named = [p for p in parts if not re.fullmatch(r"[a-z]+", p)]
+        parts, named = _name_parts(term)
+        name = _name_of(term)
         # Sizes joined into a range, or names joined by a word ("MNLI-to-HANS"): each is mentioned on its own.
         wholes = parts if len(parts) > 1 and all(map(SIZE.fullmatch, parts)) else named if 1 < len(named) < len(parts) else [name]
         if not all(_forms(whole) & vocab for whole in wholes) and not _forms(term) & vocab:
             missing.append(name)
     # A word of a name written as one ("Hugging" of "Hugging Face", which the corpus writes "huggingface").
     joined = [run for run in name_runs(question) if _forms(run) & vocab]
-    return [name for name in missing if not any(re.search(rf"(?<!\w){re.escape(name)}(?!\w)", run) for run in joined)]
+    return [name for name in missing if not _in_run(name, joined)]
+
+
+def _name_parts(term: str) -> tuple[list[str], list[str]]:
+    """A named term's parts (split at hyphens and slashes) and those that are not ordinary lower-case words."""
+    parts = re.split(r"[-/]", term)
+    return parts, [p for p in parts if not re.fullmatch(r"[a-z]+", p)]
 
 
 def _name_of(term: str) -> str:
     """A named term less the ordinary lower-case words glued to it: "SAE-tuned" -> "SAE"."""
-    parts = re.split(r"[-/]", term)
-    named = [p for p in parts if not re.fullmatch(r"[a-z]+", p)]
+    parts, named = _name_parts(term)
     return "-".join(named) if named and len(named) < len(parts) else term
 
 
@@ -182,7 +192,7 @@ def list_names(question: str) -> list[str]:
     and everyday English words ("Hard" of "BIG-Bench Hard", "English" of "English-centric")."""
     asked = EXCLUDED.sub(" ", question)
     runs = name_runs(asked)  # "Hugging Face" is one name, not "Hugging" and "Face"
-    terms = [t for t in named_terms(asked) if not any(re.search(rf"(?<!\w){re.escape(t)}(?!\w)", run) for run in runs)]
+    terms = [t for t in named_terms(asked) if not _in_run(t, runs)]
     names = runs + [_name_of(term) for term in terms]
     return list(dict.fromkeys(name for name in names if re.search(r"[A-Za-z]", name) and not re.fullmatch(r"[A-Za-z]{1,2}", name)
                               and not everyday(name.lower())))
@@ -391,8 +401,7 @@ def refusal_reason(question: str, hits: list[Hit], vocab: set[str]) -> str | Non
     if not hits:
         return "no paper in the corpus matches the question"
     runs = [run for run in name_runs(question) if any(written(run, h.paper) for h in hits)]  # "Hugging Face" as "huggingface.co"
-    missing = [term for term in uncovered_terms(question, vocab) if not any(written(term, h.paper) for h in hits)
-               and not any(re.search(rf"(?<!\w){re.escape(term)}(?!\w)", run) for run in runs)]
+    missing = [term for term in uncovered_terms(question, vocab) if not any(written(term, h.paper) for h in hits) and not _in_run(term, runs)]
     # One of several alternatives may be absent ("such as MEG or EEG"): the others are asked about.
     missing = [term for term in missing if not any(
         any(term in o for o in options) and any(not any(t in o for t in missing) for o in options) for _, options in alternatives(question))]
