@@ -85,9 +85,6 @@ METADATA_CUE = re.compile(
 )
 COMPARE_CUE = re.compile(r"\b(?:compare|contrast|versus|vs\.?|differ\w*|both|each)\b", re.I)
 YEAR = re.compile(r"^(?:19|20)\d\d$")
-# British spellings the corpus may hold in American form (and back): "personalised".
-SPELLINGS = [(re.compile(r"is(e|ed|es|ing|ation|ations|er|ers)$"), r"iz\1"), (re.compile(r"iz(e|ed|es|ing|ation|ations|er|ers)$"), r"is\1"),
-             (re.compile(r"our$"), "or"), (re.compile(r"yse(d|s)?$"), r"yze\1")]
 
 
 def named_terms(question: str) -> list[str]:
@@ -339,20 +336,15 @@ def focus(question: str, idf, metadata: bool = False) -> Focus:
     the lower of its corpus IDF (`idf(stem)`, None for a word no paper uses) and its general-
     English rarity (english_idf). A focus word must be rare in both to weigh much: a technical
     word the corpus rarely uses ("typosquatting") weighs most; the corpus' everyday words
-    ("LLMs") and the asker's ("looking", "anyone", "quick") little. A word no paper uses, after
-    trying its other spelling, weighs what its English rarity says (UNSEEN when English lacks
+    ("LLMs") and the asker's ("looking", "anyone", "quick") little. A word no paper uses
+    weighs what its English rarity says (UNSEEN when English lacks
     it too): it may name something the corpus lacks."""
     words: dict[str, tuple[str, float]] = {}
     for word in _words(question):
         stems = [s for s in _terms(word) if s not in _ignored() and not (metadata and YEAR.match(s))]
         if not stems or word in words:
             continue
-        stem, weight = stems[0], idf(stems[0])
-        for pattern, replacement in SPELLINGS if weight is None else []:
-            other = _terms(pattern.sub(replacement, word))
-            if other and other[0] != stem and (other_weight := idf(other[0])) is not None:
-                stem, weight = other[0], other_weight
-                break
+        stem, weight = stems[0], idf(stems[0])  # "personalised" and "personalized" are one stem (text.american)
         if metadata and english_idf(word) < (UNSEEN if weight is None else weight):
             continue  # commoner in English than in abstracts ("looking", "came", "longest"): no topic to rank papers by
         # No paper uses it: it may name what the corpus lacks, however common in English.

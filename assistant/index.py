@@ -35,7 +35,8 @@ from .paperstore import PaperStore
 from .scan import scan_corpus
 from .text import split_sentences
 
-FORMAT_VERSION = 4  # 2: chunks without overlap; 3: sentences split by BlingFire; 4: submitters in the vocabulary
+FORMAT_VERSION = 5  # 2: chunks without overlap; 3: sentences split by BlingFire; 4: submitters in the vocabulary;
+# 5: BM25 terms spelt the American way (text.american)
 STEP = 1600  # papers per upsert (about 2,000 chunks): Chroma inserts larger batches faster
 # Papers per BM25 and papers.sqlite commit. Each BM25 commit rewrites its arrays (about 1 s per
 # 100,000 papers indexed), so this bounds the rewrites of a large build; an interrupted build

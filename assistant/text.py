@@ -36,7 +36,36 @@ def _sentences(text: str) -> tuple[str, ...]:
 
 
 def words(text: str) -> list[str]:
-    return re.findall(r"[a-z0-9]+(?:[-.][a-z0-9]+)*", text.lower())
+    """The lower-cased words of a text, hyphenated ones whole, each spelt the American way."""
+    return [american(w) for w in re.findall(r"[a-z0-9]+(?:[-.][a-z0-9]+)*", text.lower())]
+
+
+# British endings and their American spellings: "generalisation", "behaviour", "analyse", "centred".
+# Snowball stems the two apart ("generalis", "general"), so a question in one spelling missed every
+# abstract in the other, in BM25 and in the gate's word checks alike.
+AMERICAN = dict(
+    [(f"is{end}", f"iz{end}") for end in ("e", "es", "ed", "ing", "er", "ers", "ation", "ations", "able")]
+    + [(f"our{end}", f"or{end}") for end in ("", "s", "ed", "ing", "ite", "ites", "able")]
+    + [(f"ys{end}", f"yz{end}") for end in ("e", "ed", "ing", "er", "ers")]  # not "analyses", a plural of "analysis"
+    + [("tre", "ter"), ("tres", "ters"), ("tred", "tered")]
+)
+BRITISH = re.compile(r"(?<=[a-z]{3})(?:%s)$" % "|".join(sorted(AMERICAN, key=len, reverse=True)))
+
+
+@functools.lru_cache(maxsize=100_000)
+def american(word: str) -> str:
+    """A lower-case word, or each part of a hyphenated one, in its American spelling where English
+    uses that spelling at least as often (wordfreq): "generalisation" -> "generalization",
+    "behaviour" -> "behavior", but "supervised", "exercise", "noise" and "glamour" stay."""
+    if "-" in word:
+        return "-".join(american(part) for part in word.split("-"))
+    m = BRITISH.search(word)
+    if not m:
+        return word
+    from wordfreq import zipf_frequency
+
+    other = word[: m.start()] + AMERICAN[m.group()]
+    return other if 0 < zipf_frequency(other, "en") >= zipf_frequency(word, "en") else word
 
 
 @functools.lru_cache(maxsize=50_000)  # scoring sentences asks again for the question's and each sentence's stems

@@ -32,6 +32,16 @@ def test_the_askers_conversational_words_are_no_focus_even_when_no_abstract_uses
     assert "bit" in focus("How much does 4-bit quantization hurt?", idf).words
 
 
+def test_a_british_spelling_covers_the_american_one_and_back():
+    from assistant.gate import _terms
+
+    topic = focus("How does rote memorisation affect generalisation and behaviour?", flat_idf)
+    assert topic.coverage(set(_terms("Rote memorization affects generalization and behavior."))) == 1.0
+    topic = focus("How does rote memorization affect generalization?", flat_idf)
+    assert topic.coverage(set(_terms("Rote memorisation affects generalisation."))) == 1.0
+    assert _terms("supervised exercise noise") == ("supervis", "exercis", "nois")  # spelt alike, left alone
+
+
 def test_one_alternative_covers_a_list_of_alternatives():
     topic = focus("papers that work with audio, speech or music signals", flat_idf)
     stem = {w: s for w, (s, _) in topic.words.items()}

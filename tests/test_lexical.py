@@ -3,6 +3,7 @@ in place (assistant/lexical.py)."""
 
 import dataclasses
 import json
+import re
 from pathlib import Path
 
 import numpy as np
@@ -10,6 +11,7 @@ import pytest
 
 from assistant.corpus import load_corpus
 from assistant.lexical import Lexical, tokenize
+from assistant.text import american
 
 ROOT = Path(__file__).resolve().parent.parent
 QUERIES = ["process reward models for math reasoning", "brain MEG decoding", "video generation diffusion", "grokking"]
@@ -52,9 +54,24 @@ def test_tokens_are_bm25s_tokens(papers):
     import Stemmer
 
     texts = [p.text for p in papers] + ["", "Ünïcödé naïve café: 3.5x GPT-4, e.g. __init__ and a_b", "The THE the of AND"]
-    expected = bm25s.tokenize(texts, stopwords="en", stemmer=Stemmer.Stemmer("english"), return_ids=False, show_progress=False)
+    spelt = [re.sub(r"\w+", lambda m: american(m.group()), t.lower()) for t in texts]  # the corpus writes "behaviour" too
+    assert spelt != [t.lower() for t in texts]
+    expected = bm25s.tokenize(spelt, stopwords="en", stemmer=Stemmer.Stemmer("english"), return_ids=False, show_progress=False)
     assert tokenize(texts) == expected
     assert [tokenize([t])[0] for t in texts[-3:]] == expected[-3:]  # one text at a time, as a query is
+
+
+def test_british_and_american_spellings_are_one_term():
+    import bm25s
+    import Stemmer
+
+    british = "Generalisation of memorised behaviour: we analyse summarisation and optimisers, colour-centred."
+    american = "Generalization of memorized behavior: we analyze summarization and optimizers, color-centered."
+    expected = bm25s.tokenize([american], stopwords="en", stemmer=Stemmer.Stemmer("english"), return_ids=False, show_progress=False)
+    assert tokenize([british]) == tokenize([american]) == expected
+    # words spelt alike in both, or commoner in the British way, are left alone
+    kept = "supervised exercise noise surprising analyses glamour"
+    assert tokenize([kept]) == bm25s.tokenize([kept], stopwords="en", stemmer=Stemmer.Stemmer("english"), return_ids=False, show_progress=False)
 
 
 def exhaustive(lexical: Lexical, query: str, admit=None) -> list[tuple[str, float]]:
