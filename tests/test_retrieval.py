@@ -36,3 +36,23 @@ def test_question_about_absent_topic_is_refused_without_citations(shipped_index)
 
 def test_named_terms_are_specific_words():
     assert named_terms("What does the BEIR benchmark reveal about GPT-4 and Chinchilla?") == ["BEIR", "GPT-4", "Chinchilla"]
+
+
+def test_the_same_question_retrieves_the_same_chunks_in_every_run(shipped_index):
+    """Chroma rebuilds the graph of vectors it has not yet persisted (the whole shipped corpus) at
+    every start, in parallel: at its default ef_search a deep search differed from run to run."""
+    import subprocess
+    import sys
+
+    script = (
+        "import sys, numpy as np\n"
+        "from assistant.api import Assistant\n"
+        "a = Assistant(index_dir=sys.argv[1])\n"
+        "rng = np.random.default_rng(0)\n"
+        "for _ in range(20):\n"
+        "    v = rng.normal(size=384); v /= np.linalg.norm(v)\n"
+        "    print(a.index.collection.query(query_embeddings=[v.tolist()], n_results=50, include=[])['ids'][0])\n"
+    )
+    runs = {subprocess.run([sys.executable, "-c", script, str(shipped_index.index.dir)], capture_output=True, text=True,
+                           check=True, timeout=120).stdout for _ in range(3)}
+    assert len(runs) == 1 and runs.pop().count("\n") == 20
