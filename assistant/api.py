@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 import time
 from collections.abc import Iterator
@@ -96,17 +97,23 @@ class Assistant:
         hits = (rerank(question, hits[:RERANK_K], self.embed_sentences) + hits[RERANK_K:])[:k]  # the same order at any k
         if not sides:
             return hits
-        context = question
-        for side in sides:
-            context = context.replace(side, " ")
+        context = functools.reduce(lambda text, side: text.replace(side, " "), sides, question)
+        firsts = self._sides(sides, context, max(k, RERANK_K), filters)
+        ids = {f.paper.id for f in firsts}
+        return (firsts + [h for h in hits if h.paper.id not in ids])[:k]
+
+    def _sides(self, sides, context: str, k: int, filters) -> list[Hit]:
+        """The best paper for each side of a comparison (or each paper a question describes), each
+        another paper, marked Hit.extra["side"]. A name ("BLaIR", "Super-NaturalInstructions") is
+        its own query; a description ("one uses an LLM as optimizer") needs the question's `context`."""
         firsts: list[Hit] = []
         for i, side in enumerate(sides):
-            # A name ("BLaIR", "Super-NaturalInstructions") is its own query; a description
-            # ("one uses an LLM as optimizer") needs the rest of the question for its topic.
             named = len(side.split()) <= SIDE_NAME_WORDS
             query = side if named else f"{side} {context}"
-            side_hits = self._search(query, max(k, RERANK_K), filters)
-            if named:  # a paper that writes the name ("Only-IF", "TCIA") before one that only resembles it
+            side_hits = self._search(query, k, filters)
+            if not named:
+                side_hits = rerank(query, side_hits, self.embed_sentences)
+            else:  # a paper that writes the name ("Only-IF", "TCIA") before one that only resembles it
                 said = re.compile(rf"(?<!\w){re.escape(side)}(?!\w)", re.I)
                 side_hits.sort(key=lambda h: not said.search(f"{h.paper.title} {h.paper.abstract}"))
             for hit in side_hits:
@@ -114,8 +121,7 @@ class Assistant:
                     hit.extra["side"] = i
                     firsts.append(hit)
                     break
-        ids = {f.paper.id for f in firsts}
-        return (firsts + [h for h in hits if h.paper.id not in ids])[:k]
+        return firsts
 
     def _search(self, query: str, k: int, filters: YearFilter) -> list[Hit]:
         """Retriever.search; a month filter, which the store cannot apply, is applied to a
@@ -209,7 +215,11 @@ class Assistant:
         """Rank or describe papers by their metadata: the previous answer's papers for a
         follow-up ("Which of these ..."), the papers on the question's topic, or the whole
         corpus when the question names no topic."""
-        if history and (query.previous or not query.topic):
+        described = metadata.described(query.topic)
+        if described:  # "Which has the most authors: the rip-current report, ..., or the ... paper?"
+            context = functools.reduce(lambda text, item: text.replace(item, " "), described, query.topic)  # "Three learning-to-learn papers:"
+            hits, scope = self._sides(described, context, RERANK_K, YearFilter()), "papers the question describes"
+        elif history and (query.previous or not query.topic):
             papers = self.previous_papers(history)
             hits, scope = metadata.as_hits(papers), "papers of the previous answer"
         elif query.topic:

@@ -36,9 +36,9 @@ PAPER_NOUN = r"(?:papers?|ones?|works?|stud(?:y|ies)|articles?|publications?|ent
 OF_PAPERS = rf"(?!\s+(?!{PAPER_NOUN}\b|published|dated|on\b|about\b|in\b|from\b|of\b)[a-z])"
 ORDERINGS = [
     (re.compile(rf"\b(?:most recent(?:ly)?|newest|latest|last published)\b{OF_PAPERS}"
-                rf"|\b{APPEARED}\s+(?:last|latest|most recently)\b", re.I), ("date", True)),
+                rf"|\b{APPEARED}\s+(?:last|latest|most recently)\b|\b(?:came|comes|come)\s+last\b", re.I), ("date", True)),
     (re.compile(rf"\b(?:oldest|earliest|least recent|first published)\b{OF_PAPERS}"
-                rf"|\b{APPEARED}\s+(?:first|earliest)\b", re.I), ("date", False)),
+                rf"|\b{APPEARED}\s+(?:first|earliest)\b|\b(?:came|comes|come)\s+first\b", re.I), ("date", False)),
     (re.compile(r"\b(?:fewest|least|lowest (?:number of )?)\s*(?:up-?votes?|up-?voted|votes)\b|\bleast (?:up-?voted|popular)\b", re.I), ("upvotes", False)),
     (re.compile(r"\b(?:most|highest (?:number of )?|largest number of |greatest number of )\s*(?:up-?votes?|up-?voted|votes)\b"
                 rf"|\bmost (?:popular|liked)\b(?!\s+(?!{PAPER_NOUN}\b|on\b|about\b|in\b|from\b|of\b)[a-z])"
@@ -57,7 +57,7 @@ ORDERINGS = [
 LOOKUPS = [
     (re.compile(r"\bhow many (?:up-?votes|votes)\b|\bupvote count\b|\bnumber of upvotes\b", re.I), "upvotes"),
     (re.compile(r"\bhow many (?:co-?)?authors\b|\bnumber of authors\b|\bauthor count\b", re.I), "authors"),
-    (re.compile(r"\b(?:when|in what year|in which year|what year)\s+(?:was|were|did|is)\b(?=[^?]*\b(?:published|released|posted|submitted|"
+    (re.compile(r"\b(?:when|(?:in\s+)?(?:what|which)\s+(?:year|month(?:\s+and\s+year)?))\s+(?:was|were|did|is)\b(?=[^?]*\b(?:published|released|posted|submitted|"
                 r"dated|written|uploaded|appear|come out|came out)\w*)|\bwhat (?:is|was) the (?:publication |release )?date\b"
                 # "what year was the paper on X?", "from which year is that study?"
                 r"|\b(?:from )?(?:what|which) year\s+(?:was|is)\s+(?:the|this|that|it)\b(?:\s+(?:paper|work|study|article|preprint)s?\b)?", re.I), "date"),
@@ -317,6 +317,25 @@ def topic_of(text: str) -> str:
     text = re.sub(r"\b(?:has|have|had|with|is|are|was|were)\s+(?:the\s+)?(?=\W*$)", " ", text)
     # Twice: "What is the | dated paper whose main topic is | X" has framing before framing.
     return "" if TOPICLESS.match(text) else " ".join(SCAFFOLD.sub(" ", SCAFFOLD.sub(" ", text).strip()).split()).strip(" ,.?")
+
+
+# A topic that enumerates the papers it asks about: "Which has the most authors: the rip-current
+# segmentation report, the study showing ..., or the ... paper?", "Of these three - A, B, and C - which".
+FRAMING = re.compile(r"^.*?(?::|\s[-–—]\s)\s*|^\W*(?:of|among)\s+(?=the\b)", re.I)
+ENUMERATION = re.compile(r"\s*[,;]\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+(?=the\b|(?-i:[A-Z]))", re.I)
+TRAILING = re.compile(r"(?:\s[-–—]\s.*|,?\s*(?:which|what|who)\b.*|\W+)$", re.I)
+
+
+def described(topic: str) -> list[str]:
+    """The papers a topic enumerates, each as its description ("the influence-functions paper",
+    "GraphFM"); [] when it names a topic, not two or more papers ("instruction data or
+    instruction tuning": no item starts with "the" or is a name; one item may do neither)."""
+    body = TRAILING.sub("", FRAMING.sub("", topic, count=1))
+    shielded = re.sub(r"\([^()]*\)", lambda m: m.group().replace(",", "\0").replace(";", "\1"), body)  # "(formulae, code)"
+    items = [i.replace("\0", ",").replace("\1", ";").strip(" ,.") for i in ENUMERATION.split(shielded)]
+    items = [i for i in items if re.search(r"\w", i)]
+    papers = [i for i in items if re.match(r"the\b", i, re.I) or re.match(r"[A-Z][\w-]*[A-Z0-9]", i)]
+    return items if len(items) >= 2 and len(papers) >= max(2, len(items) - 1) else []
 
 
 def answer(question: str, query: MetaQuery, hits: list[Hit], scope: str) -> Answer:

@@ -2,7 +2,7 @@
 
 import pytest
 
-from assistant.metadata import parse
+from assistant.metadata import described, parse
 from assistant.questions import plan
 
 
@@ -39,3 +39,44 @@ def test_a_ranking_names_every_paper_and_a_superlative_one():
 def test_papers_by_authors_is_not_an_ordering():
     query = parse("papers on agents by authors from Google")
     assert query is None or query.filter.order is None
+
+
+@pytest.mark.parametrize(
+    "question, order, papers",
+    [
+        ("Which came first: the paper on lottery tickets and grokking, or the one on circuit reuse?", ("date", False),
+         ["the paper on lottery tickets and grokking", "the one on circuit reuse"]),
+        ("Of these three - the rip-current report, the influence-functions paper, and GraphFM - which has the most authors?",
+         ("authors", True), ["the rip-current report", "the influence-functions paper", "GraphFM"]),
+        ("which came out first: In-BoXBART or OPT-IML?", ("date", False), ["In-BoXBART", "OPT-IML"]),
+        ("Among the recent papers (text, code), which one came last: the survey, or the benchmark?", ("date", True),
+         ["the survey", "the benchmark"]),
+    ],
+)
+def test_the_papers_a_question_enumerates_are_the_ones_ranked(question, order, papers):
+    query = parse(question)
+    assert query.filter.order == order and described(query.topic) == papers
+
+
+@pytest.mark.parametrize("question", ["most upvoted paper about instruction data or instruction tuning?",
+                                      "Among the multimodal or vision-language papers, which one lists the most authors?",
+                                      "Which papers about length generalization, grokking and circuits were published in 2023?"])
+def test_a_topic_with_alternatives_enumerates_no_papers(question):
+    assert described(parse(question).topic) == []
+
+
+def test_a_month_and_year_lookup_names_the_paper_and_its_date(shipped_index):
+    question = "In which month and year did the study comparing GPT-3 and human explanations on Winogrande come out?"
+    assert parse(question).lookup == "date"
+    answer = shipped_index.ask(question, mode="extractive")
+    assert answer.text.startswith("Are Hard Examples also Harder to Explain?") and "(Nov 14, 2022) [1]" in answer.text
+
+
+def test_only_the_described_papers_are_ranked(shipped_index):
+    answer = shipped_index.ask("Which has the most authors: the beach-safety instance segmentation competition report, the study "
+                               "showing RL synthesises complementary reasoning from atomic skills, or the gradient-based data "
+                               "diversification paper for LLM reasoning?", mode="extractive")
+    titles = [s.title for s in answer.citations]
+    assert answer.text.startswith("Of the 3 papers the question describes, the paper with the most authors is AIM 2025 Rip Current")
+    assert len(titles) == 3 and any(t.startswith("From Atomic to Composite") for t in titles)
+    assert any(t.startswith("Prismatic Synthesis") for t in titles)
