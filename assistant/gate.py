@@ -336,9 +336,9 @@ def focus(question: str, idf, metadata: bool = False) -> Focus:
     the lower of its corpus IDF (`idf(stem)`, None for a word no paper uses) and its general-
     English rarity (english_idf). A focus word must be rare in both to weigh much: a technical
     word the corpus rarely uses ("typosquatting") weighs most; the corpus' everyday words
-    ("LLMs") and the asker's ("looking", "anyone", "quick") little. A word no paper uses
-    weighs what its English rarity says (UNSEEN when English lacks
-    it too): it may name something the corpus lacks."""
+    ("LLMs") and the asker's ("looking", "anyone", "quick") little. A word no paper uses weighs
+    what its English rarity says (UNSEEN when English lacks it too): it may name something the
+    corpus lacks."""
     words: dict[str, tuple[str, float]] = {}
     for word in _words(question):
         stems = [s for s in _terms(word) if s not in _ignored() and not (metadata and YEAR.match(s))]
