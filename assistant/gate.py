@@ -180,6 +180,16 @@ def writes(term: str, text: str) -> bool:
 # What a question excludes, to the end of its clause: "GPT-3 itself, as opposed to GPT-3.5 or GPT-4",
 # "BBH specifically, not the full BIG-bench suite" ("GPT-3.5" keeps its point).
 EXCLUDED = re.compile(r"\b(?:not|as opposed to|rather than|instead of|excluding|except|other than|apart from|unlike)\b(?:[^?;!.]|\.(?=\w))*", re.I)
+# What a question leaves out of its answer, a sentence or a clause: "I don't mean papers that only
+# train on transcripts of speech", "Leave out ...", "A hospital's clinical notes don't count",
+# ", not ones that merely name such models", "as opposed to showing that ensembles fail". Its words
+# are no focus: a paper need not hold them. (Not "not" alone: "why does X not generalize" asks it.)
+LEFT_OUT = re.compile(
+    r"(?:^|(?<=[.?!;:]))\s*(?:I\s+)?(?:don'?t|do not|doesn'?t|does not)\s+(?:mean|count|want|include)\b[^.?!]*"
+    r"|(?:^|(?<=[.?!]))\s*(?:leave out|leaving out|exclude|excluding|ignore|skip|not counting)\b[^.?!]*"
+    r"|(?:^|(?<=[.?!]))[^.?!]*\b(?:don'?t|do not|doesn'?t|does not) count\b[^.?!]*"
+    r"|[,;(]\s*(?:but\s+)?not\s+(?:ones?|papers?|those|studies|works?)\b[^.?;!]*"
+    r"|\b(?:as opposed to|apart from|except(?: for)?|excluding)\b[^.?;!]*", re.I)
 
 
 def list_names(question: str) -> list[str]:
@@ -334,11 +344,12 @@ def _or_lists(question: str) -> list[tuple[tuple[int, int], list[str]]]:
 def focus(question: str, idf, metadata: bool = False) -> Focus:
     """The words that say what the question asks about, each weighted by how specific it is:
     the lower of its corpus IDF (`idf(stem)`, None for a word no paper uses) and its general-
-    English rarity (english_idf). A focus word must be rare in both to weigh much: a technical
-    word the corpus rarely uses ("typosquatting") weighs most; the corpus' everyday words
-    ("LLMs") and the asker's ("looking", "anyone", "quick") little. A word no paper uses weighs
-    what its English rarity says (UNSEEN when English lacks it too): it may name something the
-    corpus lacks."""
+    English rarity (english_idf); what the question leaves out (LEFT_OUT) is none. A focus word
+    must be rare in both to weigh much: a technical word the corpus rarely uses ("typosquatting")
+    weighs most; the corpus' everyday words ("LLMs") and the asker's ("looking", "anyone",
+    "quick") little. A word no paper uses weighs what its English rarity says (UNSEEN when
+    English lacks it too): it may name something the corpus lacks."""
+    question = LEFT_OUT.sub(lambda m: " " * len(m.group()), question)  # blanked, so the alternatives' places hold
     words: dict[str, tuple[str, float]] = {}
     for word in _words(question):
         stems = [s for s in _terms(word) if s not in _ignored() and not (metadata and YEAR.match(s))]
@@ -351,17 +362,23 @@ def focus(question: str, idf, metadata: bool = False) -> Focus:
         words[word] = (stem, UNSEEN if weight is None else min(weight, english_idf(word)))
     # Alternatives: one focus unit, covered when any of them is. An alternative written as
     # several words ("board games", "AI-generated") needs all of them.
-    grouped, units = set(), []
+    grouped, lists = set(), []
     outside = question
     for (start, end), options in alternatives(question):
         options = [tuple(w for w in _words(o) if w in words) for o in options]
         options = [o for o in options if o]  # nothing to require: "or not", an ignored word
         if len(options) > 1 and not grouped & {w for o in options for w in o}:
-            units.append(tuple(options))
+            lists.append(tuple(options))
             grouped |= {w for o in options for w in o}
             outside = outside[:start] + " " * (end - start) + outside[end:]
+    asked = set(_words(outside))
+    # Kinds of a thing the question asks for anyway ("games (board games, card games, team games and
+    # the like)") only illustrate it: a paper on any game will do, so the kinds are no unit.
+    kinds = [options for options in lists if set.intersection(*map(set, options)) & asked]
+    units = [options for options in lists if options not in kinds]
+    words = {w: v for w, v in words.items() if w in asked or not any(w in o for options in kinds for o in options)}
     # A word asked outside the lists too ("games, for example board games") is still required.
-    units += [((word,),) for word in words if word not in grouped or word in _words(outside)]
+    units += [((word,),) for word in words if word not in grouped or word in asked]
     return Focus(words, units)
 
 

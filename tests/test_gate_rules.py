@@ -228,3 +228,23 @@ def test_an_ask_for_a_margin_wants_a_percentage_points_or_a_factor_not_a_count()
     for stated in ("It beats the best baseline by 12% in recall.", "Recall improves 2.5x over the best baseline."):
         assert unstated_figure(ask, [Hit(Paper("Schemata", stated), 1.0, 1.0, 1.0)]) is None
     assert unstated_figure("How large is the OOD accuracy gap between the two methods?", [phases]) is not None
+
+
+def test_what_a_question_leaves_out_is_no_focus():
+    question = ("Which papers work with audio signals as model input? I don't mean papers that only train on "
+                "transcripts of speech or mention audio in passing.")
+    assert set(focus(question, flat_idf).words) == {"audio", "signals", "input"}  # "work" says what kind of answer
+    words = focus("Which papers use an ensemble in their method, as opposed to showing that ensembles fail?", flat_idf).words
+    assert "fail" not in words and "ensemble" in words
+    assert "generalize" in focus("Why does the model not generalize to longer inputs?", flat_idf).words  # "not" alone leaves nothing out
+
+
+def test_kinds_of_a_thing_asked_for_only_illustrate_it():
+    topic = focus("Name the papers that use games (board games, card games, team games and the like) as testbeds.", flat_idf)
+    stem = {w: s for w, (s, _) in topic.words.items()}
+    assert "board" not in stem and topic.coverage({stem["games"], stem["testbeds"]}) == 1.0
+    # Alternatives that are not kinds of an asked word stay one unit, any of them enough, none missing.
+    topic = focus("papers on legal documents, such as case-law retrieval or contract analysis", flat_idf)
+    stem = {w: s for w, (s, _) in topic.words.items()}
+    assert topic.coverage({stem["legal"], stem["documents"]}) < 1.0
+    assert topic.coverage({stem["legal"], stem["documents"], stem["contract"], stem["analysis"]}) == 1.0
