@@ -25,7 +25,9 @@ from .text import content_words, stems
 PAPER_NOUNS = r"(?:papers|works|studies|articles|abstracts|publications|entries|approaches|methods|models|benchmarks|datasets|systems|frameworks|techniques|efforts|contributions|strategies|algorithms|architectures)"
 DOC_NOUNS = r"(?:papers|works|studies|articles|abstracts|publications|preprints)"  # what can only mean the papers themselves
 # "Which two techniques did the authors use": what one paper did, not a list of papers.
-OF_ONE_PAPER = r"(?!\s+(?:did|does|do|were|was)\s+(?:the\s+)?(?:authors?|paper|study|they|it)\b)"
+# Also "which two new datasets did the clause-level example generation paper derive", a paper described.
+OF_ONE_PAPER = (r"(?!\s+(?:did|does|do|were|was)\s+(?:the\s+)?(?:authors?|paper|study|they|it)\b"
+                r"|\s+(?:did|does|was|were|is)\s+(?:the|this|that)\s+(?:[\w'-]+\s+){0,6}?(?:paper|study|work|article|survey|authors?)\b(?!s))")
 # The auxiliary or verb that makes "What makes X methods fragile" a question about X, not a list of methods.
 NOT_LIST_WORD = r"(?:makes?|made|is|are|was|were|do|does|did|can|could|would|should|has|have|had|causes?|drives?|explains?|limits?)"
 LIST = re.compile(

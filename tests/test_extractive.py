@@ -76,6 +76,9 @@ def test_a_line_break_always_ends_a_sentence():
         ("Which technique sets network weights by hand to compare compiled and learned algorithms, and which three graph algorithms are examined?", "fact"),
         ("MAXL learns labels for an auxiliary task. How is that different from the zero-shot action paper?", "compare"),
         ("What year did the paper on explaining hard examples come out?", "meta"),
+        # Round 13, from blind 15: what one described paper made, not a list of them.
+        ("text-to-SQL: which two new datasets did the clause-level example generation paper derive from Spider?", "fact"),
+        ("Which datasets do the papers on text-to-SQL use?", "list"),
     ],
 )
 def test_question_types_come_from_the_form_of_the_question(question, kind):
