@@ -216,6 +216,10 @@ def test_a_misspelt_word_is_mended_against_the_corpus_words_and_names_are_left_a
     # a capitalised or short word may be a name; an English word is meant as written (and nothing is looked up)
     assert respelled("Reslts of qlora, and the pasting of prompts", known) == "Reslts of qlora, and the pasting of prompts"
     assert asked == []
+    # a typo English has seen ("serch", rare) is mended to a far commoner word, a rare real word is not
+    vocabulary |= {"search", "gram"}
+    assert respelled("which papers call a serch engine?", known) == "which papers call a search engine?"
+    assert respelled("ngram models", known) == "ngram models"
 
 
 def test_a_question_with_a_typo_is_answered_as_if_typed_right(shipped_index):
