@@ -97,15 +97,16 @@ class Assistant:
         hits = (rerank(question, hits[:RERANK_K], self.embed_sentences) + hits[RERANK_K:])[:k]  # the same order at any k
         if not sides:
             return hits
-        context = functools.reduce(lambda text, side: text.replace(side, " "), sides, question)
-        firsts = self._sides(sides, context, max(k, RERANK_K), filters)
+        firsts = self._sides(sides, question, max(k, RERANK_K), filters)
         ids = {f.paper.id for f in firsts}
         return (firsts + [h for h in hits if h.paper.id not in ids])[:k]
 
-    def _sides(self, sides, context: str, k: int, filters) -> list[Hit]:
+    def _sides(self, sides, question: str, k: int, filters) -> list[Hit]:
         """The best paper for each side of a comparison (or each paper a question describes), each
         another paper, marked Hit.extra["side"]. A name ("BLaIR", "Super-NaturalInstructions") is
-        its own query; a description ("one uses an LLM as optimizer") needs the question's `context`."""
+        its own query; a description ("one uses an LLM as optimizer") needs the rest of the
+        question for its topic ("Three learning-to-learn papers: ...")."""
+        context = functools.reduce(lambda text, side: text.replace(side, " "), sides, question)
         firsts: list[Hit] = []
         for i, side in enumerate(sides):
             named = len(side.split()) <= SIDE_NAME_WORDS
@@ -217,8 +218,7 @@ class Assistant:
         corpus when the question names no topic."""
         described = metadata.described(query.topic)
         if described:  # "Which has the most authors: the rip-current report, ..., or the ... paper?"
-            context = functools.reduce(lambda text, item: text.replace(item, " "), described, query.topic)  # "Three learning-to-learn papers:"
-            hits, scope = self._sides(described, context, RERANK_K, YearFilter()), "papers the question describes"
+            hits, scope = self._sides(described, query.topic, RERANK_K, YearFilter()), "papers the question describes"
         elif history and (query.previous or not query.topic):
             papers = self.previous_papers(history)
             hits, scope = metadata.as_hits(papers), "papers of the previous answer"
