@@ -60,8 +60,8 @@ LIST = re.compile(
     re.I,
 )
 COMPARE = re.compile(
-    r"(?:^|(?<=[.?!])\s)\W*(?:compare|contrast)\b|\bboth\b[^?]*\beach\b|\beach\b[^?]*\bboth\b|\bhow (?:do|does|did)\b.+\b(?:differ|compare)\b|\bdifferences? between\b|\bwhat (?:distinguishes|separates|differentiates|sets apart)\b|\bwhich (?:one )?of the two\b[^?]*\band which\b"
-    r"|\bone\b[^.?]*,\s*(?:and\s+|while\s+|whereas\s+)?(?:the other|another)\b|\bhow (?:is|are|was|were)\b[^?]*\b(?:different|similar)\s+(?:from|to)\b"
+    r"(?:^|(?<=[.?!:;—–])\s)\W*(?:compare|contrast)\b|\b(?:set|put|place)\s+[^?]+?\s+(?:next to|beside|alongside)\s|\bboth\b[^?]*\beach\b|\beach\b[^?]*\bboth\b|\bhow (?:do|does|did)\b.+\b(?:differ|compare)\b|\bdifferences? between\b|\bwhat (?:distinguishes|separates|differentiates|sets apart)\b|\bwhich (?:one )?of the two\b[^?]*\band which\b"
+    r"|\bone\b[^.?]*,\s*(?:and\s+|while\s+|whereas\s+)?(?:in\s+)?(?:the other|another)\b|\bhow (?:is|are|was|were)\b[^?]*\b(?:different|similar)\s+(?:from|to)\b"
     # "the one that warms up with SFT ..., or the one built around binary rewards", "the generative one ..., and the utility-based one"
     r"|\bthe\s+(?:[\w+-]+\s+){0,3}?one\s+(?:that|which|who|built|for|with|from|on|in|using)\b[^?]*\b(?:and|or|versus|vs\.?)\s+the\s+(?:[\w+-]+\s+){0,3}?one\b"
     # "How does each represent ...", "what does each one add", "how does the A study ..., and how does the B paper ..."
@@ -92,7 +92,8 @@ PAPER_VERBS = (r"(?:study|studies|describe|use|train|report|propose|elicit|show|
 SIDES = [
     # "Which of the two opens up cross-encoders, and which ranks documents for reviewers?"
     re.compile(r"\bwhich\s+(?:one\s+)?of\s+the\s+two\s+(?P<a>[^?]+?),?\s+and\s+which\s+(?:one\s+)?(?P<b>[^?]+)", re.I),
-    re.compile(r"\bone\s+(?P<a>[^.?;:]+?)[,;]\s*(?:and\s+|while\s+|whereas\s+)?(?:the other|another)\s+(?P<b>[^.?;]+)", re.I),
+    # "one uses X, the other Y", "in one the model names objects, in the other it matches audio"
+    re.compile(r"\bone\s+(?P<a>[^.?;:]+?)[,;]\s*(?:and\s+|while\s+|whereas\s+)?(?:in\s+)?(?:the other|another)\s+(?P<b>[^.?;]+)", re.I),
     # "the one that warms up with SFT ..., or the one built around binary rewards - which ..."
     re.compile(r"\bthe\s+(?P<a>(?:[\w+-]+\s+){0,3}?one\s+(?:that|which|who|built|for|with|from|on|in|using)\b[^?]*?),?\s+(?:and|or|versus|vs\.?)\s+"
                r"the\s+(?P<b>(?:[\w+-]+\s+){0,3}?one\b[^.?;:]*?)(?=\s+[-–—]\s+|[.?;:]|$)", re.I),
@@ -103,7 +104,10 @@ SIDES = [
     re.compile(r"\bdifferences?\s+between\s+(?P<a>.+?)\s+and\s+(?P<b>.+?)(?=[:?;]|\s+(?:in|on|regarding|with respect to)\s|$)", re.I),
     re.compile(r"\bhow (?:do|does|did)\s+(?P<a>.+?)\s+(?:differ from|compare (?:to|with))\s+(?P<b>.+?)(?=[:?;]|$)", re.I),
     re.compile(r"\bhow (?:do|did)\s+(?:the\s+)?(?P<a>.+?)\s+and\s+(?P<b>.+?)\s+differ\b", re.I),
-    re.compile(r"(?:^|(?<=[.?!])\s)\W*(?:compare|contrast)\s+(?:how\s+)?(?P<a>[^:?;]+?)\s+(?:with|to|and|against|versus|vs\.?)\s+(?P<b>[^:?;]+?)(?=[:?;]|\.\s|$)", re.I),
+    # "Contrast A with B", also after a topic ("That dip-then-recover effect: compare the paper that ... with the one that ...")
+    re.compile(r"(?:^|(?<=[.?!:;—–])\s)\W*(?:compare|contrast)\s+(?:how\s+)?(?P<a>[^:?;]+?)\s+(?:with|to|and|against|versus|vs\.?)\s+(?P<b>[^:?;]+?)(?=[:?;]|\.\s|\.?$)", re.I),
+    # "Set the study that varies scale next to the one that builds story tasks."
+    re.compile(r"\b(?:set|put|place)\s+(?P<a>[^:?;]+?)\s+(?:next to|beside|alongside)\s+(?P<b>[^:?;]+?)(?=[:?;]|\.\s|\.?$)", re.I),
     # "A or B: which one ...?"
     re.compile(r"^\W*(?P<a>[^:?]+?)\s+or\s+(?P<b>[^:?]+?)\s*:\s*(?:which|who)\b", re.I),
     # "A vs B — how do they each ...", "A vs B: ..."
@@ -241,6 +245,9 @@ def _vague(side: str) -> bool:
 
 def _clean(side: str) -> str:
     side = re.sub(r"^(?:describe|explain|say|tell me)\s+(?:how|what|whether|why)\s+", "", side.strip(), flags=re.I)
+    # "Contrast what the QA study found with what the NLI study reports": the studies are the sides.
+    side = re.sub(r"^(?:what|how)\s+(?=(?:the|a|an)\s)(.+?)\s+(?:found|finds?|did|does|says?|said|reports?|reported|shows?|showed|concludes?|concluded)\W*$",
+                  r"\1", side.strip(), flags=re.I)
     side = re.sub(r"^\W*(?:the|a|an)\s+(?=\w)", "", side, flags=re.I)
     return side.strip(" ,.:;?")
 

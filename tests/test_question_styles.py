@@ -87,6 +87,15 @@ def test_a_paper_noun_alone_does_not_make_a_list(question, kind):
          ["block-stacking planning study", "one that borrows tasks where thinking hurts people"]),
         ("Two IR papers: which of the two opens up cross-encoders neuron by neuron, and which ranks documents for reviewers?",
          ["opens up cross-encoders neuron by neuron", "ranks documents for reviewers"]),
+        # "compare" after a topic, "what X found" as a side, "set A next to B", "in one ..., in the other ..."
+        ("The dip-then-recover effect: compare the paper that names it in continual learning with the one that meets it in pre-training.",
+         ["paper that names it in continual learning", "one that meets it in pre-training"]),
+        ("Do QA models transfer? Contrast what the reading study across many datasets found with what the NLI study reports.",
+         ["reading study across many datasets", "NLI study"]),
+        ("Good data for generalization? Set the study that varies data scale next to the one that builds story tasks.",
+         ["study that varies data scale", "one that builds story tasks"]),
+        ("Two probing studies: in one the model names an object from its description, in the other text is matched to audio. What does each find?",
+         ["model names an object from its description", "text is matched to audio"]),
     ],
 )
 def test_comparisons_in_other_phrasings(question, sides):
