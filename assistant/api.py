@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import itertools
 import re
 import time
 from collections.abc import Iterator
@@ -16,7 +17,7 @@ from .citations import marked, short_name
 from .corpus import Paper, squash
 from .embeddings import SentenceCache
 from .errors import AssistantError
-from .extractive import LIST_CAP, ask_answers, coined_names, compared, extractive, headed, listed, rerank
+from .extractive import LIST_CAP, ask_answers, coined_names, compared, extractive, headed, listed, relevance, rerank
 from .gate import Evidence, admit, list_names, refusal, written
 from .index import Index, SyncReport
 from .metadata import PaperFilter
@@ -30,6 +31,7 @@ SIDE_NAME_WORDS = 3  # a comparison side this short is a name, searched alone
 DEEP_K = 60  # papers a list or metadata question retrieves before the gate and LIST_SHARE pick the relevant ones
 RERANK_K = 20  # papers retrieval reorders by their best sentence (extractive.rerank) before the first k are kept
 LIST_SOURCES = 8  # papers a model reads for a list; the list rule's others are added after its answer
+SIDE_CHOICES = 4  # papers per side among which the sides' papers are chosen together (side_choice)
 LINE_TOKENS = 48  # reply tokens per paper a list answer may need (a name and what it does)
 
 
@@ -105,24 +107,26 @@ class Assistant:
         """The best paper for each side of a comparison (or each paper a question describes), each
         another paper, marked Hit.extra["side"]. A name ("BLaIR", "Super-NaturalInstructions") is
         its own query; a description ("one uses an LLM as optimizer") needs the rest of the
-        question for its topic ("Three learning-to-learn papers: ...")."""
+        question for its topic ("Three learning-to-learn papers: ..."). The papers are chosen
+        together: where one paper is the best match of two sides, it goes to the side it matches
+        better and the other side takes its next best (side_choice)."""
         context = functools.reduce(lambda text, side: text.replace(side, " "), sides, question)
-        firsts: list[Hit] = []
-        for i, side in enumerate(sides):
+        ranked: list[list[tuple[float, Hit]]] = []
+        for side in sides:
             named = len(side.split()) <= SIDE_NAME_WORDS
             query = side if named else f"{side} {context}"
             side_hits = self._search(query, k, filters)
-            if not named:
-                side_hits = rerank(query, side_hits, self.embed_sentences)
+            if not named:  # found with the topic, ranked by what tells this side from the other (the context fits both)
+                ranked.append([(r, p.hit) for r, p in relevance(side, side_hits, self.embed_sentences)][:SIDE_CHOICES])
             else:  # a paper that writes the name ("Only-IF", "TCIA") before one that only resembles it
                 said = re.compile(rf"(?<!\w){re.escape(side)}(?!\w)", re.I)
                 side_hits.sort(key=lambda h: not said.search(f"{h.paper.title} {h.paper.abstract}"))
-            for hit in side_hits:
-                if all(hit.paper.id != f.paper.id for f in firsts):
-                    hit.extra["side"] = i
-                    firsts.append(hit)
-                    break
-        return firsts
+                ranked.append([(1.0 - i / SIDE_CHOICES, h) for i, h in enumerate(side_hits[:SIDE_CHOICES])])
+        firsts = side_choice(ranked)
+        for i, hit in enumerate(firsts):
+            if hit is not None:
+                hit.extra["side"] = i
+        return [h for h in firsts if h is not None]
 
     def _search(self, query: str, k: int, filters: YearFilter) -> list[Hit]:
         """Retriever.search; a month filter, which the store cannot apply, is applied to a
@@ -503,6 +507,17 @@ def further_sentences(answer: Answer, first: Hit, sentences: list[str]) -> None:
     answer.text += "\n\nFrom the abstract: " + " ".join(f"{s} [{source.number}]" for s in unsaid)
     more = f"{len(unsaid)} sentence{'s' * (len(unsaid) > 1)} of the abstract that answer{'s' * (len(unsaid) == 1)} an ask the model's answer leaves out added in its own words"
     answer.note = f"{answer.note}; {more}" if answer.note else more
+
+
+def side_choice(ranked: list[list[tuple[float, Hit]]]) -> list[Hit | None]:
+    """One paper per side, each another paper, with the highest summed score; `ranked` holds each
+    side's candidates as (score, hit), best first. A side left without a candidate gets None."""
+    best: tuple[float, list] = (-1.0, [None] * len(ranked))
+    for combo in itertools.product(*[[*c, (0.0, None)] for c in ranked]):
+        ids = [h.paper.id for _, h in combo if h is not None]
+        if len(ids) == len(set(ids)) and sum(r for r, _ in combo) > best[0]:
+            best = (sum(r for r, _ in combo), [h for _, h in combo])
+    return best[1]
 
 
 def _endpoint(settings: Settings):

@@ -56,3 +56,25 @@ def test_the_same_question_retrieves_the_same_chunks_in_every_run(shipped_index)
     runs = {subprocess.run([sys.executable, "-c", script, str(shipped_index.index.dir)], capture_output=True, text=True,
                            check=True, timeout=120).stdout for _ in range(3)}
     assert len(runs) == 1 and runs.pop().count("\n") == 20
+
+
+def test_side_choice_gives_a_paper_that_two_sides_share_to_the_side_it_fits_better():
+    from assistant.api import side_choice
+    from assistant.corpus import Paper
+    from assistant.retrieve import Hit
+
+    hear, tongue, other = (Hit(Paper(t, "abstract"), 1.0, 0.0, 0.0) for t in ("hear", "tongue", "other"))
+    # Both sides rank "hear" first; the first side has "tongue" close behind, the second nothing close.
+    chosen = side_choice([[(1.0, hear), (0.95, tongue), (0.9, other)], [(1.0, hear), (0.5, tongue)]])
+    assert [h.paper.title for h in chosen] == ["tongue", "hear"]
+    # One paper for two sides: it goes to one of them, the other side is left without.
+    assert [h and h.paper.title for h in side_choice([[(1.0, hear)], [(1.0, hear)]])] in (["hear", None], [None, "hear"])
+
+
+def test_described_sides_each_get_the_paper_their_own_words_describe(shipped_index):
+    # The shared context ("probing studies of what language models represent") fits the audio paper
+    # best for both sides; the reverse-dictionary paper is the one that names concepts from definitions.
+    question = ("Two probing studies of what language models represent: in one a model must name a concept from its "
+                "definition, in the other text representations are matched to sounds. What does each find?")
+    sides = {h.extra.get("side"): h.paper.title for h in shipped_index.retrieve(question, 5)}
+    assert sides[0].startswith("On the Tip of the Tongue") and sides[1].startswith("What Do Language Models Hear")
