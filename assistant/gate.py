@@ -315,15 +315,15 @@ def alternatives(question: str) -> list[tuple[tuple[int, int], list[str]]]:
 def _or_lists(question: str) -> list[tuple[tuple[int, int], list[str]]]:
     """ "A, B or C" where each alternative is a phrase: the content words between two function
     words or punctuation marks ("software supply-chain or code security using ML")."""
-    pieces, phrase = [], None  # pieces: phrases as [start, end] and the separators "," and "or"
+    pieces, phrase = [], None  # pieces: phrases as lists of their words' (start, end), and the separators "," and "or"
     for m in re.finditer(r"[\w'’]+(?:-[\w'’]+)*|[^\w\s]", question):
         token = m.group()
         content = token.lower() not in ("or", "and") and any(t not in _ignored() for t in _terms(token))
         if content:
             if phrase is None:
-                phrase = [m.start(), m.end()]
+                phrase = []
                 pieces.append(phrase)
-            phrase[1] = m.end()
+            phrase.append(m.span())
             continue
         phrase = None
         pieces.append("or" if token.lower() == "or" else "," if token == "," else None)
@@ -332,7 +332,12 @@ def _or_lists(question: str) -> list[tuple[tuple[int, int], list[str]]]:
         if isinstance(piece, list):
             run.append(piece)
             if ors:  # the phrase after "or" ends the list
-                found.append(((run[0][0], run[-1][1]), [question[a:b] for a, b in run]))
+                if len(run) == 2 and min(len(run[0]), len(run[1])) == 1 < max(len(run[0]), len(run[1])):
+                    # One word against a phrase: it pairs with the phrase's nearest word and shares the rest
+                    # ("recognise or translate sign language", "3D point cloud classification or
+                    # segmentation", "CFQ or COGS benchmarks"); a paper on segmentation of images is no answer.
+                    run = [run[0][-1:], run[1][:1]]
+                found.append(((run[0][0][0], run[-1][-1][1]), [question[p[0][0]:p[-1][1]] for p in run]))
                 run, ors = [], False
         elif piece in (",", "or") and run:
             ors |= piece == "or"

@@ -60,6 +60,17 @@ def test_alternatives_are_phrases_between_function_words():
     assert topic.coverage({stem["code"], stem["ml"]}) < 0.5
 
 
+def test_one_word_against_a_phrase_pairs_with_its_nearest_word_and_shares_the_rest():
+    topic = focus("Which papers recognise or translate sign language?", flat_idf)
+    stem = {w: s for w, (s, _) in topic.words.items()}
+    assert topic.coverage({stem["recognise"]}) < 0.5  # "sign language" is asked either way
+    assert topic.coverage({stem["translate"], stem["sign"], stem["language"]}) == 1.0
+    topic = focus("Papers on 3D point cloud classification or segmentation?", flat_idf)
+    stem = {w: s for w, (s, _) in topic.words.items()}
+    assert topic.coverage({stem["segmentation"]}) < 0.5  # segmenting images is not segmenting point clouds
+    assert topic.coverage({stem["3d"], stem["point"], stem["cloud"], stem["segmentation"]}) == 1.0
+
+
 def test_an_alternative_of_several_words_needs_all_of_them():
     topic = focus("detecting deepfake or AI-generated images", flat_idf)
     stem = {w: s for w, (s, _) in topic.words.items()}
