@@ -96,7 +96,7 @@ class Assistant:
         k = k or self.settings.top_k
         sides = compared_sides(question)
         hits = self._search(question, max(k, RERANK_K), filters)
-        hits = (rerank(question, hits[:RERANK_K], self.embed_sentences) + hits[RERANK_K:])[:k]  # the same order at any k
+        hits = (rerank(question, hits[:RERANK_K], self.embed_sentences, self.index.lexical.idf) + hits[RERANK_K:])[:k]  # the same order at any k
         if not sides:
             return hits
         firsts = self._sides(sides, question, max(k, RERANK_K), filters)

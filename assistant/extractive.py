@@ -20,7 +20,7 @@ import functools
 import re
 from dataclasses import dataclass
 
-from .gate import MIN_PAPER, writes
+from .gate import MIN_PAPER, focus, paper_scores, writes
 from .questions import COUNTED_THING, NUMERIC, QuestionPlan, asked_part, facets, plan as plan_question
 from .retrieve import Hit
 from .text import beside, content_words, phrases, split_sentences, stems
@@ -137,7 +137,7 @@ WEAKER = "Weaker match: "
 # (238 gold papers, round 5) MIN_PAPER on top of listed kept 0.878 of them with 2.8 others a
 # list, listed alone 0.895 with 3.2, and 65 lists instead of 61 complete.
 LIST_MIN = 4
-GATE_WEIGHT = 1.0  # a list ranks its papers by relevance and the gate's score in equal parts (_with_gate)
+GATE_WEIGHT = 1.0  # retrieval and lists rank papers by relevance and the gate's score in equal parts (_mixed; 0.5 and 2 read a little worse)
 
 
 @dataclass
@@ -285,11 +285,18 @@ def _can_reach(hit: Hit, top: float, floor: float) -> bool:
     return hit.score >= (floor - (1 - RETRIEVAL_SHARE)) / RETRIEVAL_SHARE * top
 
 
-def rerank(question: str, hits: list[Hit], embed) -> list[Hit]:
+def rerank(question: str, hits: list[Hit], embed, idf=None) -> list[Hit]:
     """Hits in order of relevance(); measured on every question set (README, "Retrieval"):
-    gold papers ranked 6th to 13th by retrieval alone move into the top 5 and 10."""
-    ranked = [p.hit for _, p in relevance(question, hits, embed)]
-    return ranked + [h for h in hits if all(h is not r for r in ranked)]  # a hit without sentences keeps its place at the end
+    gold papers ranked 6th to 13th by retrieval alone move into the top 5 and 10. With `idf`
+    (the corpus IDF of a stem, gate.admit's), relevance is mixed with the gate's score of each
+    paper (_mixed): over the 811 answerable questions of the team sets Recall@5 0.937 -> 0.945,
+    Recall@10 0.958 -> 0.962, every gold paper in the top 10 for 741 instead of 734."""
+    ranked = relevance(question, hits, embed)
+    if idf and ranked:
+        scores = paper_scores(question, [p.hit for _, p in ranked], embed, focus(question, idf))
+        ranked = _mixed(ranked, [s["score"] for s in scores])
+    ranked_hits = [p.hit for _, p in ranked]
+    return ranked_hits + [h for h in hits if all(h is not r for r in ranked_hits)]  # a hit without sentences keeps its place at the end
 
 
 def listed(question: str, hits: list[Hit], embed, weaker: bool = True) -> list[Scored]:
@@ -332,14 +339,18 @@ def listed(question: str, hits: list[Hit], embed, weaker: bool = True) -> list[S
 
 
 def _with_gate(ranked: list[tuple[float, Scored]]) -> list[tuple[float, Scored]]:
-    """Relevance mixed with the evidence gate's score (closeness of the best sentence plus focus
-    coverage, relative to the best paper's) in equal parts, best first; unchanged where the gate
-    has not scored the papers. On the 198 list questions of the team sets (60 papers each) the
-    mix ranks gold papers above others more often (per-question AUC 0.945 -> 0.960) and, with
-    LIST_SHARE, lists 0.90 of the gold papers instead of 0.83 at the same 5.5 others a list."""
+    """A list's papers by relevance and the evidence gate's score together (_mixed); unchanged
+    where the gate has not scored the papers. On the 198 list questions of the team sets (60
+    papers each) the mix ranks gold papers above others more often (per-question AUC 0.945 ->
+    0.960) and, with LIST_SHARE, lists 0.90 of the gold papers instead of 0.83 at the same 5.5
+    others a list."""
     scores = [p.hit.extra.get("gate", {}).get("score") for _, p in ranked]
-    if not ranked or None in scores:
-        return ranked
+    return ranked if not ranked or None in scores else _mixed(ranked, scores)
+
+
+def _mixed(ranked: list[tuple[float, Scored]], scores: list[float]) -> list[tuple[float, Scored]]:
+    """Relevance and the gate's paper score (best-sentence closeness plus focus coverage, gate.
+    paper_scores), each relative to the best paper's, in GATE_WEIGHT proportion; best first."""
     top = max(scores) or 1e-9
     mixed = [((r + GATE_WEIGHT * s / top) / (1 + GATE_WEIGHT), p) for (r, p), s in zip(ranked, scores)]
     return sorted(mixed, key=lambda t: -t[0])

@@ -209,6 +209,16 @@ def test_rerank_moves_the_paper_whose_sentence_answers_above_one_that_only_share
     assert [h.paper.title for h in ranked] == ["Randomized positional encodings", "Length of training runs"]
 
 
+def test_rerank_with_the_corpus_idf_prefers_the_paper_that_holds_the_rare_words_asked_about(embed):
+    shares = hit("Package popularity", "We measure how popular software packages in public registries are. Popular packages get more downloads.", 0.9)
+    answers = hit("Registry defence", "We detect typosquatting attacks that imitate package names.", 0.7)
+    question = "Which papers detect typosquatting in package registries?"
+    idf = {"typosquat": 9.0}.get  # the rare word; the others are everyday corpus words
+    ranked = rerank(question, [shares, answers], embed, lambda stem: idf(stem) or 1.0)
+    assert [h.paper.title for h in ranked] == ["Registry defence", "Package popularity"]
+    assert rerank(question, [shares, answers], embed)[0] is shares  # relevance alone goes by the shared words
+
+
 def test_a_misspelt_word_is_mended_against_the_corpus_words_and_names_are_left_alone():
     from assistant.spelling import respelled
 
