@@ -98,8 +98,9 @@ def named_terms(question: str) -> list[str]:
         starts_sentence = not before or before[-1] in ".?!:"  # "Quick question: Which papers ..."
         specific = any(c.isdigit() for c in token) and any(c.isalpha() for c in token)
         specific |= sum(c.isupper() for c in token) >= 2 or (not starts_sentence and token[0].isupper())
-        # A capitalised question or function word ("So, Which ...", "Tell me: What ...") names nothing.
-        if specific and token.lower() not in MONTHS and token.lower() not in GENERIC.split():
+        # A capitalised question or function word ("So, Which ...", "Tell me: What ...", "I'm") names nothing.
+        word = re.sub(r"['’](?:m|ve|re|ll|d|s)$", "", token.lower())
+        if specific and word not in MONTHS and word not in GENERIC.split():
             terms.append(token)
     return terms
 

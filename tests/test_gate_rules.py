@@ -174,6 +174,13 @@ def test_contractions_are_no_focus_words_and_a_possessive_is_its_noun():
     assert "people" in topic.words
 
 
+def test_i_and_its_contractions_name_nothing():
+    from assistant.gate import named_terms
+
+    question = "For a talk I'm citing the study that trains LMs on child speech; I've read it. Which features did I miss in Mamba?"
+    assert named_terms(question) == ["LMs", "Mamba"]
+
+
 def test_the_vocabulary_holds_submitters_and_forgets_them_with_their_paper(tmp_path):
     from assistant.paperstore import PaperStore
 
