@@ -80,7 +80,8 @@ COMPARE = re.compile(
 )
 ASKS_TO_COMPARE = re.compile(r"(?<=[.?!])\s+\W*(?:compare|contrast)\b", re.I)  # a later sentence that says so
 NUMERIC = re.compile(
-    r"\b(?:how (?:many|much|large|big|long|often|fast|small|high|low)|by (?:what|how much)|from what|to what"
+    # "how large multimodal models handle ..." asks how models do, not how large something is
+    r"\b(?:how (?:many|much|(?:large|big|small)(?!\s+(?:(?!(?:is|are|was|were|a|an|the|do|does|did|can|could)\b)[\w-]+\s+){0,2}?models?\b)|long|often|fast|high|low)|by (?:what|how much)|from what|to what"
     r"|what (?:[\w-]+ ){0,3}(?:percentage|percent|number|rate|accuracy|score|value|size|share|proportion|improvement|gain"
     r"|speed-?up|margin|error|reduction|increase|decrease|drop|f1|bleu|auc|count))\b"
     r"|\bhow (?:did|does|do)\b[^?]*\b(?:score|accuracy|performance|rate|error|loss)s?\b[^?]*\bchange",
