@@ -97,7 +97,6 @@ PHRASE_WEIGHT = 0.12
 INTRO_BONUS = 0.12
 FINDING_BONUS = 0.1  # 0.05 to 0.15 read alike on both halves of the tuned set (README)
 NUMBER_BONUS = 0.15
-COUNT_BONUS = 0.15  # a sentence that gives the count an ask names ("which two datasets") likely names them
 UNIT_BONUS = 0.15  # the figure comes with the unit or the counted thing the question asks about
 RESULT_BONUS = 0.08  # a result, not a setting, when the question asks about a result
 FOCUS_SHARE = 0.75  # of the word overlap, the share that comes from the words of what is asked
@@ -154,28 +153,13 @@ class Need:
     counted: tuple[str, ...]  # stems of the thing "how many" counts
     question_numbers: set[str]
     findings: bool = True  # a finding answers better (FINDING_BONUS); not when ranking papers for a list
-    enumerated: frozenset[str] = frozenset()  # the count an ask names ("which two datasets": {"two", "2"}), as words and digits
 
     @classmethod
     def of(cls, question: str, numeric: bool, focus: str = "", findings: bool = True) -> Need:
         counted = COUNTED_THING.search(question)
         return cls(content_words(question), content_words(focus), phrases(question), numeric, bool(numeric and PERCENT_QUESTION.search(question)),
                    bool(numeric and RESULT_QUESTION.search(question)), stems(counted.group(1)) if counted else (),
-                   {_digits(n) for n in NUMBER.findall(question)}, findings, _enumerated(question))
-
-
-COUNTS = "two three four five six seven eight nine ten eleven twelve".split()
-# "which two datasets", "List the four categories", "name the three ingredients"; not "which two papers".
-COUNT_ASK = re.compile(rf"\b(?:which|what|(?:list|name|give)\s+(?:me\s+)?the)\s+({'|'.join(COUNTS)}|\d+)\s+(?!(?:papers?|studies|works?|articles?)\b)[a-z]", re.I)
-
-
-def _enumerated(question: str) -> frozenset[str]:
-    """The count an ask for several things names, as a word and as digits ({"four", "4"})."""
-    found = COUNT_ASK.search(question)
-    if not found:
-        return frozenset()
-    count = found.group(1).lower()
-    return frozenset({count, str(COUNTS.index(count) + 2)} if count in COUNTS else {count} | ({COUNTS[int(count) - 2]} if 2 <= int(count) <= 12 else set()))
+                   {_digits(n) for n in NUMBER.findall(question)}, findings)
 
 
 def _digits(number: str) -> str:
@@ -194,8 +178,6 @@ def sentence_score(need: Need, sentence: str, similarity: float) -> float:
     score += PHRASE_WEIGHT * min(len(need.phrases & sentence_phrases), 2)
     if introduces:
         score += INTRO_BONUS
-    if need.enumerated and re.search(rf"\b(?:{'|'.join(need.enumerated)})\b", sentence, re.I):  # "four-dimensional metric, namely ..."
-        score += COUNT_BONUS
     if need.findings and finding:  # what a study found answers "what ..." more often than how it went about it
         score += FINDING_BONUS
     if need.numeric:
