@@ -83,7 +83,7 @@ METADATA_CUE = re.compile(
     + "(?-i:" + "|".join(sorted(m.capitalize() for m in MONTHS)) + r"))\b|\b(?:in|from|since|before|after) (?:19|20)\d\d\b",  # "May", not "may"
     re.I,
 )
-COMPARE_CUE = re.compile(r"\b(?:compare|contrast|versus|vs\.?|differ\w*|both|each)\b", re.I)
+COMPARE_CUE = re.compile(r"\b(?:compare|contrast|versus|vs\.?|differ(?:s|ed|ing|ences?|ent|ently)?|both|each)\b", re.I)  # not "differential"
 YEAR = re.compile(r"^(?:19|20)\d\d$")
 
 

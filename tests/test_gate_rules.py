@@ -181,6 +181,13 @@ def test_i_and_its_contractions_name_nothing():
     assert named_terms(question) == ["LMs", "Mamba"]
 
 
+def test_differential_is_no_word_of_comparison():
+    from assistant.gate import COMPARE_CUE
+
+    assert not COMPARE_CUE.search("Which papers train models with differential privacy guarantees?")
+    assert COMPARE_CUE.search("How do the two papers differ?") and COMPARE_CUE.search("What are the differences?")
+
+
 def test_the_vocabulary_holds_submitters_and_forgets_them_with_their_paper(tmp_path):
     from assistant.paperstore import PaperStore
 
