@@ -153,33 +153,28 @@ def cited_numbers(text: str) -> set[int]:
     return {int(n) for n in re.findall(r"\[(\d+)\]", text)}
 
 
+BRAIN_QUESTION = "Which papers build deep-learning models of recorded human brain signals?"
+MEG = ("MEG-GPT: a foundation model for magnetoencephalography", "We train a transformer on recorded MEG brain signals.")
+EEG = ("BrainBlur: decoding images from EEG", "We decode what people see from recorded EEG brain activity.")
+FNIRS = ("fNIRS-Net: reading workload from the cortex", "A network predicts mental workload from recorded fNIRS brain signals.")
+COOKING = ("Cooking with robots", "A robot learns recipes from videos of human cooks.")
+
+
 def test_list_names_every_paper_near_the_best_one_a_line_each(embed):
-    hits = [
-        hit("MEG-GPT: a foundation model for magnetoencephalography", "We train a transformer on recorded MEG brain signals.", 0.9),
-        hit("BrainBlur: decoding images from EEG", "We decode what people see from recorded EEG brain activity.", 0.8),
-        hit("fNIRS-Net: reading workload from the cortex", "A network predicts mental workload from recorded fNIRS brain signals.", 0.65),
-        hit("Cooking with robots", "A robot learns recipes from videos of human cooks.", 0.3),
-    ]
-    question = "Which papers build deep-learning models of recorded human brain signals?"
-    lines = extractive(question, hits, embed).text.splitlines()
+    hits = [hit(*MEG, 0.9), hit(*EEG, 0.8), hit(*FNIRS, 0.65), hit(*COOKING, 0.3)]
+    lines = extractive(BRAIN_QUESTION, hits, embed).text.splitlines()
     assert [line.split(":")[0] for line in lines] == ["MEG-GPT", "BrainBlur", "fNIRS-Net"]
     assert [cited_numbers(line) for line in lines] == [{1}, {2}, {3}]  # "Cooking with robots" is not listed
 
 
 def test_a_list_ranks_its_papers_by_relevance_and_the_gates_score_together(embed):
-    hits = [
-        hit("MEG-GPT: a foundation model for magnetoencephalography", "We train a transformer on recorded MEG brain signals.", 0.9),
-        hit("BrainBlur: decoding images from EEG", "We decode what people see from recorded EEG brain activity.", 0.85),
-        hit("Cooking with robots", "A robot learns recipes from videos of human cooks.", 0.8),
-        hit("Gardening agents", "An agent learns to water plants from human demonstrations.", 0.75),
-        hit("fNIRS-Net: reading workload from the cortex", "A network predicts mental workload from recorded fNIRS brain signals.", 0.45),
-    ]
+    gardening = ("Gardening agents", "An agent learns to water plants from human demonstrations.")
+    hits = [hit(*MEG, 0.9), hit(*EEG, 0.85), hit(*COOKING, 0.8), hit(*gardening, 0.75), hit(*FNIRS, 0.45)]
     # What the gate scored each paper (closeness plus focus coverage): the fNIRS paper, ranked last by
     # retrieval, addresses the question; the robots do not.
     for h, score in zip(hits, (1.3, 1.25, 0.45, 0.4, 1.2)):
         h.extra["gate"] = {"score": score}
-    question = "Which papers build deep-learning models of recorded human brain signals?"
-    names = [p.hit.paper.title.split(":")[0] for p in listed(question, hits, embed)]
+    names = [p.hit.paper.title.split(":")[0] for p in listed(BRAIN_QUESTION, hits, embed)]
     assert names[:3] == ["MEG-GPT", "BrainBlur", "fNIRS-Net"]
 
 
