@@ -512,12 +512,13 @@ def further_sentences(answer: Answer, first: Hit, sentences: list[str]) -> None:
 def side_choice(ranked: list[list[tuple[float, Hit]]]) -> list[Hit | None]:
     """One paper per side, each another paper, with the highest summed score; `ranked` holds each
     side's candidates as (score, hit), best first. A side left without a candidate gets None."""
-    best: tuple[float, list] = (-1.0, [None] * len(ranked))
+    best, chosen = -1.0, [None] * len(ranked)
     for combo in itertools.product(*[[*c, (0.0, None)] for c in ranked]):
-        ids = [h.paper.id for _, h in combo if h is not None]
-        if len(ids) == len(set(ids)) and sum(r for r, _ in combo) > best[0]:
-            best = (sum(r for r, _ in combo), [h for _, h in combo])
-    return best[1]
+        hits, total = [h for _, h in combo], sum(r for r, _ in combo)
+        ids = [h.paper.id for h in hits if h is not None]
+        if len(ids) == len(set(ids)) and total > best:
+            best, chosen = total, hits
+    return chosen
 
 
 def _endpoint(settings: Settings):
