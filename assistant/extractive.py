@@ -261,19 +261,17 @@ def extractive(question: str, hits: list[Hit], embed, plan: QuestionPlan | None 
     return _render(question, picks, hits, named, weaker)
 
 
-def relevance(question: str, hits: list[Hit], embed, floor: float = 0.0) -> list[tuple[float, Scored]]:
+def relevance(question: str, hits: list[Hit], embed) -> list[tuple[float, Scored]]:
     """Each hit's relevance to the question, best first: RETRIEVAL_SHARE of its retrieval score
     and the rest of its best sentence's score, each relative to the best paper's. The best
     sentence tells a paper that addresses the question from one that shares its words, so this
-    also reorders retrieval (rerank). Hits that could not reach `floor` even with a perfect
-    sentence are not embedded and are left out."""
+    also reorders retrieval (rerank)."""
     if not hits:
         return []
     top = max(h.score for h in hits) or 1e-9
     # The whole question is the focus: its context sentence ("A framework weights each domain by its
     # loss. Which dataset is it evaluated on?") says which paper it is about, the asked part does not.
-    scored = score_papers(question, [h for h in hits if _can_reach(h, top, floor) or h.extra.get("named")], embed, numeric=False,
-                          focus=question, findings=False)  # a paper's relevance does not depend on how its abstract is phrased
+    scored = score_papers(question, hits, embed, numeric=False, focus=question, findings=False)  # a paper's relevance does not depend on how its abstract is phrased
     best = max([p.best for p in scored] + [1e-9])
     ranked = [(RETRIEVAL_SHARE * p.hit.score / top + (1 - RETRIEVAL_SHARE) * p.best / best, p) for p in scored]
     return sorted(ranked, key=lambda t: -t[0])
