@@ -235,6 +235,19 @@ def test_a_finding_answers_what_a_study_found_before_how_it_went_about_it():
     assert sentence_score(unbiased, finding, 0.5) == pytest.approx(sentence_score(unbiased, method, 0.5))
 
 
+def test_a_sentence_that_asks_a_question_is_no_answer_to_it():
+    from assistant.extractive import Need, sentence_score
+
+    question = "Which properties of the exposure context help novel verbs generalize?"
+    asking = 'We ask: "what properties of the exposure context help a novel verb generalize?"'
+    stating = "We find that pronominal, definite arguments in the exposure context help novel verbs generalize."
+    need = Need.of(question, False)
+    assert sentence_score(need, asking, 0.8) < sentence_score(need, stating, 0.6)
+    # Ranking papers leaves it out: a paper that asks the question is about it.
+    unbiased = Need.of(question, False, findings=False)
+    assert sentence_score(unbiased, asking, 0.8) > sentence_score(unbiased, asking.rstrip('?"') + '"', 0.7)
+
+
 def test_a_list_line_does_not_present_the_fields_name_as_the_papers(embed):
     a = hit("Tuning readers", "We introduce Corpus-Invariant Tuning (CIT) so that readers stop memorising documents. "
             "Readers here are large language models (LLMs).", 0.9)
