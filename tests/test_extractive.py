@@ -178,7 +178,7 @@ def test_a_list_ranks_its_papers_by_relevance_and_the_gates_score_together(embed
     assert names[:3] == ["MEG-GPT", "BrainBlur", "fNIRS-Net"]
 
 
-def test_a_list_line_says_what_the_paper_does_and_what_it_finds_not_the_field_background(embed):
+def test_a_list_line_says_what_the_paper_does_and_what_it_finds_not_its_boilerplate(embed):
     abstract = ("Continual learning of new tasks has become a widely studied problem in machine learning. "
                 "Models forget old tasks when they keep learning new ones. "
                 "We propose ReplayNet, a continual learning method that rehearses stored examples of old tasks. "
@@ -188,8 +188,8 @@ def test_a_list_line_says_what_the_paper_does_and_what_it_finds_not_the_field_ba
     answer = extractive("Which papers study continual learning of new tasks over time?", [hit("ReplayNet", abstract, 0.9), other], embed)
     line = answer.text.splitlines()[0]
     assert "We propose ReplayNet" in line and "We find that rehearsal" in line  # what it does, then what it finds
-    assert "widely studied problem" not in line and "Code is available" not in line
-    assert line.count("[1]") == 2 and cited_numbers(line) == {1}
+    assert "Code is available" not in line
+    assert line.count("[1]") == 3 and cited_numbers(line) == {1}
 
 
 def test_a_list_line_names_what_the_paper_coins():
@@ -422,9 +422,10 @@ def test_a_list_line_led_by_background_adds_what_the_paper_does_not_what_it_find
         (1.5, 0, "Chain-of-thought prompting has proven effective for math word problems."),
         (0.6, 1, "We propose dynamic program prompting, which writes a program for each problem."),
         (0.6, 2, "Results show that more training data improves accuracy."),
+        (0.9, 3, "Word problems come from 12 datasets."),
     ]
     line = _list_line("Is there anything on math word problems?", sentences)
-    assert line == [sentences[0][2], sentences[1][2]]  # the named method, not the finding
+    assert line == [sentences[0][2], sentences[1][2], sentences[3][2]]  # the named method, not the finding; then the next best
 
 
 def test_a_sentence_that_continues_a_picked_one_carries_its_relevance():
