@@ -204,7 +204,9 @@ class Assistant:
         lexical, by_id, added = self.index.lexical, {h.paper.id: h for h in hits}, []
         low = min((h.score for h in hits), default=0.0)
         for name in list_names(question):
-            rows, _ = lexical.search(f"{name} {squash(name)}", 3 * LIST_CAP)  # "Hugging Face" may be written "huggingface"
+            # "Hugging Face" may be written "huggingface", "AIME" with its year run on ("AIME24"): one word of the index
+            versions = [w for w in self.vocabulary if re.fullmatch(rf"{re.escape(squash(name))}\d+", w)]
+            rows, _ = lexical.search(" ".join([name, squash(name), *versions]), 3 * LIST_CAP)
             papers = self.index.papers.many([lexical.paper_id(r) for r in rows]).values()
             writers = [p for p in papers if written(name, p) and (filters is None or filters.admits(p))]
             if len(writers) > LIST_CAP:

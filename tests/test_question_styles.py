@@ -275,7 +275,7 @@ def test_each_ask_gets_the_sentence_that_answers_it_not_the_one_closest_to_the_w
     assert "intermediate layers" in answer.text and "mathematical reasoning" in answer.text
 
 
-@pytest.mark.parametrize("name", ["BBH", "VirtualHome", "MMLU"])
+@pytest.mark.parametrize("name", ["BBH", "VirtualHome", "MMLU", "AIME"])  # AIME: two papers write only "AIME24"
 def test_a_list_that_names_what_it_wants_lists_every_paper_that_writes_the_name(shipped_index, name):
     """ "Which papers report BBH numbers?" shares one word with its papers, and retrieval ranks
     papers about other "numbers" above them. Every paper that writes the name is listed, and
