@@ -428,9 +428,10 @@ def _coined(text: str) -> list[str]:
 
 
 def _naming(question: str, sentences: list[tuple[float, int, str]]) -> list[tuple[float, int, str]]:
-    """Sentences re-ranked with NAME_BONUS for naming something the question does not."""
+    """Sentences re-ranked with NAME_BONUS for naming something the question does not, and less
+    ASKS_PENALTY for asking a question (a paper's relevance keeps them: sentence_score)."""
     asked = {n.lower() for n in NAME.findall(question)}
-    bonus = lambda t: NAME_BONUS if {n.lower() for n in NAME.findall(t[2])} - asked else 0.0  # noqa: E731
+    bonus = lambda t: (NAME_BONUS if {n.lower() for n in NAME.findall(t[2])} - asked else 0.0) - ASKS_PENALTY * _traits(t[2])[4]  # noqa: E731
     return sorted(sentences, key=lambda t: -(t[0] + bonus(t)))
 
 

@@ -246,6 +246,11 @@ def test_a_sentence_that_asks_a_question_is_no_answer_to_it():
     # Ranking papers leaves it out: a paper that asks the question is about it.
     unbiased = Need.of(question, False, findings=False)
     assert sentence_score(unbiased, asking, 0.8) > sentence_score(unbiased, asking.rstrip('?"') + '"', 0.7)
+    # Nor does a list line show it.
+    from assistant.extractive import _list_line
+    line = _list_line(question, [(1.0, 0, asking), (0.8, 1, stating), (0.75, 2, "We train LMs on child-directed speech."),
+                                 (0.7, 3, "Code is available.")])
+    assert asking not in line and len(line) == 3
 
 
 def test_a_list_line_does_not_present_the_fields_name_as_the_papers(embed):
