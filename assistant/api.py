@@ -17,7 +17,7 @@ from .citations import marked, short_name
 from .corpus import Paper, squash
 from .embeddings import SentenceCache
 from .errors import AssistantError
-from .extractive import LIST_CAP, ask_answers, coined_names, compared, extractive, headed, listed, relevance, rerank
+from .extractive import LIST_CAP, ask_answers, coined_names, compare_picks, compared, extractive, headed, listed, relevance, rerank
 from .gate import Evidence, admit, list_names, refusal, written
 from .index import Index, SyncReport
 from .metadata import PaperFilter
@@ -354,8 +354,10 @@ class Assistant:
                         by_paper(answer, standalone, hits)
                     if asked.kind in ("list", "compare"):
                         further_papers(answer, extractive(standalone, hits, self.embed_sentences, asked))
-                    elif hits:
-                        further_sentences(answer, hits[0], ask_answers(standalone, hits, self.embed_sentences, asked.kind == "numeric"))
+                    if asked.kind == "compare":  # each side's answers to the asks, where the model left them out
+                        further_sentences(answer, compare_picks(standalone, chosen, self.embed_sentences, asked.sides, SIDE_SAID))
+                    elif asked.kind != "list" and hits:
+                        further_sentences(answer, [(hits[0], ask_answers(standalone, hits, self.embed_sentences, asked.kind == "numeric"))])
                     return answer, shown
                 # Unsupported and close to the prompt's example answer: the example handed back
                 # (a supported answer that happens to resemble it is kept above).
@@ -485,29 +487,38 @@ def further_papers(answer: Answer, extra: Answer) -> None:
         answer.note = f"{answer.note}; {more}" if answer.note else more
 
 
+SIDE_SAID = 3  # sentences per side of a comparison that further_sentences may add: its asks' answers, what it does and finds
 SAID = 0.6  # an abstract sentence is already said when this share of its content words is in the model's answer
 
 
-def further_sentences(answer: Answer, first: Hit, sentences: list[str]) -> None:
-    """Add to a model's answer to a fact or figure question the sentences of the first source
-    that answer the question's asks (extractive.ask_answers) when the answer does not say them:
-    they are neither the evidence of one of its sentences nor mostly in its words. A small model
-    often answers one ask of two or three, or gives the finding without its figure; the reader
-    should still see what answers the rest, in the abstract's own words, after the model's text."""
+def further_sentences(answer: Answer, picks: list[tuple[Hit, list[str]]]) -> None:
+    """Add to a model's answer the sentences of its sources that answer the question's asks
+    (`picks`: each paper with them; extractive.ask_answers for a fact or figure question's first
+    source, extractive.compare_picks for each side of a comparison) when the answer does not say
+    them: they are neither the evidence of one of its sentences nor mostly in its words. A small
+    model often answers one ask of two or three, one side of a comparison in a sentence, or gives
+    the finding without its figure; the reader should still see what answers the rest, in the
+    abstracts' own words, after the model's text."""
     said = content_words(answer.text)
     evidence = {s.evidence for s in answer.sentences if s.supported and s.evidence}
-    unsaid = [s for s in sentences if s not in evidence and (words := content_words(s)) and len(words & said) / len(words) < SAID]
-    if not unsaid:
+    added, papers = [], set()
+    for hit, sentences in picks:
+        unsaid = [s for s in sentences if s not in evidence and (words := content_words(s)) and len(words & said) / len(words) < SAID]
+        if not unsaid:
+            continue
+        source = next((c for c in answer.citations if c.paper_id == hit.paper.id), None)
+        if source is None:
+            source = Source.from_hit(len(answer.citations) + 1, hit)
+            answer.citations.append(source)
+            answer.uncited = [s for s in answer.uncited if s.paper_id != hit.paper.id]
+        source.sentences = list(dict.fromkeys([*source.sentences, *unsaid]))  # what the answer rests on
+        answer.sentences += [Sentence(s, [source.number], True, s) for s in unsaid]
+        added += [f"{s} [{source.number}]" for s in unsaid]
+        papers.add(source.number)
+    if not added:
         return
-    source = next((c for c in answer.citations if c.paper_id == first.paper.id), None)
-    if source is None:
-        source = Source.from_hit(len(answer.citations) + 1, first)
-        answer.citations.append(source)
-        answer.uncited = [s for s in answer.uncited if s.paper_id != first.paper.id]
-    source.sentences = list(dict.fromkeys([*source.sentences, *unsaid]))  # what the answer rests on
-    answer.sentences += [Sentence(s, [source.number], True, s) for s in unsaid]
-    answer.text += "\n\nFrom the abstract: " + " ".join(f"{s} [{source.number}]" for s in unsaid)
-    more = f"{len(unsaid)} sentence{'s' * (len(unsaid) > 1)} of the abstract that answer{'s' * (len(unsaid) == 1)} an ask the model's answer leaves out added in its own words"
+    answer.text += f"\n\nFrom the abstract{'s' * (len(papers) > 1)}: " + " ".join(added)
+    more = f"{len(added)} sentence{'s' * (len(added) > 1)} of the sources that answer{'s' * (len(added) == 1)} what the model's answer leaves out added in their own words"
     answer.note = f"{answer.note}; {more}" if answer.note else more
 
 

@@ -266,7 +266,7 @@ def extractive(question: str, hits: list[Hit], embed, plan: QuestionPlan | None 
     if plan.kind == "list":
         (picks, weaker), named = _list_picks(question, hits, embed), True
     elif plan.kind == "compare":
-        picks, named = _compare_picks(question, hits, embed, plan.sides), True
+        picks, named = compare_picks(question, hits, embed, plan.sides), True
     else:
         picks, named = _fact_picks(question, hits, embed, plan.kind == "numeric"), False
     return _render(question, picks, hits, named, weaker)
@@ -453,8 +453,10 @@ def compared(hits: list[Hit], sides: list[str]) -> list[tuple[Hit, str]]:
     return chosen
 
 
-def _compare_picks(question: str, hits: list[Hit], embed, sides: list[str]) -> list[tuple[Hit, list[str]]]:
-    """One paper per side (compared), each with its best sentences for its side."""
+def compare_picks(question: str, hits: list[Hit], embed, sides: list[str], cap: int = SIDE_SENTENCES) -> list[tuple[Hit, list[str]]]:
+    """One paper per side (compared), each with its best sentences for its side: what defines
+    the side, one per ask, what it does and finds, then the best others, up to `cap` (one more
+    when the asks took more than two)."""
     asks = facets(question)
     picks = []
     for hit, side in compared(hits, sides):
@@ -466,7 +468,7 @@ def _compare_picks(question: str, hits: list[Hit], embed, sides: list[str]) -> l
             [by_ask] = score_papers(question, [hit], embed, numeric=_wants_figure(ask), focus=f"{ask} {side}".strip())
             answers += [t for t in by_ask.sentences if all(t[1] != a[1] for a in answers)][:1]
         # Each ask has its sentence, and the side still says what it does and finds.
-        picks.append((hit, _by_role(_carried(scored.sentences), answers, SIDE_SENTENCES + (len(answers) > 2))))
+        picks.append((hit, _by_role(_carried(scored.sentences), answers, cap + (len(answers) > 2))))
     return picks
 
 

@@ -73,18 +73,27 @@ def test_a_comparison_that_covers_one_side_gets_the_other_side_added(assistant):
     assert f"[1] {TICKETS}" in user and "[2] Explaining grokking through circuit efficiency" in user and "[3]" not in user
     assert "Answer this for each compared paper in turn, first for source [1], then for [2]: Compare Grokking Tickets" in user
     assert [c.title for c in answer.citations] == [TICKETS, "Explaining grokking through circuit efficiency"]
-    first, second = answer.text.split("\n")
+    body = answer.text.split("\n\nFrom the abstract")[0]
+    first, second = body.split("\n")
     assert first.endswith("[1].") and second.startswith("Explaining grokking through circuit efficiency") and "[2]" in second
 
 
-def test_a_model_answer_that_names_every_paper_gets_nothing_added(assistant):
+def test_a_model_answer_that_names_every_paper_gets_no_paper_added_but_what_each_says_to_the_asks(assistant):
     def both(body):
         t, c = tickets_and_circuits(body)
         return Reply(f"Grokking tickets: lottery tickets found by magnitude pruning drastically accelerate grokking [{t}].\n"
                      f"Circuit efficiency: grokking occurs when the generalising solution is slower to learn but more efficient [{c}].")
 
     answer, _ = ask(assistant, both, COMPARE)
-    assert answer.text.count("\n") == 1 and len(answer.citations) == 2 and answer.note is None
+    body, _, added = answer.text.partition("\n\nFrom the abstracts: ")
+    assert body.count("\n") == 1 and len(answer.citations) == 2 and "further paper" not in (answer.note or "")
+    # A sentence a side is all a small model says: what each side's abstract says to the asks
+    # follows, each sentence cited to its own paper, and the model's text is left as it was.
+    assert body.startswith("Grokking tickets: lottery tickets") and added
+    for number, source in enumerate(answer.citations, 1):
+        extra = [s for s in answer.sentences if s.citations == [number] and s.evidence == s.text and s.text in added]
+        assert extra and all(s.text in source.sentences for s in extra)
+    assert "leaves out added in their own words" in answer.note
 
 
 def test_a_fact_question_asks_for_every_part_in_a_few_sentences(assistant):
@@ -160,7 +169,7 @@ def test_an_ask_the_model_leaves_out_is_answered_by_the_abstract_after_its_text(
     model_text, added = answer.text.split("\n\nFrom the abstract: ")
     assert model_text.endswith("after perfect generalization [1].") and "without weight decay" in added and added.endswith("[1]")
     assert answer.citations[0].title == TICKETS and len(answer.citations) == 1
-    assert "leaves out added in its own words" in answer.note
+    assert "leaves out added in their own words" in answer.note
     assert any(s.supported and "without weight decay" in s.text and s.citations == [1] for s in answer.sentences)
     both, _ = ask(assistant, Reply("The tickets are identified via magnitude pruning after perfect generalization [1]. "
                                    "At an appropriate pruning rate, grokking is achieved even without weight decay [1]."), question)
