@@ -118,6 +118,15 @@ def _in_run(term: str, runs: list[str]) -> bool:
     return any(re.search(rf"(?<!\w){re.escape(term)}(?!\w)", run) for run in runs)
 
 
+def _short_form(name: str) -> str | None:
+    """The short form of a name made of capitalised words and an acronym: the words' initials
+    and the acronym ("MultiNLI" -> "MNLI", "SuperGLUE" -> "SGLUE"); None for other names."""
+    parts = re.findall(r"[A-Z][a-z]+|[A-Z]{2,}(?![a-z])", name)
+    if len(parts) < 2 or "".join(parts) != name or not any(p.isupper() for p in parts):
+        return None
+    return "".join(p if p.isupper() else p[0] for p in parts)
+
+
 def uncovered_terms(question: str, vocab: set[str]) -> list[str]:
     """Named terms of the question that the corpus never mentions (whole words, compared
     without case or hyphens, so "GPT4" matches "GPT-4" but "SAM" does not match "same";
@@ -127,14 +136,16 @@ def uncovered_terms(question: str, vocab: set[str]) -> list[str]:
     joined into a range ("7B-13B", "1.5B/7B") are mentioned when each size is; two names joined
     are one name ("DP-SGD"); names joined by a word ("MNLI-to-HANS") are each mentioned on their
     own. A word of a run of capitalised words is mentioned when the run is, written as one word
-    ("Hugging" of "Hugging Face")."""
+    ("Hugging" of "Hugging Face"); a name of words and an acronym when its short form is
+    ("MultiNLI" as "MNLI", _short_form)."""
     missing = []
     for term in named_terms(question):
         parts, named = _name_parts(term)
         name = _name_of(term)
         # Sizes joined into a range, or names joined by a word ("MNLI-to-HANS"): each is mentioned on its own.
         wholes = parts if len(parts) > 1 and all(map(SIZE.fullmatch, parts)) else named if 1 < len(named) < len(parts) else [name]
-        if not all(_forms(whole) & vocab for whole in wholes) and not _forms(term) & vocab:
+        short = _short_form(name)
+        if not all(_forms(whole) & vocab for whole in wholes) and not _forms(term) & vocab and not (short and _forms(short) & vocab):
             missing.append(name)
     # A word of a name written as one ("Hugging" of "Hugging Face", which the corpus writes "huggingface").
     joined = [run for run in name_runs(question) if _forms(run) & vocab]

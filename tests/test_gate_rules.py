@@ -273,3 +273,12 @@ def test_kinds_of_a_thing_asked_for_only_illustrate_it():
     stem = {w: s for w, (s, _) in topic.words.items()}
     assert topic.coverage({stem["legal"], stem["documents"]}) < 1.0
     assert topic.coverage({stem["legal"], stem["documents"], stem["contract"], stem["analysis"]}) == 1.0
+
+
+def test_a_name_of_words_and_an_acronym_is_mentioned_by_its_short_form():
+    papers = [Paper("BERTs of a feather", "We fine-tuned 100 instances of BERT on the Multi-genre Natural Language Inference (MNLI) dataset.")]
+    vocab = vocabulary(p.text for p in papers)
+    hits = [Hit(p, score=1.0, dense=0.5, bm25=3.0) for p in papers]
+    assert refusal_reason("Do BERTs fine-tuned on MultiNLI generalise alike?", hits, vocab) is None
+    # A name whose short form the corpus lacks too is still absent.
+    assert refusal_reason("Do BERTs fine-tuned on SuperGLUE generalise alike?", hits, vocab) == "the corpus never mentions SuperGLUE"
