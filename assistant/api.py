@@ -17,7 +17,8 @@ from .citations import marked, short_name
 from .corpus import Paper, squash
 from .embeddings import SentenceCache
 from .errors import AssistantError
-from .extractive import LIST_CAP, ask_answers, coined_names, compare_picks, compared, extractive, headed, listed, relevance, rerank
+from .extractive import (LIST_CAP, ask_answers, coined_names, compare_picks, compared, extractive, headed, listed, relevance, rerank,
+                         score_papers)
 from .gate import Evidence, admit, list_names, refusal, written
 from .index import Index, SyncReport
 from .metadata import PaperFilter
@@ -239,7 +240,18 @@ class Assistant:
             self.ensure_index()
             hits = metadata.as_hits(list(self.index.papers.values()))
             scope = "papers in the corpus"
-        return metadata.answer(question, query, hits, scope)
+        answer = metadata.answer(question, query, hits, scope)
+        if query.topic and (query.limit or query.lookup) and answer.citations and not answer.refused:
+            # The paper a superlative or a lookup picks, with the sentence of its abstract closest to
+            # what the question says of it: the reader sees why it is the paper described.
+            first = next(h for h in hits if h.paper.id == answer.citations[0].paper_id)
+            side = first.extra.get("side")
+            about = described[side] if described and side is not None else query.topic
+            [scored] = score_papers(about, [first], self.embed_sentences, numeric=False) or [None]
+            if scored:
+                answer.citations[0].sentences = [scored.sentences[0][2]]
+                answer.text += f"\nFrom its abstract: {scored.sentences[0][2]} [1]"
+        return answer
 
     def previous_papers(self, history) -> list[Paper]:
         """The papers the last answer rested on: its cited paper ids when the front end kept

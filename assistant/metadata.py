@@ -35,10 +35,12 @@ PAPER_NOUN = r"(?:papers?|ones?|works?|stud(?:y|ies)|articles?|publications?|ent
 # ones above", "the newest paper on X"), not what "recent" describes ("the most recent advances").
 OF_PAPERS = rf"(?!\s+(?!{PAPER_NOUN}\b|published|dated|on\b|about\b|in\b|from\b|of\b)[a-z])"
 ORDERINGS = [
-    (re.compile(rf"\b(?:most recent(?:ly)?|newest|latest|last published)\b{OF_PAPERS}"
-                rf"|\b{APPEARED}\s+(?:last|latest|most recently)\b|\b(?:came|comes|come)\s+last\b", re.I), ("date", True)),
-    (re.compile(rf"\b(?:oldest|earliest|least recent|first published)\b{OF_PAPERS}"
-                rf"|\b{APPEARED}\s+(?:first|earliest)\b|\b(?:came|comes|come)\s+first\b", re.I), ("date", False)),
+    # Of two described papers, "which came out more recently", "which is newer" ask the same (not
+    # "that older work on ...", which describes a paper).
+    (re.compile(rf"\b(?:most recent(?:ly)?|newest|latest|last published)\b{OF_PAPERS}|\bwhich\b[^?]{{0,40}}?\b(?:is|was)\s+(?:newer|more recent)\b"
+                rf"|\b{APPEARED}\s+(?:last|latest|most recently|more recently|later)\b|\b(?:came|comes|come)\s+last\b", re.I), ("date", True)),
+    (re.compile(rf"\b(?:oldest|earliest|least recent|first published)\b{OF_PAPERS}|\bwhich\b[^?]{{0,40}}?\b(?:is|was)\s+older\b"
+                rf"|\b{APPEARED}\s+(?:first|earliest|earlier)\b|\b(?:came|comes|come)\s+first\b", re.I), ("date", False)),
     (re.compile(r"\b(?:fewest|least|lowest (?:number of )?)\s*(?:up-?votes?|up-?voted|votes)\b|\bleast (?:up-?voted|popular)\b", re.I), ("upvotes", False)),
     (re.compile(r"\b(?:most|highest (?:number of )?|largest number of |greatest number of )\s*(?:up-?votes?|up-?voted|votes)\b"
                 rf"|\bmost (?:popular|liked)\b(?!\s+(?!{PAPER_NOUN}\b|on\b|about\b|in\b|from\b|of\b)[a-z])"

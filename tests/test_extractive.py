@@ -369,6 +369,16 @@ def test_most_upvoted_paper_on_a_topic_is_answered_from_the_metadata_with_citati
     assert cited_numbers(answer.text) == {1, 2, 3}
 
 
+def test_of_two_described_papers_the_more_recent_is_named_with_the_sentence_that_shows_it_is_the_one_described(small):
+    answer = small.ask("Which came out more recently: the paper explaining grokking by circuit efficiency, or the one "
+                       "finding grokking in language model pretraining?", mode="extractive")
+    # Gamma has no date: Beta is the one that can be placed, and Gamma is named as not ranked.
+    assert answer.text.startswith("Of the 2 papers the question describes, the most recent is Grokking Beta") and titles(answer)[0] == "Grokking Beta"
+    assert answer.text.endswith("From its abstract: We explain grokking by the efficiency of generalizing circuits "
+                                "compared with memorizing circuits. [1]")
+    assert answer.citations[0].sentences == ["We explain grokking by the efficiency of generalizing circuits compared with memorizing circuits."]
+
+
 def test_follow_up_ranks_the_previous_answers_papers(small):
     grokking = {p.title: p.id for p in small.index.papers.values() if p.title.startswith("Grokking")}
     previous = "\n".join(f"{title.split(':')[0]}: it studies grokking [{n}]" for n, title in enumerate(grokking, 1))

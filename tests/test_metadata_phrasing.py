@@ -34,6 +34,12 @@ def test_a_ranking_names_every_paper_and_a_superlative_one():
         query = parse(question)
         assert query.filter.order == order and query.previous and query.limit == 1 and plan(question).kind == "meta"
     assert parse("the most recent advances in RL?") is None  # "recent" describing other things orders nothing
+    # Of two papers: "which came out more recently", "which one was older".
+    for question, order in [("Which came out more recently: the grokking paper, or the agents paper?", ("date", True)),
+                            ("which one was older, the grokking paper or the agents paper?", ("date", False))]:
+        query = parse(question)
+        assert query.filter.order == order and query.limit == 1 and described(query.topic) == ["the grokking paper", "the agents paper"]
+    assert parse("That older work on sentence embeddings: what dataset did it introduce?") is None  # it describes the paper
 
 
 def test_papers_by_authors_is_not_an_ordering():
