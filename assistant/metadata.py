@@ -41,12 +41,12 @@ ORDERINGS = [
                 rf"|\b{APPEARED}\s+(?:last|latest|most recently|more recently|later)\b|\b(?:came|comes|come)\s+last\b", re.I), ("date", True)),
     (re.compile(rf"\b(?:oldest|earliest|least recent|first published)\b{OF_PAPERS}|\bwhich\b[^?]{{0,40}}?\b(?:is|was)\s+older\b"
                 rf"|\b{APPEARED}\s+(?:first|earliest|earlier)\b|\b(?:came|comes|come)\s+first\b", re.I), ("date", False)),
-    (re.compile(r"\b(?:fewest|least|lowest (?:number of )?)\s*(?:up-?votes?|up-?voted|votes)\b|\bleast (?:up-?voted|popular)\b", re.I), ("upvotes", False)),
-    (re.compile(r"\b(?:most|highest (?:number of )?|largest number of |greatest number of )\s*(?:up-?votes?|up-?voted|votes)\b"
+    (re.compile(r"\b(?:fewest|least|lowest (?:number of )?)\s*(?:up-?votes?|up-?voted|votes)\b|\bleast (?:up-?voted|popular)\b|\bfewer up-?votes\b", re.I), ("upvotes", False)),
+    (re.compile(r"\b(?:most|highest (?:number of )?|largest number of |greatest number of )\s*(?:up-?votes?|up-?voted|votes)\b|\bmore (?:up-?votes|likes)\b"
                 rf"|\bmost (?:popular|liked)\b(?!\s+(?!{PAPER_NOUN}\b|on\b|about\b|in\b|from\b|of\b)[a-z])"
                 r"|\bup-?voted (?:the )?most\b|\bmost (?:up-?)?votes\b|\bmost likes\b|\b(?:top|highest|most)[- ](?:voted|rated|liked)\b", re.I), ("upvotes", True)),
-    (re.compile(r"\b(?:fewest|smallest number of|least)\s+(?:co-?)?authors\b", re.I), ("authors", False)),
-    (re.compile(r"\b(?:most|largest number of|greatest number of|highest number of)\s+(?:co-?)?authors\b"
+    (re.compile(r"\b(?:fewest|fewer|smallest number of|least)\s+(?:co-?)?authors\b", re.I), ("authors", False)),
+    (re.compile(r"\b(?:most|more|largest number of|greatest number of|highest number of)\s+(?:co-?)?authors\b"
                 r"|\b(?:biggest|largest|longest) (?:team|author ?list|list of (?:co-?)?authors|number of (?:co-?)?authors)\b"
                 r"|\bmost (?:contributors|people)\b", re.I), ("authors", True)),
     # "rank the RL papers by upvotes", "sorted by date": every paper, in that order ("papers by
@@ -79,6 +79,7 @@ MONTH_PHRASE = re.compile(rf"\b(?:in|from|during|published in|dated|released in)
 # "these papers", "of them", "the ones above": the previous answer's papers.
 PREVIOUS = re.compile(r"\b(?:these|those|them|above|listed|mentioned|you (?:cited|listed|named|found))\b", re.I)
 COUNT_WORDS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10}
+COMPARATIVE = re.compile(r"\b(?:more|fewer|newer|older|later|earlier)\b", re.I)
 LIMIT = re.compile(r"\b(?:top|the|first)\s+(\d{1,2}|two|three|four|five|six|seven|eight|nine|ten)\b", re.I)
 # Asks for all of them in order ("list them by date", "rank the papers"), not one ("which one has the longest author list").
 PLURAL_ASK = re.compile(r"\b(?:papers|works|studies|articles|publications|ones)\s+(?:are|were|have|got|received)\b"
@@ -267,10 +268,10 @@ TOPICLESS = re.compile(r"^\W*(?:(?:which|what|list|show|name|find|give|are there
 def parse(question: str) -> MetaQuery | None:
     """The metadata a question asks about, or None when it asks about none."""
     rest = question
-    order = None
+    order, said = None, ""
     for pattern, chosen in ORDERINGS:
         if match := pattern.search(rest):
-            order = order or chosen
+            order, said = order or chosen, said or match.group()
             rest = rest[: match.start()] + " " + rest[match.end():]
     lookup = None
     if order is None:
@@ -304,7 +305,9 @@ def parse(question: str) -> MetaQuery | None:
     limit = None
     if order is not None:
         count = LIMIT.search(question)
-        if count:
+        if COMPARATIVE.search(said):  # "of the two, which has more upvotes": one of them
+            limit = 1
+        elif count:
             word = count.group(1).lower()
             limit = int(word) if word.isdigit() else COUNT_WORDS[word]
         elif not PLURAL_ASK.search(question):

@@ -40,6 +40,12 @@ def test_a_ranking_names_every_paper_and_a_superlative_one():
         query = parse(question)
         assert query.filter.order == order and query.limit == 1 and described(query.topic) == ["the grokking paper", "the agents paper"]
     assert parse("That older work on sentence embeddings: what dataset did it introduce?") is None  # it describes the paper
+    # "Of the two ..., which has more upvotes / fewer authors": a comparative names one of them, not "the two".
+    for question, order in [("Of the two papers - the grokking one and the agents one - which has more upvotes?", ("upvotes", True)),
+                            ("Of the two papers, the grokking one or the agents one, which has fewer authors?", ("authors", False))]:
+        query = parse(question)
+        assert query.filter.order == order and query.limit == 1
+    assert parse("Does self-consistency with more votes help?") is None  # majority votes, not upvotes
 
 
 def test_papers_by_authors_is_not_an_ordering():
