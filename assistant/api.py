@@ -206,7 +206,8 @@ class Assistant:
         low = min((h.score for h in hits), default=0.0)
         for name in list_names(question):
             # "Hugging Face" may be written "huggingface", "AIME" with its year run on ("AIME24"): one word of the index
-            versions = [w for w in self.vocabulary if re.fullmatch(rf"{re.escape(squash(name))}\d+", w)]
+            short = squash(name)
+            versions = [w for w in self.vocabulary if w.startswith(short) and w[len(short):].isdigit()]
             rows, _ = lexical.search(" ".join([name, squash(name), *versions]), 3 * LIST_CAP)
             papers = self.index.papers.many([lexical.paper_id(r) for r in rows]).values()
             writers = [p for p in papers if written(name, p) and (filters is None or filters.admits(p))]
