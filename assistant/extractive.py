@@ -88,7 +88,8 @@ ELABORATES = re.compile(r"(?:Specifically|More specifically|Concretely|In partic
                         r"|(?:The|Our) (?:key|core|main|central) (?:idea|insight|contribution|component)s?)\b")
 CARRY_MARGIN = 0.05  # 0.02 to 0.1 read alike on every team set (README, round 5)
 NAME = re.compile(r"\b(?:[A-Z][a-z]*[A-Z][\w-]*|[A-Za-z]+-?\d[\w.-]*|[A-Z]{2,}s?)\b")
-FIGURE_ASK = re.compile(r"\bwhat\s+(?:[\w-]+\s+){0,2}?(?:figures?|numbers?|results?|scores?|accuracy|accuracies)\b", re.I)
+FIGURE_ASK = re.compile(r"\bwhat\s+(?:[\w-]+\s+){0,2}?(?:figures?|numbers?|results?|scores?|accuracy|accuracies)\b"
+                        r"|\bhow\s+(?:well\s+)?(?:did|does|do)\b.{0,80}?\b(?:fare|perform)\b", re.I)  # "how did it and STaR fare on six OOD tasks"
 PERCENT_QUESTION = re.compile(r"\b(?:percent\w*|rate|accuracy|share|proportion|fraction)\b", re.I)
 # Weights measured with `assistant eval` (README, "Extractive answers"): results barely move
 # across a grid around them, so they are not fitted to particular questions.

@@ -517,3 +517,11 @@ def test_a_weaker_match_is_listed_last_and_marked_only_when_the_gate_takes_it_as
     lines = extractive(question, hits, embed).text.splitlines()
     assert [line.startswith(WEAKER) for line in lines] == [False] * 4 + [True]
     assert lines[-1].removeprefix(WEAKER).startswith("SlowBrain:") and cited_numbers(lines[-1]) == {5}
+
+
+def test_an_ask_how_a_method_fared_or_performed_wants_its_figures():
+    from assistant.extractive import _wants_figure
+
+    assert _wants_figure("how did it and earlier self-synthesising methods such as STaR fare on six out-of-domain tasks?")
+    assert _wants_figure("how well does the probe perform on unseen datasets?")
+    assert not _wants_figure("how does the probe work?") and not _wants_figure("how did they build the dataset?")
