@@ -248,8 +248,9 @@ class Assistant:
             first = next(h for h in hits if h.paper.id == answer.citations[0].paper_id)
             side = first.extra.get("side")
             about = described[side] if described and side is not None else query.topic
+            field = query.lookup or query.filter.order[0]
             [scored] = score_papers(about, [first], self.embed_sentences, numeric=False) or [None]
-            if scored:
+            if scored and metadata.field_value(first.paper, field) is not None:  # not one left unranked
                 answer.citations[0].sentences = [scored.sentences[0][2]]
                 answer.text += f"\nFrom its abstract: {scored.sentences[0][2]} [1]"
         return answer

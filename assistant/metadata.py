@@ -328,6 +328,12 @@ def topic_of(text: str) -> str:
 # segmentation report, the study showing ..., or the ... paper?", "Of these three - A, B, and C - which".
 FRAMING = re.compile(r"^.*?(?::|\s[-–—]\s)\s*|^\W*(?:of|among)\s+(?=the\b)", re.I)
 ENUMERATION = re.compile(r"\s*[,;]\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+(?=the\b|(?-i:[A-Z]))", re.I)
+# "the (instruction-tuning) papers on A, on B and on C", or with "the papers" taken off by the
+# parse, "A, on B and on C": a comma before a repeated preposition ("agents that act on the web and
+# on phones" is one topic).
+SHARED_PREPOSITION = re.compile(r"the\s+(?:[\w-]+\s+){0,3}?(?:papers|works|studies|ones)\s+(?:on|about)\s+"
+                                r"(?P<rest>.+?(?:,\s*|\s+(?:and|or)\s+)(?P<prep>on|about)\s.+)"
+                                r"|(?P<rest2>.+?,\s*(?:and\s+|or\s+)?(?P<prep2>on|about)\s.+)", re.I | re.S)
 TRAILING = re.compile(r"(?:\s[-–—]\s.*|,?\s*(?:which|what|who)\b.*|\W+)$", re.I)
 
 
@@ -336,6 +342,10 @@ def described(topic: str) -> list[str]:
     "GraphFM"); [] when it names a topic, not two or more papers ("instruction data or
     instruction tuning": no item starts with "the" or is a name; one item may do neither)."""
     body = TRAILING.sub("", FRAMING.sub("", topic, count=1))
+    if shared := SHARED_PREPOSITION.match(body):
+        prep, rest = shared["prep"] or shared["prep2"], shared["rest"] or shared["rest2"]
+        items = re.split(rf"\s*,\s*(?:and\s+|or\s+)?{prep}\s+|\s+(?:and|or)\s+{prep}\s+", rest, flags=re.I)
+        return [f"the paper {prep} {i.strip(' ,.')}" for i in items]
     shielded = re.sub(r"\([^()]*\)", lambda m: m.group().replace(",", "\0").replace(";", "\1"), body)  # "(formulae, code)"
     items = [i.replace("\0", ",").replace("\1", ";").strip(" ,.") for i in ENUMERATION.split(shielded)]
     items = [i for i in items if re.search(r"\w", i)]

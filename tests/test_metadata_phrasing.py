@@ -63,6 +63,13 @@ def test_papers_by_authors_is_not_an_ordering():
         ("which came out first: In-BoXBART or OPT-IML?", ("date", False), ["In-BoXBART", "OPT-IML"]),
         ("Among the recent papers (text, code), which one came last: the survey, or the benchmark?", ("date", True),
          ["the survey", "the benchmark"]),
+        # Round 16, from blind 17: one preposition for three papers ("and LLMs" is no fourth).
+        ("Among the instruction-tuning papers on the corpus built with people and LLMs, on whether broad data helps "
+         "specialists, and on whether tuned models mirror their base models, which has the most authors?", ("authors", True),
+         ["the paper on the corpus built with people and LLMs", "the paper on whether broad data helps specialists",
+          "the paper on whether tuned models mirror their base models"]),
+        ("Among the papers about grokking, about agents and about retrieval, which is the most recent?", ("date", True),
+         ["the paper about grokking", "the paper about agents", "the paper about retrieval"]),
     ],
 )
 def test_the_papers_a_question_enumerates_are_the_ones_ranked(question, order, papers):
@@ -72,7 +79,8 @@ def test_the_papers_a_question_enumerates_are_the_ones_ranked(question, order, p
 
 @pytest.mark.parametrize("question", ["most upvoted paper about instruction data or instruction tuning?",
                                       "Among the multimodal or vision-language papers, which one lists the most authors?",
-                                      "Which papers about length generalization, grokking and circuits were published in 2023?"])
+                                      "Which papers about length generalization, grokking and circuits were published in 2023?",
+                                      "most upvoted paper on agents that act on the web and on phones?"])
 def test_a_topic_with_alternatives_enumerates_no_papers(question):
     assert described(parse(question).topic) == []
 
