@@ -30,6 +30,7 @@ from assistant.retrieve import Hit
         "I'm designing a medical QA assistant that retrieves literature. Which papers here combine retrieval with medical QA?",
         "What work in the collection carries chains of thought over to vision-language models?",
         "I need every paper that involves mixture-of-experts models.",
+        "I need every paper whose inputs are stories that a model must reason over.",  # round 16, from blind 16
         "Got any work where a proof assistant checks the model's steps?",
         "Prompting or fine-tuning? List the papers that compare the two on the same tasks.",
         "I'm after agents that learn to act in simulated worlds through reinforcement learning.",
