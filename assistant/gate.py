@@ -26,7 +26,7 @@ import re
 from dataclasses import dataclass, field
 
 from .corpus import squash
-from .questions import figure_asks, model_asks
+from .questions import dataset_asks, figure_asks, model_asks
 from .retrieve import Hit
 from .text import beside, split_sentences
 from .types import Answer, Source
@@ -494,6 +494,26 @@ def unnamed_model(question: str, hits: list[Hit]) -> str | None:
     return asks[0] if asks and not any(MODEL_NAME.search(f"{h.paper.title} {h.paper.abstract}") for h in hits) else None
 
 
+# A dataset or benchmark named in an abstract: a word with two capitals or a capital and a digit
+# ("MMLU", "GSM8K", "ImageNet", "Spider-SS"), or a name of capitalised words and an acronym or
+# digit ("Visual Genome", "Amazon Reviews 2023"), or a capitalised word before "dataset" ("the Adult
+# income dataset"); not the field's own acronyms ("LLMs", "NLP").
+DATASET_NAME = re.compile(r"\b(?!(?:LLMs?|LMs?|NLP|NLU|NLG|AI|ML|QA|RL|SOTA|GPUs?|APIs?|OOD|IID|ID)\b)"
+                          r"[A-Za-z]*[A-Z][a-z]*[A-Z0-9][\w-]*|\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)+\s+\d+"
+                          r"|\b(?!(?:The|This|These|That|Our|Their|Its|Each|Every|A|An|One|New|Real)\b)[A-Z][\w-]+\s+(?:[a-z]+\s+)?(?:dataset|data set|benchmark|corpus)\b")
+
+
+def unnamed_dataset(question: str, hits: list[Hit]) -> str | None:
+    """An ask for a dataset by name ("which six datasets were ranked") that the best papers name
+    none in, apart from the names the question itself writes."""
+    asks = dataset_asks(question)
+    if not asks:
+        return None
+    own = set(re.findall(r"[\w-]+", question))
+    names = [m.group() for h in hits for m in DATASET_NAME.finditer(f"{h.paper.title} {h.paper.abstract}")]
+    return asks[0] if not any(n not in own for n in names) else None
+
+
 def admit(question: str, hits: list[Hit], vocab: set[str], embed, idf=None, metadata: bool = False,
           listing: bool = False) -> Evidence:
     """The gate both answering modes pass through: which retrieved papers become sources.
@@ -542,7 +562,8 @@ def admit(question: str, hits: list[Hit], vocab: set[str], embed, idf=None, meta
     # The best paper (a comparison's two) is about the question but does not state the figure it
     # asks for ("how many epochs"): another paper's figures are about something else.
     # Likewise a model asked for by name that the best paper does not name.
-    for unmet, what in ((unstated_figure, "gives the figure"), (unnamed_model, "names the model")):
+    for unmet, what in ((unstated_figure, "gives the figure"), (unnamed_model, "names the model"),
+                        (unnamed_dataset, "names the dataset")):
         if not listing and not metadata and (ask := unmet(question, [hits[i] for i in keep])):
             return Evidence([], f'no paper in the corpus {what} asked for ("{ask.rstrip("?")}")', question_score)
     for h in hits:

@@ -288,6 +288,18 @@ def model_asks(question: str) -> list[str]:
     return [ask for ask, cue in _opening(question, MODEL_CUE) if not COINED_MODEL.search(ask[cue.end():])]
 
 
+# An ask for a dataset or benchmark by name: "which six datasets were ranked", "on which benchmark";
+# not "what dataset size" (a property) or "what dataset do they introduce" (the paper's own name).
+DATASET_CUE = re.compile(r"\b(?:which|what)\s+(?:[\w-]+\s+){0,2}?(?:datasets?|benchmarks?|corpora|test sets?)"
+                         r"(?=\s+(?:was|were|is|are|does|do|did|has|had|\w+ed)\b|\s*[?,;]|\s*$)", re.I)
+
+
+def dataset_asks(question: str) -> list[str]:
+    """The asks of a question that want a dataset or benchmark named ("Which six datasets were
+    ranked?"); an ask for the dataset a paper itself builds is not one."""
+    return [ask for ask, cue in _opening(question, DATASET_CUE) if not COINED_MODEL.search(ask[cue.end():])]
+
+
 def figure_asks(question: str) -> list[tuple[str, set[str]]]:
     """The asks of a question that want a figure ("how many epochs", "what accuracy does it
     reach"), each with the stems of what it counts ({"epoch"}; empty when it names no unit)."""

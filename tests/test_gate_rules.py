@@ -1,8 +1,9 @@
 """The gate's focus rules on small fixtures: word weights, alternatives, metadata topics, names."""
 
 from assistant.corpus import Paper, vocabulary
-from assistant.gate import UNSEEN, english_idf, focus, list_names, refusal_reason, unnamed_model, unstated_figure, writes, written
-from assistant.questions import figure_asks, model_asks
+from assistant.gate import (UNSEEN, english_idf, focus, list_names, refusal_reason, unnamed_dataset, unnamed_model, unstated_figure,
+                            writes, written)
+from assistant.questions import dataset_asks, figure_asks, model_asks
 from assistant.retrieve import Hit
 
 
@@ -166,6 +167,20 @@ def test_a_model_asked_for_must_be_named_by_the_best_papers():
     assert unnamed_model("How well does the agent do?", unnamed) is None  # no model asked
     lstm = [Hit(Paper("Strategy Prediction at Scale", "We model students with an LSTM over their action sequences."), 1.0, 0.5, 3.0)]
     assert unnamed_model("Which sequence model did they plug in?", lstm) is None  # an architecture is a model's name
+
+
+def test_a_dataset_asked_for_must_be_named_by_the_best_papers():
+    # Round 16, from blind 8 and 10: "which four datasets were compared?" of an abstract naming none.
+    assert dataset_asks("Which six datasets were ranked by difficulty?") == ["Which six datasets were ranked by difficulty?"]
+    assert dataset_asks("What dataset do they introduce for parsing?") == []  # the paper's own, coined name
+    assert dataset_asks("What dataset size makes the two solutions equally efficient?") == []  # a property
+    unnamed = [Hit(Paper("Difficulty Across Datasets", "We rank examples in six datasets with the outputs of many LLMs."), 1.0, 0.5, 3.0)]
+    assert unnamed_dataset("Which six datasets were ranked?", unnamed) == "Which six datasets were ranked?"  # "LLMs" is no dataset
+    for abstract in ["We rank examples of GSM8K and ARC by difficulty.", "We confirm it on the Adult income dataset.",
+                     "We collect Amazon Reviews 2023, a dataset of reviews."]:
+        assert unnamed_dataset("Which datasets were ranked?", [Hit(Paper("Ranking", abstract), 1.0, 0.5, 3.0)]) is None
+    assert unnamed_dataset("Which datasets were ranked?", [Hit(Paper("Ranking on MMLU", "We rank MMLU questions."), 1.0, 0.5, 3.0)]) is None
+    assert unnamed_dataset("Which datasets were ranked with MMLU?", [Hit(Paper("Ranking", "We rank MMLU questions."), 1.0, 0.5, 3.0)])
 
 
 def test_contractions_are_no_focus_words_and_a_possessive_is_its_noun():
