@@ -143,6 +143,9 @@ class QuestionPlan:
     meta: metadata.MetaQuery | None = None
 
 
+# "Which six datasets were ranked ... in the cross-difficulty study?": what one paper used, not a list of papers.
+IN_ONE_PAPER = re.compile(rf"^\W*(?:which|what)\s+(?:[\w-]+\s+){{0,3}}?(?!{DOC_NOUNS}\b)\w+\s+(?:were|was|are|is|did|does|do)\b[^?,;]*?"
+                          r"\b(?:in|by|from|of)\s+(?:the|this|that)\s+(?:[\w'-]+\s+){0,6}?(?:paper|study|article|survey|analysis)\b(?!s)", re.I)
 AFTER_BUT = re.compile(r"^[^?]*?,\s*(?:but|so)\s+(?=(?:which|what)\b)", re.I)  # "Transformers are everywhere, but which of these papers ..."
 TOPIC_FIRST = re.compile(r"^[^?:;—–]{1,200}?(?::|—|–|\s--?\s)\s*")  # "hybrid neural-symbolic systems: " before the ask
 POINTER = re.compile(r"^\W*which(?:\s+ones|\s+are\s+they|\s+of\s+them)?\W*$", re.I)  # "Papers that evaluate X - which ones?": the topic is the ask
@@ -159,8 +162,8 @@ def plan(question: str) -> QuestionPlan:
     # "I'm building X. Which papers here ...?": the asked sentence may come after context,
     # "Hybrid neural-symbolic systems: which papers combine ...": or after a topic and a colon or dash.
     last = asked_sentence(([q for q in re.split(r"(?<=\?)\s+", question.strip()) if q.endswith("?")] or [question])[-1])  # the last question asked
-    if any(LIST.search(q) for q in _readings(last) + _readings(AFTER_BUT.sub("", last))) or (
-            any(LIST.search(q) for q in _readings(question)) and not SECOND_QUESTION.search(question)):
+    if (any(LIST.search(q) for q in _readings(last) + _readings(AFTER_BUT.sub("", last))) or (
+            any(LIST.search(q) for q in _readings(question)) and not SECOND_QUESTION.search(question))) and not IN_ONE_PAPER.search(question):
         return QuestionPlan("list", meta=meta)
     if NUMERIC.search(question):
         return QuestionPlan("numeric", meta=meta)

@@ -59,6 +59,9 @@ def test_conversational_requests_for_papers_are_lists(question):
         ("nli models and whether they really generalize beyond the benchmark they were trained on: which papers are mainly about that?", "list"),
         ("One model for many tasks through one interface, instead of a model per task - which papers build such models?", "list"),
         ("Two losses are proposed in the grokking paper - which ones?", "fact"),  # "which ones" of a paper's own
+        # Round 16, from blind 7 and 17: what one described study used, not a list of papers.
+        ("Which nine language models were studied in the paper on how LMs bind entities?", "fact"),
+        ("Which six datasets were ranked by difficulty in the cross-difficulty study, and which model was fine-tuned?", "fact"),
     ],
 )
 def test_a_paper_noun_alone_does_not_make_a_list(question, kind):
