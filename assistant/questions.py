@@ -268,11 +268,14 @@ FIGURE_CUE = re.compile(r"\b(?:how (?:many|much)|how (?:large|big|wide) (?:is|wa
 COMPARATIVE = {"more", "larger", "fewer", "less", "smaller", "bigger", "longer", "shorter", "than"}
 
 
-# An ask for a model by name: "which LLM", "what base model", "which of the 12 LLMs", "which nine
-# language models", a verb or the end next; not "which model dimension" (a property) or "what model do
-# they propose" (the paper's own, coined name).
-MODEL_CUE = re.compile(r"\b(?:which|what)\s+(?:of the [\w-]+\s+|[\w-]+\s+)?(?:(?:pretrained|pre-trained|base|underlying|open|specific|backbone|"
-                       r"language|foundation)\s+)*(?:LLMs?|LMs?|models?|language models?)"
+# An ask for a model by name: "which LLM", "what base model", "which of the 12 LLMs", "which eight
+# vision-language models", "which audio encoder", "which cross-encoder checkpoint", a verb or the end
+# next; not "which model dimension" (a property), "what kind of model" (a type, not a name) or "what
+# model do they propose" (the paper's own, coined name).
+MODEL_CUE = re.compile(r"\b(?:which|what)\s+(?!(?:kinds?|types?|sorts?|class|family)\s+of\b)"
+                       r"(?:of the [\w-]+\s+|(?:(?:\d+|two|three|four|five|six|seven|eight|nine|ten|twelve)\s+)?(?:(?:pretrained|pre-trained)\s+)?"
+                       r"(?:(?!(?:is|are|was|were|do|does|did|papers|works|studies)\b)[\w-]+\s+)?)(?:(?:pretrained|pre-trained|base|underlying|open|specific|backbone|"
+                       r"language|foundation)\s+)*(?:LLMs?|LMs?|VLMs?|MLLMs?|GNNs?|models?|language models?|encoders?|backbones?|checkpoints?)"
                        r"(?=\s+(?:was|were|is|are|does|do|did|has|had|can|could|would|\w+ed)\b|\s*[?,;]|\s*$)", re.I)
 COINED_MODEL = re.compile(r"\b(?:propose|introduce|present|develop|build|design|call|name)[sd]?\b", re.I)
 

@@ -157,6 +157,14 @@ def test_an_ask_for_a_model_by_name_opens_the_ask_and_is_not_the_papers_own():
     assert model_asks("What trend shows up, and which model dimension drives it?") == []  # a property of models
     assert model_asks("What model do they propose for parsing?") == []  # the paper's own, coined name
     assert model_asks("Which papers study language models?") == []  # "models" is not the ask's opening
+    # Round 16, from blind 8, 9, 11 and 17: encoders, checkpoints and GNNs are asked for by name too.
+    for ask in ["which pretrained audio encoder provided the sound representations?", "which self-supervised GNN was best?",
+                "which two text-generation models were used?", "which cross-encoder checkpoint was analysed?",
+                "which eight vision-language models were tested?"]:
+        assert model_asks(ask) == [ask]
+    assert model_asks("what kind of model is trained on it?") == []  # a type, not a name
+    assert model_asks("which formal computation model inspired their experiments?") == []  # a notion, not a trained model
+    assert model_asks("What were those LMs trained on?") == []  # asks for data
 
 
 def test_a_model_asked_for_must_be_named_by_the_best_papers():
