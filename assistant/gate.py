@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from .corpus import squash
 from .questions import dataset_asks, figure_asks, model_asks
 from .retrieve import Hit
-from .text import beside, split_sentences
+from .text import FIELD_ACRONYMS, beside, split_sentences
 from .types import Answer, Source
 
 # Chosen with bench/gate.py (README, "Evidence gate"; tuning split now includes bench/eval/round2).
@@ -498,7 +498,7 @@ def unnamed_model(question: str, hits: list[Hit]) -> str | None:
 # ("MMLU", "GSM8K", "ImageNet", "Spider-SS"), or a name of capitalised words and an acronym or
 # digit ("Visual Genome", "Amazon Reviews 2023"), or a capitalised word before "dataset" ("the Adult
 # income dataset"); not the field's own acronyms ("LLMs", "NLP").
-DATASET_NAME = re.compile(r"\b(?!(?:LLMs?|LMs?|NLP|NLU|NLG|AI|ML|QA|RL|SOTA|GPUs?|APIs?|OOD|IID|ID)\b)"
+DATASET_NAME = re.compile(rf"\b(?!{FIELD_ACRONYMS}\b)"
                           r"[A-Za-z]*[A-Z][a-z]*[A-Z0-9][\w-]*|\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)+\s+\d+"
                           r"|\b(?!(?:The|This|These|That|Our|Their|Its|Each|Every|A|An|One|New|Real)\b)[A-Z][\w-]+\s+(?:[a-z]+\s+)?(?:dataset|data set|benchmark|corpus)\b")
 
