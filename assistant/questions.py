@@ -146,6 +146,9 @@ class QuestionPlan:
 # "Which six datasets were ranked ... in the cross-difficulty study?": what one paper used, not a list of papers.
 IN_ONE_PAPER = re.compile(rf"^\W*(?:which|what)\s+(?:[\w-]+\s+){{0,3}}?(?!{DOC_NOUNS}\b)\w+\s+(?:were|was|are|is|did|does|do)\b[^?,;]*?"
                           r"\b(?:in|by|from|of)\s+(?:the|this|that)\s+(?:[\w'-]+\s+){0,6}?(?:paper|study|article|survey|analysis)\b(?!s)", re.I)
+# "Which small models (names and sizes) does the X study use?": OF_ONE_PAPER past an aside.
+PARENTHESES = re.compile(r"\s*\([^()]*\)")
+OF_ONE = re.compile(rf"^\W*(?:which|what)\s+(?:[\w-]+\s+){{0,3}}?(?!{DOC_NOUNS}\b)\w+(?!{OF_ONE_PAPER})", re.I)
 AFTER_BUT = re.compile(r"^[^?]*?,\s*(?:but|so)\s+(?=(?:which|what)\b)", re.I)  # "Transformers are everywhere, but which of these papers ..."
 TOPIC_FIRST = re.compile(r"^[^?:;—–]{1,200}?(?::|—|–|\s--?\s)\s*")  # "hybrid neural-symbolic systems: " before the ask
 POINTER = re.compile(r"^\W*which(?:\s+ones|\s+are\s+they|\s+of\s+them)?\W*$", re.I)  # "Papers that evaluate X - which ones?": the topic is the ask
@@ -163,7 +166,8 @@ def plan(question: str) -> QuestionPlan:
     # "Hybrid neural-symbolic systems: which papers combine ...": or after a topic and a colon or dash.
     last = asked_sentence(([q for q in re.split(r"(?<=\?)\s+", question.strip()) if q.endswith("?")] or [question])[-1])  # the last question asked
     if (any(LIST.search(q) for q in _readings(last) + _readings(AFTER_BUT.sub("", last))) or (
-            any(LIST.search(q) for q in _readings(question)) and not SECOND_QUESTION.search(question))) and not IN_ONE_PAPER.search(question):
+            any(LIST.search(q) for q in _readings(question)) and not SECOND_QUESTION.search(question))) and not (
+            IN_ONE_PAPER.search(question) or OF_ONE.search(PARENTHESES.sub("", question))):
         return QuestionPlan("list", meta=meta)
     if NUMERIC.search(question):
         return QuestionPlan("numeric", meta=meta)

@@ -62,6 +62,7 @@ def test_conversational_requests_for_papers_are_lists(question):
         # Round 16, from blind 7 and 17: what one described study used, not a list of papers.
         ("Which nine language models were studied in the paper on how LMs bind entities?", "fact"),
         ("Which six datasets were ranked by difficulty in the cross-difficulty study, and which model was fine-tuned?", "fact"),
+        ("Which small language models (names and sizes) does the prompting-versus-fine-tuning study use?", "fact"),  # blind 14
     ],
 )
 def test_a_paper_noun_alone_does_not_make_a_list(question, kind):
