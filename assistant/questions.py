@@ -100,6 +100,9 @@ SIDES = [
                r"the\s+(?P<b>(?:[\w+-]+\s+){0,3}?one\b[^.?;:]*?)(?=\s+[-–—]\s+|[.?;:]|$)", re.I),
     # "how does the A study define ..., and how does the B paper measure ...", "how does the A ..., versus the B ...?"
     re.compile(r"\bhow (?:does|did) the\s+(?P<a>[^,?]+?),\s*(?:and how (?:does|did) the|versus the)\s+(?P<b>[^,?]+)", re.I),
+    # "Two continual-learning papers: the brain-inspired method and the one proposing continual evaluation."
+    re.compile(r":\s*(?P<a>the\s+[^:?;.]+?),?\s+(?:and|or|versus|vs\.?)\s+(?P<b>the\s+(?:[\w-]+\s+){0,2}?(?:one|paper|study|work|article)\b[^.?;:]*?)"
+               r"(?=\s+[-–—]\s+|[.?;:]|$)", re.I),
     # "...: A or B - how does each one ...?"
     re.compile(r":\s*(?P<a>[^:?;]+?)\s+or\s+(?P<b>[^:?;]+?)\s+[-–—]\s+(?:how|what|which|why)\b", re.I),
     re.compile(r"\bdifferences?\s+between\s+(?P<a>.+?)\s+and\s+(?P<b>.+?)(?=[:?;]|\s+(?:in|on|regarding|with respect to)\s|$)", re.I),

@@ -101,6 +101,9 @@ def test_a_paper_noun_alone_does_not_make_a_list(question, kind):
          ["study that varies data scale", "one that builds story tasks"]),
         ("Two probing studies: in one the model names an object from its description, in the other text is matched to audio. What does each find?",
          ["model names an object from its description", "text is matched to audio"]),
+        # Round 16, from blind 18: the two described after a colon, the second as "the one ...".
+        ("Two continual-learning papers: the brain-inspired few-shot method and the one proposing continual evaluation. What does each contribute?",
+         ["brain-inspired few-shot method", "one proposing continual evaluation"]),
     ],
 )
 def test_comparisons_in_other_phrasings(question, sides):
