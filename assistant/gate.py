@@ -70,7 +70,9 @@ GENERIC = (
     "anyone anybody everyone everybody stuff thing things lot lots tiny huge got get gets getting gotten "
     "strangely weirdly oddly basically actually really pretty super cool neat nice awesome guys folks anyway "
     "somehow somewhere whatever wondering wonder curious remember heard hey hi okay ok yeah maybe probably "
-    "kinda sorta gonna wanna please thanks thank collecting gathering compiling hunting digging browsing side front"
+    "kinda sorta gonna wanna please thanks thank collecting gathering compiling hunting digging browsing side front "
+    # chat spellings of question words, too short for spelling.respelled to mend ("wat does it stand for")
+    "wat wut wht waht wich whcih hwo teh u ur pls plz thx abt cuz tho idk imo tbh btw"
 )
 METADATA = (
     "submitted submitter submitters upvote upvotes upvoted recent newest latest oldest earliest published dated date dates released year years "

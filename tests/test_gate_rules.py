@@ -194,6 +194,8 @@ def test_a_dataset_asked_for_must_be_named_by_the_best_papers():
 def test_contractions_are_no_focus_words_and_a_possessive_is_its_noun():
     topic = focus("Bigger isn't always better: why weren't people's models scaled?", lambda stem: 2.0)
     assert "isn't" not in topic.words and "weren't" not in topic.words
+    # Round 16, from blind 18: chat spellings of question words ask nothing ("phatgoose: wat does ...").
+    assert set(focus("phatgoose: wat does the name stand for, u see?", lambda stem: 2.0).words) == {"phatgoose", "stand", "see"}
     assert "people" in topic.words
 
 
