@@ -367,7 +367,10 @@ class Assistant:
                     if asked.kind == "list":
                         by_paper(answer, standalone, hits)
                     if asked.kind in ("list", "compare"):
-                        further_papers(answer, extractive(standalone, hits, self.embed_sentences, asked))
+                        extra = extractive(standalone, hits, self.embed_sentences, asked)
+                        further_papers(answer, extra)
+                        if asked.kind == "list":
+                            fuller_lines(answer, extra)
                     if asked.kind == "compare":  # each side's answers to the asks, where the model left them out
                         further_sentences(answer, compare_picks(standalone, chosen, self.embed_sentences, asked.sides, SIDE_SAID))
                     elif asked.kind != "list" and hits:
@@ -501,6 +504,37 @@ def further_papers(answer: Answer, extra: Answer) -> None:
         answer.note = f"{answer.note}; {more}" if answer.note else more
 
 
+def fuller_lines(answer: Answer, extra: Answer) -> None:
+    """Complete each line of a model's list answer (by_paper: a line per paper) with the sentences
+    of that paper's line in `extra` (the extractive list) the model's line does not say. A small
+    model gives each paper a clause; what the paper does, finds and names is in its abstract."""
+    lines = answer.text.split("\n")
+    theirs = {s.paper_id: s.sentences for s in extra.citations}
+    evidence = {s.evidence for s in answer.sentences if s.supported and s.evidence}
+    added = 0
+    for i, line in enumerate(lines):
+        numbers = re.findall(r"\[(\d+)\]", line)
+        source = next((s for s in answer.citations if numbers and s.number == int(numbers[0])), None)
+        if source is None:
+            continue
+        unsaid = _unsaid(theirs.get(source.paper_id, []), content_words(line), evidence)
+        if unsaid:
+            lines[i] = f"{line} " + " ".join(f"{s} [{source.number}]" for s in unsaid)
+            source.sentences = list(dict.fromkeys([*source.sentences, *unsaid]))
+            answer.sentences += [Sentence(s, [source.number], True, s) for s in unsaid]
+            added += len(unsaid)
+    if added:
+        answer.text = "\n".join(lines)
+        more = f"{added} sentence{'s' * (added > 1)} of the listed papers' abstracts added to their lines in their own words"
+        answer.note = f"{answer.note}; {more}" if answer.note else more
+
+
+def _unsaid(sentences: list[str], said: set[str], evidence: set[str]) -> list[str]:
+    """The sentences an answer does not say: neither the evidence of one of its sentences nor
+    mostly (SAID) in its words."""
+    return [s for s in sentences if s not in evidence and (ws := content_words(s)) and len(ws & said) / len(ws) < SAID]
+
+
 SIDE_SAID = 3  # sentences per side of a comparison that further_sentences may add: its asks' answers, what it does and finds
 SAID = 0.6  # an abstract sentence is already said when this share of its content words is in the model's answer
 
@@ -517,7 +551,7 @@ def further_sentences(answer: Answer, picks: list[tuple[Hit, list[str]]]) -> Non
     evidence = {s.evidence for s in answer.sentences if s.supported and s.evidence}
     added, papers = [], set()
     for hit, sentences in picks:
-        unsaid = [s for s in sentences if s not in evidence and (words := content_words(s)) and len(words & said) / len(words) < SAID]
+        unsaid = _unsaid(sentences, said, evidence)
         if not unsaid:
             continue
         source = next((c for c in answer.citations if c.paper_id == hit.paper.id), None)

@@ -54,7 +54,12 @@ def test_a_list_gets_a_line_per_paper_and_the_papers_the_model_left_out(assistan
     assert requests[0]["max_tokens"] > 100  # room for a line per paper
     assert sum(title in user for title in GROKKING) == 4  # every paper the list rule keeps is a source
     lines = answer.text.split("\n")
-    assert answer.mode == "model" and lines[0].startswith("Grokking tickets: lottery tickets") and lines[0].endswith("[1].")
+    assert answer.mode == "model" and lines[0].startswith("Grokking tickets: lottery tickets found by magnitude pruning drastically accelerate grokking [1]. ")
+    # The model's clause is followed by what its line in the extractive list says beyond it, cited to the paper.
+    added_to_line = lines[0].split("accelerate grokking [1]. ", 1)[1]
+    assert added_to_line.endswith("[1]") and set(re.findall(r"\[(\d+)\]", added_to_line)) == {"1"}
+    assert all(s in answer.citations[0].sentences for s in re.split(r" \[1\] ?", added_to_line) if s)
+    assert "sentences of the listed papers' abstracts added to their lines" in answer.note
     assert [c.title for c in answer.citations][0] == TICKETS and {c.title for c in answer.citations} == GROKKING
     for number, line in enumerate(lines[1:], 2):  # each added paper: its title, its own sentences, its number
         source = answer.citations[number - 1]
@@ -155,8 +160,10 @@ def test_a_model_list_gets_a_line_per_paper_led_by_its_title(assistant):
     answer, _ = ask(assistant, unnamed, LIST, llm_max_tokens=100)
     lines = answer.text.split("\n")
     # The two sentences about the tickets paper share its line, which its title leads.
-    assert lines[0].startswith(f"{TICKETS}: One study finds") and lines[0].count("[1]") == 2 and "magnitude pruning [1]." in lines[0]
-    assert lines[1].startswith("Explaining grokking through circuit efficiency: Another explains") and lines[1].endswith("[2].")
+    assert lines[0].startswith(f"{TICKETS}: One study finds") and "magnitude pruning [1]." in lines[0]
+    assert set(re.findall(r"\[(\d+)\]", lines[0])) == {"1"}  # the abstract's further sentences too cite only it
+    assert lines[1].startswith("Explaining grokking through circuit efficiency: Another explains") and "more efficient [2]." in lines[1]
+    assert set(re.findall(r"\[(\d+)\]", lines[1])) == {"2"}
     assert len(lines) == len(answer.citations) == 4  # the papers the model left out follow, a line each
 
 
