@@ -151,7 +151,9 @@ IN_ONE_PAPER = re.compile(rf"^\W*(?:which|what)\s+(?:[\w-]+\s+){{0,3}}?(?!{DOC_N
                           r"\b(?:in|by|from|of)\s+(?:the|this|that)\s+(?:[\w'-]+\s+){0,6}?(?:paper|study|article|survey|analysis)\b(?!s)", re.I)
 # "Which small models (names and sizes) does the X study use?": OF_ONE_PAPER past an aside.
 PARENTHESES = re.compile(r"\s*\([^()]*\)")
-OF_ONE = re.compile(rf"^\W*(?:which|what)\s+(?:[\w-]+\s+){{0,3}}?(?!{DOC_NOUNS}\b)\w+(?!{OF_ONE_PAPER})", re.I)
+OF_ONE = re.compile(rf"^\W*(?:which|what)\s+(?:[\w-]+\s+){{0,3}}?(?!{DOC_NOUNS}\b)\w+(?:(?!{OF_ONE_PAPER})"
+                    # "Which benchmarks does Med-R^3 report on?": what a paper named by its method used
+                    r"|\s+(?:did|does|do)\s+(?-i:[A-Z][\w^'-]*[A-Z0-9^][\w^'-]*)\s+(?!and\b|or\b))", re.I)
 AFTER_BUT = re.compile(r"^[^?]*?,\s*(?:but|so)\s+(?=(?:which|what)\b)", re.I)  # "Transformers are everywhere, but which of these papers ..."
 TOPIC_FIRST = re.compile(r"^[^?:;—–]{1,200}?(?::|—|–|\s--?\s)\s*")  # "hybrid neural-symbolic systems: " before the ask
 POINTER = re.compile(r"^\W*which(?:\s+ones|\s+are\s+they|\s+of\s+them)?\W*$", re.I)  # "Papers that evaluate X - which ones?": the topic is the ask

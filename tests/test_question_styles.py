@@ -63,6 +63,8 @@ def test_conversational_requests_for_papers_are_lists(question):
         ("Which nine language models were studied in the paper on how LMs bind entities?", "fact"),
         ("Which six datasets were ranked by difficulty in the cross-difficulty study, and which model was fine-tuned?", "fact"),
         ("Which small language models (names and sizes) does the prompting-versus-fine-tuning study use?", "fact"),  # blind 14
+        ("Which medical QA benchmarks (MedQA, PubMedQA, ...) does Med-R^3 report on?", "fact"),  # blind 18: a named method's
+        ("Which papers does GPT-4 appear in?", "list"),
     ],
 )
 def test_a_paper_noun_alone_does_not_make_a_list(question, kind):
