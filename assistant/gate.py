@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from .corpus import squash
 from .questions import dataset_asks, figure_asks, model_asks
 from .retrieve import Hit
-from .text import FIELD_ACRONYMS, beside, split_sentences
+from .text import beside, split_sentences
 from .types import Answer, Source
 
 # Chosen with bench/gate.py (README, "Evidence gate"; tuning split now includes bench/eval/round2).
@@ -500,6 +500,7 @@ def unnamed_model(question: str, hits: list[Hit]) -> str | None:
 # ("MMLU", "GSM8K", "ImageNet", "Spider-SS"), or a name of capitalised words and an acronym or
 # digit ("Visual Genome", "Amazon Reviews 2023"), or a capitalised word before "dataset" ("the Adult
 # income dataset"); not the field's own acronyms ("LLMs", "NLP").
+FIELD_ACRONYMS = r"(?:LLMs?|LMs?|VLMs?|MLLMs?|LVLMs?|NLP|NLU|NLG|AI|ML|QA|RL|SOTA|GPUs?|APIs?|OOD|IID|ID)"
 DATASET_NAME = re.compile(rf"\b(?!{FIELD_ACRONYMS}\b)"
                           r"[A-Za-z]*[A-Z][a-z]*[A-Z0-9][\w-]*|\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)+\s+\d+"
                           r"|\b(?!(?:The|This|These|That|Our|Their|Its|Each|Every|A|An|One|New|Real)\b)[A-Z][\w-]+\s+(?:[a-z]+\s+)?(?:dataset|data set|benchmark|corpus)\b")
@@ -563,7 +564,7 @@ def admit(question: str, hits: list[Hit], vocab: set[str], embed, idf=None, meta
     passed = [h for i, (h, s) in enumerate(zip(hits, scores)) if listing or s["score"] >= MIN_PAPER or i in keep]
     # The best paper (a comparison's two) is about the question but does not state the figure it
     # asks for ("how many epochs"): another paper's figures are about something else.
-    # Likewise a model asked for by name that the best paper does not name.
+    # Likewise a model or a dataset asked for by name that the best paper does not name.
     for unmet, what in ((unstated_figure, "gives the figure"), (unnamed_model, "names the model"),
                         (unnamed_dataset, "names the dataset")):
         if not listing and not metadata and (ask := unmet(question, [hits[i] for i in keep])):

@@ -100,7 +100,3 @@ def _stemmer():
     import Stemmer
 
     return Stemmer.Stemmer("english")
-
-
-# The field's own acronyms, which name no dataset, model or method of a paper's.
-FIELD_ACRONYMS = r"(?:LLMs?|LMs?|VLMs?|MLLMs?|LVLMs?|NLP|NLU|NLG|AI|ML|QA|RL|SOTA|GPUs?|APIs?|OOD|IID|ID)"
