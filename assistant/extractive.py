@@ -19,6 +19,7 @@ import dataclasses
 import functools
 import re
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from .gate import MIN_PAPER, focus, paper_scores, writes
 from .questions import COUNTED_THING, NUMERIC, QuestionPlan, asked_part, facets, plan as plan_question
@@ -203,12 +204,20 @@ def sentence_score(need: Need, sentence: str, similarity: float) -> float:
     return score
 
 
+class Traits(NamedTuple):
+    """What scoring reads of a sentence whatever the question."""
+
+    words: frozenset[str]  # its content words
+    phrases: frozenset[tuple[str, str]]  # its word pairs
+    introduces: bool  # it introduces the paper's work (INTRODUCES)
+    finding: bool  # it states a finding (FINDING)
+    asks: bool  # it is itself a question (ASKS_PENALTY)
+
+
 @functools.lru_cache(maxsize=50_000)  # the same abstract sentences are scored for every question that retrieves them
-def _traits(sentence: str) -> tuple[frozenset[str], frozenset[tuple[str, str]], bool, bool, bool]:
-    """What scoring reads of a sentence whatever the question: its content words, its word
-    pairs, whether it introduces the paper's work (INTRODUCES) and whether it states a finding (FINDING)."""
-    return (frozenset(content_words(sentence)), frozenset(phrases(sentence)), bool(INTRODUCES.search(sentence)),
-            bool(FINDING.search(sentence)), sentence.rstrip(" \"'\u201d)").endswith("?"))
+def _traits(sentence: str) -> Traits:
+    return Traits(frozenset(content_words(sentence)), frozenset(phrases(sentence)), bool(INTRODUCES.search(sentence)),
+                  bool(FINDING.search(sentence)), sentence.rstrip(" \"'\u201d)").endswith("?"))
 
 
 def _has_unit(need: Need, sentence: str, figures: list[re.Match]) -> bool:
@@ -432,7 +441,7 @@ def _naming(question: str, sentences: list[tuple[float, int, str]]) -> list[tupl
     """Sentences re-ranked with NAME_BONUS for naming something the question does not, and less
     ASKS_PENALTY for asking a question (a paper's relevance keeps them: sentence_score)."""
     asked = {n.lower() for n in NAME.findall(question)}
-    bonus = lambda t: (NAME_BONUS if {n.lower() for n in NAME.findall(t[2])} - asked else 0.0) - ASKS_PENALTY * _traits(t[2])[4]  # noqa: E731
+    bonus = lambda t: (NAME_BONUS if {n.lower() for n in NAME.findall(t[2])} - asked else 0.0) - ASKS_PENALTY * _traits(t[2]).asks  # noqa: E731
     return sorted(sentences, key=lambda t: -(t[0] + bonus(t)))
 
 
