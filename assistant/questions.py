@@ -303,10 +303,11 @@ def model_asks(question: str) -> list[str]:
     return [ask for ask, cue in _opening(question, MODEL_CUE) if not COINED_MODEL.search(ask[cue.end():])]
 
 
-# An ask for a dataset or benchmark by name: "which six datasets were ranked", "on which benchmark";
-# not "what dataset size" (a property) or "what dataset do they introduce" (the paper's own name).
-DATASET_CUE = re.compile(r"\b(?:which|what)\s+(?:[\w-]+\s+){0,2}?(?:datasets?|benchmarks?|corpora|test sets?)"
-                         r"(?=\s+(?:was|were|is|are|does|do|did|has|had|\w+ed)\b|\s*[?,;]|\s*$)", re.I)
+# An ask for the datasets a described paper used, counted: "which six datasets were ranked", "which
+# three benchmarks were re-split"; not "which benchmark has several tasks" (a paper's benchmark,
+# found by what it is), "what dataset size" (a property) or "what dataset do they introduce" (its own).
+DATASET_CUE = re.compile(r"\b(?:which|what)\s+(?:\d+|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s+(?:[\w-]+\s+){0,2}?"
+                         r"(?:datasets|benchmarks|corpora|test sets)(?=\s+(?:was|were|are|did|do|\w+ed)\b|\s*[?,;]|\s*$)", re.I)
 
 
 def dataset_asks(question: str) -> list[str]:

@@ -182,13 +182,14 @@ def test_a_dataset_asked_for_must_be_named_by_the_best_papers():
     assert dataset_asks("Which six datasets were ranked by difficulty?") == ["Which six datasets were ranked by difficulty?"]
     assert dataset_asks("What dataset do they introduce for parsing?") == []  # the paper's own, coined name
     assert dataset_asks("What dataset size makes the two solutions equally efficient?") == []  # a property
+    assert dataset_asks("Which benchmark has several tasks?") == []  # a paper's benchmark, named or not, found by what it is
     unnamed = [Hit(Paper("Difficulty Across Datasets", "We rank examples in six datasets with the outputs of many LLMs."), 1.0, 0.5, 3.0)]
     assert unnamed_dataset("Which six datasets were ranked?", unnamed) == "Which six datasets were ranked?"  # "LLMs" is no dataset
     for abstract in ["We rank examples of GSM8K and ARC by difficulty.", "We confirm it on the Adult income dataset.",
                      "We collect Amazon Reviews 2023, a dataset of reviews."]:
-        assert unnamed_dataset("Which datasets were ranked?", [Hit(Paper("Ranking", abstract), 1.0, 0.5, 3.0)]) is None
-    assert unnamed_dataset("Which datasets were ranked?", [Hit(Paper("Ranking on MMLU", "We rank MMLU questions."), 1.0, 0.5, 3.0)]) is None
-    assert unnamed_dataset("Which datasets were ranked with MMLU?", [Hit(Paper("Ranking", "We rank MMLU questions."), 1.0, 0.5, 3.0)])
+        assert unnamed_dataset("Which two datasets were ranked?", [Hit(Paper("Ranking", abstract), 1.0, 0.5, 3.0)]) is None
+    assert unnamed_dataset("Which two datasets were ranked?", [Hit(Paper("Ranking on MMLU", "We rank MMLU questions."), 1.0, 0.5, 3.0)]) is None
+    assert unnamed_dataset("Which two datasets were ranked with MMLU?", [Hit(Paper("Ranking", "We rank MMLU questions."), 1.0, 0.5, 3.0)])
 
 
 def test_contractions_are_no_focus_words_and_a_possessive_is_its_noun():
