@@ -242,15 +242,15 @@ class Assistant:
             hits = metadata.as_hits(list(self.index.papers.values()))
             scope = "papers in the corpus"
         answer = metadata.answer(question, query, hits, scope)
-        if query.topic and (query.limit or query.lookup) and answer.citations and not answer.refused:
+        first = next((h for h in hits if answer.citations and h.paper.id == answer.citations[0].paper_id), None)
+        if (query.topic and (query.limit or query.lookup) and first and not answer.refused
+                and metadata.field_value(first.paper, query.lookup or query.filter.order[0]) is not None):  # not one left unranked
             # The paper a superlative or a lookup picks, with the sentence of its abstract closest to
             # what the question says of it: the reader sees why it is the paper described.
-            first = next(h for h in hits if h.paper.id == answer.citations[0].paper_id)
             side = first.extra.get("side")
             about = described[side] if described and side is not None else query.topic
-            field = query.lookup or query.filter.order[0]
             [scored] = score_papers(about, [first], self.embed_sentences, numeric=False) or [None]
-            if scored and metadata.field_value(first.paper, field) is not None:  # not one left unranked
+            if scored:
                 answer.citations[0].sentences = [scored.sentences[0][2]]
                 answer.text += f"\nFrom its abstract: {scored.sentences[0][2]} [1]"
         return answer
@@ -510,11 +510,12 @@ def fuller_lines(answer: Answer, extra: Answer) -> None:
     model gives each paper a clause; what the paper does, finds and names is in its abstract."""
     lines = answer.text.split("\n")
     theirs = {s.paper_id: s.sentences for s in extra.citations}
+    sources = {s.number: s for s in answer.citations}
     evidence = {s.evidence for s in answer.sentences if s.supported and s.evidence}
     added = 0
     for i, line in enumerate(lines):
-        numbers = re.findall(r"\[(\d+)\]", line)
-        source = next((s for s in answer.citations if numbers and s.number == int(numbers[0])), None)
+        number = re.search(r"\[(\d+)\]", line)
+        source = sources.get(int(number[1])) if number else None
         if source is None:
             continue
         unsaid = _unsaid(theirs.get(source.paper_id, []), content_words(line), evidence)
