@@ -13,6 +13,7 @@ Imported only when a model is used: llama-index takes about 2 s to import.
 from __future__ import annotations
 
 import functools
+import gc
 import os
 import re
 import time
@@ -185,13 +186,18 @@ class Endpoint:
         def attempt(timeout: float) -> Iterator[str]:
             finish, got_text = None, False
             self.finish_reason = None
-            for chunk in self.llm(timeout, max_tokens).stream_chat(messages):
-                choices = getattr(chunk.raw, "choices", None) or []
-                finish = (choices[0].finish_reason if choices else None) or finish
-                if chunk.delta:
-                    got_text = True
-                    yield chunk.delta
-                self.remaining()  # a server trickling tokens must not outlast the deadline
+            chunks = self.llm(timeout, max_tokens).stream_chat(messages)
+            try:
+                for chunk in chunks:
+                    choices = getattr(chunk.raw, "choices", None) or []
+                    finish = (choices[0].finish_reason if choices else None) or finish
+                    if chunk.delta:
+                        got_text = True
+                        yield chunk.delta
+                    self.remaining()  # a server trickling tokens must not outlast the deadline
+            finally:
+                if finish is None:  # left before its end: a loop cut short, the deadline, a fault
+                    _close_now(chunks)
             if finish is None:
                 what = "was cut off before it finished" if got_text else "was empty or malformed"
                 raise ModelUnavailable(f"the reply of {model} at {self.url} {what}")
@@ -203,6 +209,16 @@ class Endpoint:
 
     def complete(self, text: str) -> str:
         return "".join(self.stream(text))
+
+
+def _close_now(chunks: Iterator) -> None:
+    """Close a reply stream left before its end now. openai's Stream keeps itself alive in a
+    reference cycle, so only the garbage collector would close its HTTP response: at any later
+    allocation, possibly inside httpcore's pool lock while the next request holds it, and that
+    request then waits for itself forever (encode/httpcore#990; seen here as an evaluation that
+    hung for good on the question after a reply cut short in a loop)."""
+    chunks.close()
+    gc.collect()
 
 
 # ---- the query engine ----------------------------------------------------------------

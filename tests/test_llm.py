@@ -163,6 +163,25 @@ def test_a_degenerate_reply_gets_one_corrective_retry_then_the_extractive_answer
     assert_citations_valid(answer)
 
 
+def test_a_reply_cut_short_in_a_loop_is_closed_at_once_not_left_to_the_garbage_collector(ask):
+    """openai's Stream keeps itself alive in a reference cycle: left to the garbage collector, its
+    HTTP response closes at some later allocation, possibly inside httpcore's pool lock during the
+    next request, which then deadlocks (encode/httpcore#990). With the collector off, no stream
+    of the answer may be left open."""
+    import gc
+
+    import openai
+
+    gc.disable()
+    try:
+        gc.collect()
+        _, answer, requests = ask(Reply("Delta has several tasks [1]. " * 12))
+        assert len(requests) == 2 and "repeated itself in a loop" in answer.note
+        assert not [o for o in gc.get_objects() if isinstance(o, openai.Stream)]
+    finally:
+        gc.enable()
+
+
 def test_a_degenerate_reply_whose_retry_answers_gives_the_model_answer(ask):
     _, answer, requests = ask([Reply("[1] and [2][3]"), Reply("Delta describes a benchmark with several tasks [1].")])
     assert len(requests) == 2 and answer.mode == "model" and answer.reply_problem is None
