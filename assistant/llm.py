@@ -184,11 +184,12 @@ class Endpoint:
         model = self.model
 
         def attempt(timeout: float) -> Iterator[str]:
-            finish, got_text = None, False
+            finish, got_text, started = None, False, False
             self.finish_reason = None
             chunks = self.llm(timeout, max_tokens).stream_chat(messages)
             try:
                 for chunk in chunks:
+                    started = True
                     choices = getattr(chunk.raw, "choices", None) or []
                     finish = (choices[0].finish_reason if choices else None) or finish
                     if chunk.delta:
@@ -196,7 +197,7 @@ class Endpoint:
                         yield chunk.delta
                     self.remaining()  # a server trickling tokens must not outlast the deadline
             finally:
-                if finish is None:  # left before its end: a loop cut short, the deadline, a fault
+                if started and finish is None:  # left before its end: a loop cut short, the deadline, a fault
                     _close_now(chunks)
             if finish is None:
                 what = "was cut off before it finished" if got_text else "was empty or malformed"
