@@ -17,7 +17,7 @@ from .citations import marked, short_name
 from .corpus import Paper, squash
 from .embeddings import SentenceCache
 from .errors import AssistantError
-from .extractive import (LIST_CAP, ask_answers, coined_names, compare_picks, compared, extractive, headed, listed, relevance, rerank,
+from .extractive import (LIST_CAP, coined_names, compare_picks, compared, extractive, headed, listed, relevance, rerank,
                          score_papers)
 from .gate import Evidence, admit, list_names, refusal, written
 from .index import Index, SyncReport
@@ -371,10 +371,12 @@ class Assistant:
                         further_papers(answer, extra)
                         if asked.kind == "list":
                             fuller_lines(answer, extra)
-                    if asked.kind == "compare":  # each side's answers to the asks, where the model left them out
-                        further_sentences(answer, compare_picks(standalone, chosen, self.embed_sentences, asked.sides, SIDE_SAID))
-                    elif asked.kind != "list" and hits:
-                        further_sentences(answer, [(hits[0], ask_answers(standalone, hits, self.embed_sentences, asked.kind == "numeric"))])
+                    if asked.kind == "compare":  # each side's sentences the model left out, as the extractive answer shows them
+                        further_sentences(answer, compare_picks(standalone, chosen, self.embed_sentences, asked.sides))
+                    elif asked.kind != "list" and hits:  # the extractive answer's sentences the model left out
+                        extra = extractive(standalone, hits, self.embed_sentences, asked)
+                        by_id = {h.paper.id: h for h in hits}
+                        further_sentences(answer, [(by_id[s.paper_id], s.sentences) for s in extra.citations if s.paper_id in by_id])
                     return answer, shown
                 # Unsupported and close to the prompt's example answer: the example handed back
                 # (a supported answer that happens to resemble it is kept above).
@@ -536,21 +538,20 @@ def _unsaid(sentences: list[str], said: set[str], evidence: set[str]) -> list[st
     return [s for s in sentences if s not in evidence and (ws := content_words(s)) and len(ws & said) / len(ws) < SAID]
 
 
-SIDE_SAID = 3  # sentences per side of a comparison that further_sentences may add: its asks' answers, what it does and finds
 SAID = 0.6  # an abstract sentence is already said when this share of its content words is in the model's answer
 
 
 def further_sentences(answer: Answer, picks: list[tuple[Hit, list[str]]]) -> None:
-    """Add to a model's answer the sentences of its sources that answer the question's asks
-    (`picks`: each paper with them; extractive.ask_answers for a fact or figure question's first
-    source, extractive.compare_picks for each side of a comparison) when the answer does not say
-    them: they are neither the evidence of one of its sentences nor mostly in its words. A small
-    model often answers one ask of two or three, one side of a comparison in a sentence, or gives
-    the finding without its figure; the reader should still see what answers the rest, in the
-    abstracts' own words, after the model's text."""
+    """Add to a model's answer the sentences of its sources that answer the question when the
+    answer does not say them (`picks`: each paper with its sentences; for a comparison each
+    side's from extractive.compare_picks, otherwise the extractive answer's): they are neither
+    the evidence of one of its sentences nor mostly in its words. A small model often answers
+    one ask of two or three, one side of a comparison in a sentence, gives the finding without
+    its figure, or shortens a name; the reader should still see what the abstracts say to the
+    question, in their own words, after the model's text."""
     said = content_words(answer.text)
     evidence = {s.evidence for s in answer.sentences if s.supported and s.evidence}
-    added, papers = [], set()
+    added: dict[int, list[str]] = {}  # source number -> its sentences added, cited
     for hit, sentences in picks:
         unsaid = _unsaid(sentences, said, evidence)
         if not unsaid:
@@ -562,12 +563,16 @@ def further_sentences(answer: Answer, picks: list[tuple[Hit, list[str]]]) -> Non
             answer.uncited = [s for s in answer.uncited if s.paper_id != hit.paper.id]
         source.sentences = list(dict.fromkeys([*source.sentences, *unsaid]))  # what the answer rests on
         answer.sentences += [Sentence(s, [source.number], True, s) for s in unsaid]
-        added += [f"{s} [{source.number}]" for s in unsaid]
-        papers.add(source.number)
+        added.setdefault(source.number, []).extend(f"{s} [{source.number}]" for s in unsaid)
     if not added:
         return
-    answer.text += f"\n\nFrom the abstract{'s' * (len(papers) > 1)}: " + " ".join(added)
-    more = f"{len(added)} sentence{'s' * (len(added) > 1)} of the sources that answer{'s' * (len(added) == 1)} what the model's answer leaves out added in their own words"
+    if len(added) == 1:
+        answer.text += "\n\nFrom the abstract: " + " ".join(*added.values())
+    else:  # a line per paper, led by its title, as the extractive comparison shows each side
+        titles = {c.number: c.title for c in answer.citations}
+        answer.text += "\n\n" + "\n".join(f"From {titles[n]}: {' '.join(cited)}" for n, cited in added.items())
+    count = sum(map(len, added.values()))
+    more = f"{count} sentence{'s' * (count > 1)} of the sources that answer{'s' * (count == 1)} what the model's answer leaves out added in their own words"
     answer.note = f"{answer.note}; {more}" if answer.note else more
 
 

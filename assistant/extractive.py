@@ -34,9 +34,12 @@ from .types import Answer, Source
 MAX_SENTENCES = 5
 ANSWER_PAPERS = 3
 LIST_CAP = 15  # a "which papers" answer names at most this many papers
-SIDE_SENTENCES = 7  # sentences per side of a comparison: what it does, what it finds, and the best others (README, round 8)
-# (3 held 1 of 6 answered comparisons' keywords on the spent blind set, 4 held 4; 5 raised the two
-# blind sets' comparisons from 0.57 and 0.67 to 0.71 and 0.83, the tuned sets did not move)
+SIDE_SENTENCES = 12  # sentences per side of a comparison: all of a usual abstract's, in its order (README, round 17)
+# (3 held 1 of 6 answered comparisons' keywords on the spent blind set, 4 held 4, 5 raised two
+# blind sets' comparisons from 0.57 and 0.67 to 0.71 and 0.83; round 17, over all 188 comparisons
+# of every set: 7 held 150, 9 166, 10 169, 12 172, answers 372 -> 437 words: what a comparison
+# asks of a side is often a detail of the sentence a shorter side left out.) A longer abstract
+# keeps its sentences for the asks, what it does and finds, and the best others.
 
 
 # What makes a sentence carry an answer rather than restate the question: it introduces a
@@ -569,17 +572,6 @@ def _ask_picks(question: str, first: Scored, embed, numeric: bool, asks: list[st
     if numeric and not chosen:
         chosen = _figure_first(question, first.sentences)[:1]
     return chosen
-
-
-def ask_answers(question: str, hits: list[Hit], embed, numeric: bool) -> list[str]:
-    """The first paper's sentences that answer the asks of a question with several, or the
-    figure of a question that asks for one (as a fact answer picks them), in the abstract's
-    order; none for a question with a single ask."""
-    papers = score_papers(question, hits[:1], embed, numeric)
-    if not papers:
-        return []
-    papers[0].sentences = _carried(papers[0].sentences)
-    return [s for _, _, s in sorted(_ask_picks(question, papers[0], embed, numeric, facets(question)), key=lambda t: t[1])]
 
 
 def _carried(sentences: list[tuple[float, int, str]]) -> list[tuple[float, int, str]]:

@@ -418,17 +418,19 @@ def test_a_comparison_with_several_asks_answers_each_and_still_says_what_each_si
     def side(name, data, result):
         return hit(f"{name}: a recommender", f"Recommenders need item representations. We propose {name}, which represents items as text. "
                    f"We collect {data}, a new dataset of reviews. We find that {name} {result}. It runs on one GPU. Code is released online. "
-                   "Training takes a day. The encoder has six layers. Three domains are tested.", 0.9)
+                   "Training takes a day. The encoder has six layers. Three domains are tested. "
+                   + " ".join(f"Ablation {n} removes one more layer." for n in range(1, 8)), 0.9)  # 16 sentences
     blair, recgpt = side("BLaIR", "Amazon Reviews 2023", "retrieves items well"), side("RecGPT", "a multi-domain corpus", "transfers zero-shot")
     blair.extra["side"], recgpt.extra["side"] = 0, 1
     two_asks = extractive("Compare BLaIR and RecGPT: how does each represent items and what data does each introduce?", [blair, recgpt], embed)
     lines = two_asks.text.splitlines()
     assert "Amazon Reviews 2023" in lines[0] and "multi-domain corpus" in lines[1]
-    # The sentence that introduces the name, one per ask, what it does, what it finds: SIDE_SENTENCES (7)
-    # and one more when the name's sentence and two asks already take three (of the nine).
-    assert [line.count("[") for line in lines] == [8, 8]
+    # The sentence that introduces the name, one per ask, what it does, what it finds, the best
+    # others: SIDE_SENTENCES (12), and one more when the name's sentence and two asks take three.
+    assert [line.count("[") for line in lines] == [13, 13]
+    assert all("We find that" in line and "represents items as text" in line for line in lines)
     one_ask = extractive("Compare BLaIR and RecGPT.", [blair, recgpt], embed)
-    assert [line.count("[") for line in one_ask.text.splitlines()] == [7, 7]
+    assert [line.count("[") for line in one_ask.text.splitlines()] == [12, 12]
 
 
 def test_a_list_line_led_by_background_adds_what_the_paper_does_not_what_it_finds():

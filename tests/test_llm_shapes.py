@@ -90,7 +90,8 @@ def test_a_model_answer_that_names_every_paper_gets_no_paper_added_but_what_each
                      f"Circuit efficiency: grokking occurs when the generalising solution is slower to learn but more efficient [{c}].")
 
     answer, _ = ask(assistant, both, COMPARE)
-    body, _, added = answer.text.partition("\n\nFrom the abstracts: ")
+    body, _, added = answer.text.partition("\n\nFrom ")
+    added = "From " + added
     assert body.count("\n") == 1 and len(answer.citations) == 2 and "further paper" not in (answer.note or "")
     # A sentence a side is all a small model says: what each side's abstract says to the asks
     # follows, each sentence cited to its own paper, and the model's text is left as it was.
@@ -98,6 +99,9 @@ def test_a_model_answer_that_names_every_paper_gets_no_paper_added_but_what_each
     for number, source in enumerate(answer.citations, 1):
         extra = [s for s in answer.sentences if s.citations == [number] and s.evidence == s.text and s.text in added]
         assert extra and all(s.text in source.sentences for s in extra)
+        # each side's paragraph is led by its title and cites only its own paper
+        line = added.split("\n")[number - 1]
+        assert line.startswith(f"From {source.title}: ") and set(re.findall(r"\[(\d+)\]", line)) == {str(number)}
     assert "leaves out added in their own words" in answer.note
 
 
@@ -106,7 +110,12 @@ def test_a_fact_question_asks_for_every_part_in_a_few_sentences(assistant):
                            "What is ungrokking?")
     assert "Answer every part of the question in 2 or 3 sentences" in requests[0]["messages"][-1]["content"]
     assert requests[0]["max_tokens"] == assistant.settings.llm_max_tokens
-    assert answer.text == "Ungrokking is when a network regresses from perfect to low test accuracy [1]."  # nothing added to a fact
+    # The extractive answer's sentences the model did not say follow its text, cited to their
+    # source; the one it said in other words is not repeated.
+    model_text, added = answer.text.split("\n\nFrom the abstract: ")
+    assert model_text == "Ungrokking is when a network regresses from perfect to low test accuracy [1]."
+    assert added and set(re.findall(r"\[(\d+)\]", added)) == {"1"} and "regress" not in added
+    assert all(s.supported and s.evidence == s.text for s in answer.sentences[1:])
 
 
 def test_a_question_that_asks_several_things_gets_each_ask_spelled_out(assistant):
@@ -169,7 +178,7 @@ def test_a_model_list_gets_a_line_per_paper_led_by_its_title(assistant):
 
 def test_an_ask_the_model_leaves_out_is_answered_by_the_abstract_after_its_text(assistant):
     """Two asks, and the model answers the first: the abstract's sentence for the second is added
-    after the model's text, cited to the same source; an answer that says both gets nothing."""
+    after the model's text, cited to the same source; an answer that says both gets neither again."""
     question = "In the Grokking Tickets paper, how are the tickets identified, and can grokking happen without weight decay?"
     answer, _ = ask(assistant, Reply("The tickets are sparse subnetworks identified via magnitude pruning after perfect generalization [1]."),
                     question)
@@ -180,4 +189,5 @@ def test_an_ask_the_model_leaves_out_is_answered_by_the_abstract_after_its_text(
     assert any(s.supported and "without weight decay" in s.text and s.citations == [1] for s in answer.sentences)
     both, _ = ask(assistant, Reply("The tickets are identified via magnitude pruning after perfect generalization [1]. "
                                    "At an appropriate pruning rate, grokking is achieved even without weight decay [1]."), question)
-    assert "From the abstract" not in both.text and both.note is None
+    both_text, _, both_added = both.text.partition("\n\nFrom the abstract: ")
+    assert both_text.endswith("even without weight decay [1].") and "weight decay" not in both_added and "magnitude pruning" not in both_added
