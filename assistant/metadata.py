@@ -334,6 +334,9 @@ ENUMERATION = re.compile(r"\s*[,;]\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+(?=the\b|
 SHARED_PREPOSITION = re.compile(r"the\s+(?:[\w-]+\s+){0,3}?(?:papers|works|studies|ones)\s+(?:on|about)\s+"
                                 r"(?P<rest>.+?(?:,\s*|\s+(?:and|or)\s+)(?P<prep>on|about)\s.+)"
                                 r"|(?P<rest2>.+?,\s*(?:and\s+|or\s+)?(?P<prep2>on|about)\s.+)", re.I | re.S)
+# "three papers on T (one augmenting ..., one letting ..., and one fine-tuning ...)": each "one" a paper.
+ONE_EACH = re.compile(r"(?:^|[(:,;]|\s[-–—]|\s(?=(?:and|or)\s+one\b))\s*(?:and\s+|or\s+)?one\s+(?!of\b)(?:(?:paper|study|work)\s+)?(?P<item>[^,;()]+?)"
+                      r"(?=\s*[,;)]|\s+(?:and|or)\s+one\b|\s*$)", re.I)
 TRAILING = re.compile(r"(?:\s[-–—]\s.*|,?\s*(?:which|what|who)\b.*|\W+)$", re.I)
 
 
@@ -342,6 +345,8 @@ def described(topic: str) -> list[str]:
     "GraphFM"); [] when it names a topic, not two or more papers ("instruction data or
     instruction tuning": no item starts with "the" or is a name; one item may do neither)."""
     body = TRAILING.sub("", FRAMING.sub("", topic, count=1))
+    if len(ones := [m["item"] for m in ONE_EACH.finditer(body)]) >= 2:
+        return [f"the paper {one.strip(' ,.')}" for one in ones]
     if shared := SHARED_PREPOSITION.match(body):
         prep, rest = shared["prep"] or shared["prep2"], shared["rest"] or shared["rest2"]
         items = re.split(rf"\s*,\s*(?:and\s+|or\s+)?{prep}\s+|\s+(?:and|or)\s+{prep}\s+", rest, flags=re.I)

@@ -70,6 +70,13 @@ def test_papers_by_authors_is_not_an_ordering():
           "the paper on whether tuned models mirror their base models"]),
         ("Among the papers about grokking, about agents and about retrieval, which is the most recent?", ("date", True),
          ["the paper about grokking", "the paper about agents", "the paper about retrieval"]),
+        # Round 17, from blind 19: "one ..., one ... and one ..." describes a paper each.
+        ("Of three papers on training data (one augmenting instructions for the task, one letting a student steer "
+         "the teacher, and one tuning on texts that mix k skills), which has the most upvotes?", ("upvotes", True),
+         ["the paper augmenting instructions for the task", "the paper letting a student steer the teacher",
+          "the paper tuning on texts that mix k skills"]),
+        ("Which came out first: one paper on grokking tickets or one on circuit efficiency?", ("date", False),
+         ["the paper on grokking tickets", "the paper on circuit efficiency"]),
     ],
 )
 def test_the_papers_a_question_enumerates_are_the_ones_ranked(question, order, papers):
