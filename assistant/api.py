@@ -513,14 +513,13 @@ def fuller_lines(answer: Answer, extra: Answer) -> None:
     lines = answer.text.split("\n")
     theirs = {s.paper_id: s.sentences for s in extra.citations}
     sources = {s.number: s for s in answer.citations}
-    evidence = {s.evidence for s in answer.sentences if s.supported and s.evidence}
     added = 0
     for i, line in enumerate(lines):
         number = re.search(r"\[(\d+)\]", line)
         source = sources.get(int(number[1])) if number else None
         if source is None:
             continue
-        unsaid = _unsaid(theirs.get(source.paper_id, []), content_words(line), evidence)
+        unsaid = _unsaid(theirs.get(source.paper_id, []), content_words(line))
         if unsaid:
             lines[i] = f"{line} " + " ".join(f"{s} [{source.number}]" for s in unsaid)
             source.sentences = list(dict.fromkeys([*source.sentences, *unsaid]))
@@ -532,10 +531,12 @@ def fuller_lines(answer: Answer, extra: Answer) -> None:
         answer.note = f"{answer.note}; {more}" if answer.note else more
 
 
-def _unsaid(sentences: list[str], said: set[str], evidence: set[str]) -> list[str]:
-    """The sentences an answer does not say: neither the evidence of one of its sentences nor
-    mostly (SAID) in its words."""
-    return [s for s in sentences if s not in evidence and (ws := content_words(s)) and len(ws & said) / len(ws) < SAID]
+def _unsaid(sentences: list[str], said: set[str]) -> list[str]:
+    """The sentences an answer does not say: most (SAID) of their words are not in it. The
+    evidence of one of its sentences is not said for that: a small model's "Yes, LSTMs manage to
+    generalise on context-free tasks" was supported by the sentence saying only memory-augmented
+    networks do (the support check weighs shared content, not what is asserted of it)."""
+    return [s for s in sentences if (ws := content_words(s)) and len(ws & said) / len(ws) < SAID]
 
 
 SAID = 0.6  # an abstract sentence is already said when this share of its content words is in the model's answer
@@ -544,16 +545,15 @@ SAID = 0.6  # an abstract sentence is already said when this share of its conten
 def further_sentences(answer: Answer, picks: list[tuple[Hit, list[str]]]) -> None:
     """Add to a model's answer the sentences of its sources that answer the question when the
     answer does not say them (`picks`: each paper with its sentences; for a comparison each
-    side's from extractive.compare_picks, otherwise the extractive answer's): they are neither
-    the evidence of one of its sentences nor mostly in its words. A small model often answers
+    side's from extractive.compare_picks, otherwise the extractive answer's): not nearly all
+    their words are in it (_unsaid). A small model often answers
     one ask of two or three, one side of a comparison in a sentence, gives the finding without
     its figure, or shortens a name; the reader should still see what the abstracts say to the
     question, in their own words, after the model's text."""
     said = content_words(answer.text)
-    evidence = {s.evidence for s in answer.sentences if s.supported and s.evidence}
     added: dict[int, list[str]] = {}  # source number -> its sentences added, cited
     for hit, sentences in picks:
-        unsaid = _unsaid(sentences, said, evidence)
+        unsaid = _unsaid(sentences, said)
         if not unsaid:
             continue
         source = next((c for c in answer.citations if c.paper_id == hit.paper.id), None)

@@ -55,15 +55,24 @@ def assert_citations_valid(answer):
     assert not re.search(r"\(\d\)|\u3010|\[Source", answer.text)
 
 
+ADDED = "1 sentence of the sources that answers what the model's answer leaves out added in their own words"
+
+
+def said(answer):
+    """The model's own text: the abstracts' sentences it left out follow it (api.further_sentences)."""
+    return answer.text.split("\n\nFrom the abstract")[0]
+
+
 def prompt_of(request):
     return request["messages"][-1]["content"]
 
 
 def test_well_cited_answer_streams_and_lists_its_sources(ask):
     pieces, answer, requests = ask(Reply("Delta describes a benchmark with several tasks [1]."))
-    assert answer.mode == "model" and answer.model == "fake-model" and answer.note is None
-    assert answer.text == "Delta describes a benchmark with several tasks [1]."
-    assert len(pieces) > 1 and "".join(pieces) == answer.text
+    assert answer.mode == "model" and answer.model == "fake-model" and answer.note == ADDED
+    assert said(answer) == "Delta describes a benchmark with several tasks [1]."
+    assert len(pieces) > 1 and "".join(pieces) == said(answer)
+    assert "From the abstract: Delta abstract describes a benchmark with several tasks and enough length" in answer.text
     assert [s.title for s in answer.citations] == [TOP]
     assert answer.citations[0].sentences and "benchmark" in answer.citations[0].sentences[0]
     assert len(answer.uncited) == 3
@@ -88,13 +97,13 @@ def test_each_citation_variant_is_normalised(ask, variant):
 
 def test_out_of_range_ids_are_removed(ask):
     _, answer, _ = ask(Reply("Delta describes a benchmark [9]. It has several tasks [1] [0] [27]."))
-    assert answer.text == "Delta describes a benchmark [1]. It has several tasks [1]."
+    assert said(answer) == "Delta describes a benchmark [1]. It has several tasks [1]."
     assert [s.title for s in answer.citations] == [TOP]
 
 
 def test_answer_without_citations_gets_them_from_matching_sentences(ask):
     _, answer, _ = ask(Reply("Delta abstract describes a benchmark with several tasks."))
-    assert answer.text == "Delta abstract describes a benchmark with several tasks [1]."
+    assert said(answer) == "Delta abstract describes a benchmark with several tasks [1]."
     assert [s.title for s in answer.citations] == [TOP] and "attached" in answer.note
 
 
@@ -117,9 +126,9 @@ def test_an_answer_from_the_models_own_knowledge_falls_back_to_the_extractive_an
 def test_an_unsupported_sentence_is_left_out_and_listed_as_unsupported(ask):
     _, answer, _ = ask(Reply("Delta describes a benchmark with several tasks [1]. "
                              "It was released by Google in 2019 with 40 languages [1]."))
-    assert answer.mode == "model" and answer.text == "Delta describes a benchmark with several tasks [1]."
-    first, second = answer.sentences
-    assert first.supported and first.citations == [1] and "several tasks" in first.evidence
+    assert answer.mode == "model" and said(answer) == "Delta describes a benchmark with several tasks [1]."
+    first, second, *added = answer.sentences  # the abstract's sentence the model left out follows
+    assert [s.supported for s in added] == [True] and first.supported and first.citations == [1] and "several tasks" in first.evidence
     assert not second.supported and second.citations == [] and second.evidence is None
     assert "left out" in answer.note
     assert answer.to_dict()["sentences"][1] == {"text": second.text, "citations": [], "supported": False, "evidence": None}
@@ -137,7 +146,7 @@ def test_a_sentence_cited_to_the_wrong_source_is_recited_to_the_one_that_support
         return Reply(f"Delta describes a benchmark with several tasks [{gamma}].")
 
     _, answer, _ = ask(script, question=BOTH)
-    assert answer.text == "Delta describes a benchmark with several tasks [1]."
+    assert said(answer) == "Delta describes a benchmark with several tasks [1]."
     assert [s.title for s in answer.citations] == [TOP] and "re-cited" in answer.note
 
 
@@ -186,21 +195,21 @@ def test_a_reply_cut_short_in_a_loop_is_closed_at_once_not_left_to_the_garbage_c
 def test_a_degenerate_reply_whose_retry_answers_gives_the_model_answer(ask):
     _, answer, requests = ask([Reply("[1] and [2][3]"), Reply("Delta describes a benchmark with several tasks [1].")])
     assert len(requests) == 2 and answer.mode == "model" and answer.reply_problem is None
-    assert answer.text == "Delta describes a benchmark with several tasks [1]."
+    assert said(answer) == "Delta describes a benchmark with several tasks [1]."
 
 
 def test_a_sentence_that_only_restates_the_question_is_left_out(ask):
     _, answer, requests = ask(Reply("Delta describes a benchmark with several tasks [1]. The benchmark has several tasks [1]."))
     assert len(requests) == 1 and answer.mode == "model"
-    assert answer.text == "Delta describes a benchmark with several tasks [1]."
+    assert said(answer) == "Delta describes a benchmark with several tasks [1]."
     assert "1 sentence that only restated the question left out" in answer.note
-    assert [s.supported for s in answer.sentences] == [True, False]
+    assert [s.supported for s in answer.sentences] == [True, False, True]  # the last one the abstract's, added
 
 
 def test_a_reply_cut_off_after_complete_sentences_keeps_them(ask):
     _, answer, requests = ask(Reply("Delta describes a benchmark with several tasks [1]. It also", finish="length"))
     assert len(requests) == 1 and answer.mode == "model"
-    assert answer.text == "Delta describes a benchmark with several tasks [1]."
+    assert said(answer) == "Delta describes a benchmark with several tasks [1]."
 
 
 def test_the_prompt_puts_rules_in_the_system_message_and_sources_with_the_question_in_the_user_message(ask):
@@ -255,7 +264,7 @@ def test_a_model_trickling_tokens_is_stopped_at_the_timeout(ask):
 
 def test_a_server_error_is_retried_and_the_retry_used(ask):
     _, answer, requests = ask([Reply(status=502), Reply("Delta has several tasks [1].")])
-    assert answer.mode == "model" and len(requests) == 2 and answer.note is None
+    assert answer.mode == "model" and len(requests) == 2 and answer.note == ADDED
 
 
 def test_mode_model_reports_the_failure_instead_of_falling_back(ask):

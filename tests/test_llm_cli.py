@@ -39,7 +39,7 @@ def test_ask_uses_the_endpoint_however_it_is_configured(corpus_args, tmp_path, h
     assert fake.headers[0]["Authorization"] == "Bearer sk-test"
     assert result.stdout.startswith("Delta describes a benchmark with several tasks [1].\n")
     listed = re.findall(r"^  \[(\d+)\] ", result.stdout, re.M)
-    assert listed == ["1"] and "note:" not in result.stderr
+    assert listed == ["1"] and "model was not used" not in result.stderr
 
 
 def test_ask_with_the_endpoint_down_answers_extractively_and_says_why(corpus_args):

@@ -110,12 +110,19 @@ def test_a_fact_question_asks_for_every_part_in_a_few_sentences(assistant):
                            "What is ungrokking?")
     assert "Answer every part of the question in 2 or 3 sentences" in requests[0]["messages"][-1]["content"]
     assert requests[0]["max_tokens"] == assistant.settings.llm_max_tokens
-    # The extractive answer's sentences the model did not say follow its text, cited to their
-    # source; the one it said in other words is not repeated.
+    # The extractive answer's sentences follow the model's text, cited to their source: the one
+    # its sentence rests on too, which it said in part ("two novel and surprising behaviours").
     model_text, added = answer.text.split("\n\nFrom the abstract: ")
     assert model_text == "Ungrokking is when a network regresses from perfect to low test accuracy [1]."
-    assert added and set(re.findall(r"\[(\d+)\]", added)) == {"1"} and "regress" not in added
+    assert "we demonstrate two novel and surprising behaviours: ungrokking" in added
+    assert set(re.findall(r"\[(\d+)\]", added)) == {"1"}
     assert all(s.supported and s.evidence == s.text for s in answer.sentences[1:])
+    # A sentence the model says word for word is not repeated.
+    said = "Most strikingly, we demonstrate two novel and surprising behaviours: ungrokking, in which a network regresses " \
+           "from perfect to low test accuracy, and semi-grokking, in which a network shows delayed generalisation to " \
+           "partial rather than perfect test accuracy."
+    copied, _ = ask(assistant, Reply(f"{said} [1]"), "What is ungrokking?")
+    assert copied.text.startswith(said[:-1]) and copied.text.count("two novel and surprising") == 1
 
 
 def test_a_question_that_asks_several_things_gets_each_ask_spelled_out(assistant):
@@ -178,7 +185,8 @@ def test_a_model_list_gets_a_line_per_paper_led_by_its_title(assistant):
 
 def test_an_ask_the_model_leaves_out_is_answered_by_the_abstract_after_its_text(assistant):
     """Two asks, and the model answers the first: the abstract's sentence for the second is added
-    after the model's text, cited to the same source; an answer that says both gets neither again."""
+    after the model's text, cited to the same source; an answer that says both in the abstract's
+    words gets neither again."""
     question = "In the Grokking Tickets paper, how are the tickets identified, and can grokking happen without weight decay?"
     answer, _ = ask(assistant, Reply("The tickets are sparse subnetworks identified via magnitude pruning after perfect generalization [1]."),
                     question)
@@ -187,7 +195,8 @@ def test_an_ask_the_model_leaves_out_is_answered_by_the_abstract_after_its_text(
     assert answer.citations[0].title == TICKETS and len(answer.citations) == 1
     assert "leaves out added in their own words" in answer.note
     assert any(s.supported and "without weight decay" in s.text and s.citations == [1] for s in answer.sentences)
-    both, _ = ask(assistant, Reply("The tickets are identified via magnitude pruning after perfect generalization [1]. "
-                                   "At an appropriate pruning rate, grokking is achieved even without weight decay [1]."), question)
+    both, _ = ask(assistant, Reply("We refer to these subnetworks as Grokking tickets, which is identified via magnitude pruning "
+                                   "after perfect generalization [1]. In further investigations, we discovered that at an "
+                                   "appropriate pruning rate, grokking can be achieved even without weight decay [1]."), question)
     both_text, _, both_added = both.text.partition("\n\nFrom the abstract: ")
     assert both_text.endswith("even without weight decay [1].") and "weight decay" not in both_added and "magnitude pruning" not in both_added
