@@ -532,14 +532,14 @@ def fuller_lines(answer: Answer, extra: Answer) -> None:
 
 
 def _unsaid(sentences: list[str], said: set[str]) -> list[str]:
-    """The sentences an answer does not say: most (SAID) of their words are not in it. The
+    """The sentences an answer does not say: not nearly all (SAID) of their words are in it. The
     evidence of one of its sentences is not said for that: a small model's "Yes, LSTMs manage to
     generalise on context-free tasks" was supported by the sentence saying only memory-augmented
     networks do (the support check weighs shared content, not what is asserted of it)."""
     return [s for s in sentences if (ws := content_words(s)) and len(ws & said) / len(ws) < SAID]
 
 
-SAID = 0.6  # an abstract sentence is already said when this share of its content words is in the model's answer
+SAID = 0.9  # an abstract sentence is already said when nearly all its content words are in the model's answer (README, round 17)
 
 
 def further_sentences(answer: Answer, picks: list[tuple[Hit, list[str]]]) -> None:
