@@ -433,6 +433,12 @@ def test_a_comparison_with_several_asks_answers_each_and_still_says_what_each_si
     assert [line.count("[") for line in one_ask.text.splitlines()] == [12, 12]
 
 
+def test_a_sentence_that_names_what_the_paper_studies_introduces_it():
+    from assistant.extractive import INTRODUCES
+    assert INTRODUCES.search("We refer to this query-agnostic estimation of passage relevance as a passage's quality.")
+    assert not INTRODUCES.search("We refer to prior work for the details of the setup.")  # a pointer, not a name
+
+
 def test_a_list_line_led_by_background_adds_what_the_paper_does_not_what_it_finds():
     from assistant.extractive import _list_line
     sentences = [  # (score, position, sentence): the background sentence is far the closest to the question
