@@ -366,15 +366,15 @@ class Assistant:
                 if answer.text and not answer.refused:
                     if asked.kind == "list":
                         by_paper(answer, standalone, hits)
+                    # What the extractive answer shows and the model's leaves out follows it, in the abstracts' words.
+                    extra = extractive(standalone, hits, self.embed_sentences, asked)
                     if asked.kind in ("list", "compare"):
-                        extra = extractive(standalone, hits, self.embed_sentences, asked)
                         further_papers(answer, extra)
-                        if asked.kind == "list":
-                            fuller_lines(answer, extra)
-                    if asked.kind == "compare":  # each side's sentences the model left out, as the extractive answer shows them
+                    if asked.kind == "list":
+                        fuller_lines(answer, extra)
+                    elif asked.kind == "compare":  # each side's sentences, as the extractive answer shows them
                         further_sentences(answer, compare_picks(standalone, chosen, self.embed_sentences, asked.sides))
-                    elif asked.kind != "list" and hits:  # the extractive answer's sentences the model left out
-                        extra = extractive(standalone, hits, self.embed_sentences, asked)
+                    else:
                         by_id = {h.paper.id: h for h in hits}
                         further_sentences(answer, [(by_id[s.paper_id], s.sentences) for s in extra.citations if s.paper_id in by_id])
                     return answer, shown
@@ -546,10 +546,10 @@ def further_sentences(answer: Answer, picks: list[tuple[Hit, list[str]]]) -> Non
     """Add to a model's answer the sentences of its sources that answer the question when the
     answer does not say them (`picks`: each paper with its sentences; for a comparison each
     side's from extractive.compare_picks, otherwise the extractive answer's): not nearly all
-    their words are in it (_unsaid). A small model often answers
-    one ask of two or three, one side of a comparison in a sentence, gives the finding without
-    its figure, or shortens a name; the reader should still see what the abstracts say to the
-    question, in their own words, after the model's text."""
+    their words are in it (_unsaid). A small model often answers one ask of two or three, one
+    side of a comparison in a sentence, gives the finding without its figure, or shortens a name;
+    the reader should still see what the abstracts say to the question, in their own words,
+    after the model's text."""
     said = content_words(answer.text)
     added: dict[int, list[str]] = {}  # source number -> its sentences added, cited
     for hit, sentences in picks:
