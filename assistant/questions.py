@@ -277,12 +277,13 @@ FIGURE_CUE = re.compile(r"\b(?:how (?:many|much)|how (?:large|big|wide) (?:is|wa
 COMPARATIVE = {"more", "larger", "fewer", "less", "smaller", "bigger", "longer", "shorter", "than"}
 
 
+COUNT = r"(?:\d+|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"  # "which 12 LLMs", "which six datasets"
 # An ask for a model by name: "which LLM", "what base model", "which of the 12 LLMs", "which eight
 # vision-language models", "which audio encoder", "which cross-encoder checkpoint", a verb or the end
 # next; not "which model dimension" (a property), "what kind of model" (a type, not a name) or "what
 # model do they propose" (the paper's own, coined name).
 MODEL_CUE = re.compile(r"\b(?:which|what)\s+(?!(?:kinds?|types?|sorts?|class|family)\s+of\b)"
-                       r"(?:of the [\w-]+\s+|(?:(?:\d+|two|three|four|five|six|seven|eight|nine|ten|twelve)\s+)?(?:(?:pretrained|pre-trained)\s+)?"
+                       rf"(?:of the [\w-]+\s+|(?:{COUNT}\s+)?(?:(?:pretrained|pre-trained)\s+)?"
                        r"(?:(?!(?:is|are|was|were|do|does|did|papers|works|studies)\b)[\w-]+\s+)?)(?:(?:pretrained|pre-trained|base|underlying|open|specific|backbone|"
                        r"language|foundation)\s+)*(?:LLMs?|LMs?|VLMs?|MLLMs?|GNNs?|models?|language models?|encoders?|backbones?|checkpoints?)"
                        r"(?=\s+(?:was|were|is|are|does|do|did|has|had|can|could|would|\w+ed)\b|\s*[?,;]|\s*$)", re.I)
@@ -306,7 +307,7 @@ def model_asks(question: str) -> list[str]:
 # An ask for the datasets a described paper used, counted: "which six datasets were ranked", "which
 # three benchmarks were re-split"; not "which benchmark has several tasks" (a paper's benchmark,
 # found by what it is), "what dataset size" (a property) or "what dataset do they introduce" (its own).
-DATASET_CUE = re.compile(r"\b(?:which|what)\s+(?:\d+|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s+(?:[\w-]+\s+){0,2}?"
+DATASET_CUE = re.compile(rf"\b(?:which|what)\s+{COUNT}\s+(?:[\w-]+\s+){{0,2}}?"
                          r"(?:datasets|benchmarks|corpora|test sets)(?=\s+(?:was|were|are|did|do|\w+ed)\b|\s*[?,;]|\s*$)", re.I)
 
 
