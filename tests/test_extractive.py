@@ -189,7 +189,29 @@ def test_a_list_line_says_what_the_paper_does_and_what_it_finds_not_its_boilerpl
     line = answer.text.splitlines()[0]
     assert "We propose ReplayNet" in line and "We find that rehearsal" in line  # what it does, then what it finds
     assert "Code is available" not in line
-    assert line.count("[1]") == 3 and cited_numbers(line) == {1}
+    assert line.count("[1]") == 4 and cited_numbers(line) == {1}  # a list's first papers say all their abstract has to say
+
+
+def test_a_lists_first_papers_say_their_details_and_the_later_ones_say_why_they_belong(embed):
+    from assistant.extractive import LEAD_PAPERS, LINE_SENTENCES
+
+    def abstract(name: str, detail: str) -> str:
+        return (f"Continual learning of new tasks is a hard problem. We propose {name}, a continual learning method for new tasks. "
+                f"We find that {name} forgets less than replay. Its memory is small. It runs on one GPU. {detail} "
+                f"Code is available at https://github.com/x/{name}.")
+
+    names = ["ReplayNet", "GradNet", "PromptNet", "MaskNet", "DistilNet"]
+    hits = [hit(name, abstract(name, f"We also test {name} on the CORe50-{i} benchmark."), 0.9 - 0.01 * i) for i, name in enumerate(names)]
+    answer = extractive("Which papers propose continual learning methods for new tasks?", hits, embed)
+    lines = answer.text.splitlines()
+    assert len(lines) == len(names) > LEAD_PAPERS
+    for i, line in enumerate(lines):
+        number = re.search(r"\[(\d+)\]", line)[0]
+        if i < LEAD_PAPERS:  # every sentence but the one that says where the code is
+            assert "CORe50-" in line and "Its memory is small." in line and line.count(number) == 6
+        else:
+            assert line.count(number) == LINE_SENTENCES
+        assert "github" not in line
 
 
 def test_a_list_line_names_what_the_paper_coins():
@@ -249,7 +271,7 @@ def test_a_sentence_that_asks_a_question_is_no_answer_to_it():
     # Nor does a list line show it.
     from assistant.extractive import _list_line
     line = _list_line(question, [(1.0, 0, asking), (0.8, 1, stating), (0.75, 2, "We train LMs on child-directed speech."),
-                                 (0.72, 3, "Code is available.")])
+                                 (0.72, 3, "Verbs were drawn from child-directed speech.")])
     assert asking not in line and len(line) == 3
 
 
