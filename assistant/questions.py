@@ -285,7 +285,7 @@ COUNT = r"(?:\d+|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"  #
 MODEL_CUE = re.compile(r"\b(?:which|what)\s+(?!(?:kinds?|types?|sorts?|class|family)\s+of\b)"
                        rf"(?:of the [\w-]+\s+|(?:{COUNT}\s+)?(?:(?:pretrained|pre-trained)\s+)?"
                        r"(?:(?!(?:is|are|was|were|do|does|did|papers|works|studies)\b)[\w-]+\s+)?)(?:(?:pretrained|pre-trained|base|underlying|open|specific|backbone|"
-                       r"language|foundation)\s+)*(?:LLMs?|LMs?|VLMs?|MLLMs?|GNNs?|models?|language models?|encoders?|backbones?|checkpoints?)"
+                       r"language|foundation)\s+)*(?:LLMs?|LMs?|VLMs?|MLLMs?|GNNs?|models?|language models?|encoders?|backbones?|checkpoints?)(?:\s+famil(?:y|ies))?"
                        r"(?=\s+(?:was|were|is|are|does|do|did|has|had|can|could|would|\w+ed)\b|\s*[?,;]|\s*$)", re.I)
 COINED_MODEL = re.compile(r"\b(?:propose|introduce|present|develop|build|design|call|name)[sd]?\b", re.I)
 
@@ -319,9 +319,19 @@ def dataset_asks(question: str) -> list[str]:
 
 def figure_asks(question: str) -> list[tuple[str, set[str]]]:
     """The asks of a question that want a figure ("how many epochs", "what accuracy does it
-    reach"), each with the stems of what it counts ({"epoch"}; empty when it names no unit)."""
-    return [(ask, set(stems(counted.group(1))) - COMPARATIVE if (counted := COUNTED_THING.search(ask)) and not NO_THING.fullmatch(counted.group(1)) else set())
+    reach"), each with the stems of what it counts ({"epoch"}; empty when it names no unit).
+    People are counted by who they are: "how many people" is "19 researchers and clinicians"."""
+    return [(ask, _who(set(stems(counted.group(1))) - COMPARATIVE) if (counted := COUNTED_THING.search(ask)) and not NO_THING.fullmatch(counted.group(1)) else set())
             for ask, _ in _opening(question, FIGURE_CUE)]
+
+
+PEOPLE = set(stems("people persons humans individuals"))
+WHO = set(stems("participants researchers clinicians physicians doctors users annotators raters workers experts volunteers "
+                "students subjects evaluators judges developers engineers crowdworkers respondents patients children adults"))
+
+
+def _who(counted: set[str]) -> set[str]:
+    return counted | WHO if counted & PEOPLE else counted
 
 
 # "How many worked and how many did not?": a verb, not a counted thing; any figure may answer.

@@ -150,6 +150,13 @@ def test_a_figure_no_source_states_is_an_unstated_ask():
     assert unstated_figure("Which base model is LIMO tuned from?", hits) is None  # no figure asked
 
 
+def test_people_are_counted_by_who_they_are():
+    paper = Paper("A Search Engine for Challenges", "In experiments with 19 researchers and clinicians using our system, we outperform a popular engine.")
+    hits = [Hit(paper, score=1.0, dense=0.5, bm25=3.0)]
+    assert unstated_figure("how many people tested the system?", hits) is None  # blind 20, b20-15
+    assert unstated_figure("how many queries were tested?", hits) == "how many queries were tested?"
+
+
 def test_an_ask_for_a_model_by_name_opens_the_ask_and_is_not_the_papers_own():
     assert model_asks("Which LLM does the agent run on?") == ["Which LLM does the agent run on?"]
     assert model_asks("In CogEval, which of the eight LLMs planned best, and by what margin?") == ["which of the eight LLMs planned best"]
@@ -162,6 +169,9 @@ def test_an_ask_for_a_model_by_name_opens_the_ask_and_is_not_the_papers_own():
                 "which two text-generation models were used?", "which cross-encoder checkpoint was analysed?",
                 "which eight vision-language models were tested?"]:
         assert model_asks(ask) == [ask]
+    # Round 18, from blind 20: a model family is asked for by name too ("GPT-Neo", "Llama").
+    assert model_asks("which model families were used?") == ["which model families were used?"]
+    assert model_asks("which pretrained model family do the 1.3B and 6B models come from?") == ["which pretrained model family do the 1.3B and 6B models come from?"]
     assert model_asks("what kind of model is trained on it?") == []  # a type, not a name
     assert model_asks("which formal computation model inspired their experiments?") == []  # a notion, not a trained model
     assert model_asks("What were those LMs trained on?") == []  # asks for data
