@@ -17,9 +17,9 @@ from .citations import marked, short_name
 from .corpus import Paper, squash
 from .embeddings import SentenceCache
 from .errors import AssistantError
-from .extractive import (LIST_CAP, coined_names, compare_picks, compared, extractive, headed, listed, relevance, rerank,
+from .extractive import (LIST_CAP, coined_names, compare_picks, compared, extractive, headed, listed, ranking, rerank,
                          score_papers)
-from .gate import Evidence, admit, list_names, refusal, written
+from .gate import Evidence, admit, asked_only, list_names, refusal, written
 from .index import Index, SyncReport
 from .metadata import PaperFilter
 from .questions import QuestionPlan, plan, sides as compared_sides
@@ -96,8 +96,11 @@ class Assistant:
         question = respelled(question, self._known_words)
         k = k or self.settings.top_k
         sides = compared_sides(question)
-        hits = self._search(question, max(k, RERANK_K), filters)
-        hits = (rerank(question, hits[:RERANK_K], self.embed_sentences, self.index.lexical.idf) + hits[RERANK_K:])[:k]  # the same order at any k
+        # What the question leaves out ("Leave out work on overconfident search agents") is no query:
+        # its words would find the very papers it excludes.
+        asked = asked_only(question)
+        hits = self._search(asked, max(k, RERANK_K), filters)
+        hits = (rerank(asked, hits[:RERANK_K], self.embed_sentences, self.index.lexical.idf) + hits[RERANK_K:])[:k]  # the same order at any k
         if not sides:
             return hits
         firsts = self._sides(sides, question, max(k, RERANK_K), filters)
@@ -117,8 +120,11 @@ class Assistant:
             named = len(side.split()) <= SIDE_NAME_WORDS
             query = side if named else f"{side} {context}"
             side_hits = self._search(query, k, filters)
-            if not named:  # found with the topic, ranked by what tells this side from the other (the context fits both)
-                ranked.append([(r, p.hit) for r, p in relevance(side, side_hits, self.embed_sentences)][:SIDE_CHOICES])
+            # A description is found with the topic, and ranked by what tells this side from the other
+            # (the context fits both), mixed with the gate's score: relevance alone took "routed to
+            # expert models" for "Learning to Route Among Specialized Experts" (blind 20).
+            if not named:
+                ranked.append([(r, p.hit) for r, p in ranking(side, side_hits, self.embed_sentences, self.index.lexical.idf)][:SIDE_CHOICES])
             else:  # a paper that writes the name ("Only-IF", "TCIA") before one that only resembles it
                 said = re.compile(rf"(?<!\w){re.escape(side)}(?!\w)", re.I)
                 side_hits.sort(key=lambda h: not said.search(f"{h.paper.title} {h.paper.abstract}"))

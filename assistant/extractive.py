@@ -326,12 +326,18 @@ def rerank(question: str, hits: list[Hit], embed, idf=None) -> list[Hit]:
     (the corpus IDF of a stem, gate.admit's), relevance is mixed with the gate's score of each
     paper (_mixed): over the 811 answerable questions of the team sets Recall@5 0.937 -> 0.945,
     Recall@10 0.958 -> 0.962, every gold paper in the top 10 for 741 instead of 734."""
+    ranked_hits = [p.hit for _, p in ranking(question, hits, embed, idf)]
+    return ranked_hits + [h for h in hits if all(h is not r for r in ranked_hits)]  # a hit without sentences keeps its place at the end
+
+
+def ranking(question: str, hits: list[Hit], embed, idf=None) -> list[tuple[float, Scored]]:
+    """The hits with sentences, scored by relevance(), mixed with the gate's score of each paper
+    when `idf` is given (_mixed); best first."""
     ranked = relevance(question, hits, embed)
     if idf and ranked:
         scores = paper_scores(question, [p.hit for _, p in ranked], embed, focus(question, idf))
         ranked = _mixed(ranked, [s["score"] for s in scores])
-    ranked_hits = [p.hit for _, p in ranked]
-    return ranked_hits + [h for h in hits if all(h is not r for r in ranked_hits)]  # a hit without sentences keeps its place at the end
+    return ranked
 
 
 def listed(question: str, hits: list[Hit], embed, weaker: bool = True) -> list[Scored]:

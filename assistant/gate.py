@@ -206,6 +206,12 @@ LEFT_OUT = re.compile(
     r"|\b(?:as opposed to|apart from|except(?: for)?|excluding)\b[^.?;!]*", re.I)
 
 
+def asked_only(question: str) -> str:
+    """The question without what it leaves out (LEFT_OUT) and the stops left behind."""
+    kept = re.sub(r"([.?!;:])\s+[.?!;:,]+(?=\s|$)", r"\1", LEFT_OUT.sub(" ", question))  # "right?  ." -> "right?"
+    return re.sub(r"\s+", " ", re.sub(r"\s+(?=[.?!;:,])", "", kept)).strip() or question
+
+
 def list_names(question: str) -> list[str]:
     """The names a "which papers" question asks for papers about ("MMLU", "VirtualHome", "GPT-4o"):
     its named terms outside what it excludes, a run of capitalised words as one ("Hugging Face"),

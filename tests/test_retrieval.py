@@ -28,6 +28,23 @@ def test_answer_cites_only_listed_sources(shipped_index, dev_questions):
     assert q["gold_titles"][0] in [s.title for s in answer.citations]
 
 
+def test_what_a_question_leaves_out_does_not_change_what_it_retrieves(shipped_index):
+    asked = "Which papers predict from a model's internals whether its answer will be right?"
+    titles = [h.paper.title for h in shipped_index.retrieve(asked, k=10)]
+    left_out = " Leave out work on search agents that ask clarifying questions about ambiguous queries."
+    assert [h.paper.title for h in shipped_index.retrieve(asked + left_out, k=10)] == titles
+    assert not any("Search Agents" in t for t in titles)  # the paper it leaves out is not found by its words
+
+
+def test_a_described_paper_is_the_one_the_description_fits_not_one_that_shares_a_word(shipped_index):
+    # Found on blind 20: "routed to expert models" picked "Learning to Route Among Specialized
+    # Experts"; the description is of UnifiedMLLM's task and grounding tokens.
+    answer = shipped_index.ask("Which has the most authors: the multimodal LLM whose task and grounding tokens are "
+                               "routed to expert models, the gCOG benchmark paper, or the ChildPlay paper?")
+    assert answer.citations[0].title.startswith("UnifiedMLLM") and "task tokens and grounding tokens" in answer.text
+    assert not any(c.title.startswith("Learning to Route") for c in answer.citations)
+
+
 def test_question_about_absent_topic_is_refused_without_citations(shipped_index):
     answer = shipped_index.ask("What does the Chinchilla paper recommend?")
     assert answer.refused and answer.citations == []
