@@ -116,15 +116,15 @@ UNIT_BONUS = 0.15  # the figure comes with the unit or the counted thing the que
 RESULT_BONUS = 0.08  # a result, not a setting, when the question asks about a result
 FOCUS_SHARE = 0.75  # of the word overlap, the share that comes from the words of what is asked
 NAME_BONUS = 0.1  # a list line or a comparison side prefers a sentence that names what the paper made
-# A list line: the best sentence, what the paper does or finds, and the next best. Measured (round
-# 15, every set's 298 lists): 3 sentences instead of 2 held every keyword in 7 more answers and
-# none fewer; the third chosen for naming most things the line does not (NAME) gained no more, and
-# chosen only among sentences about the paper's own work (_own) gained 2 fewer.
-# The LEAD_PAPERS first papers of a list (the closest) say more, up to LEAD_SENTENCES: the detail
-# a reader checks a paper by is often far down its abstract. Measured (round 18, the 312 lists of
-# every set): all keywords in 173 -> 177 team and 29 -> 40 of blind 13-19's 64 lists, 669 -> 848
-# words a list; 4 lists lose one, 19 gain. Every line at 4 or 5 sentences: 31 or 33 of the 64 for
-# 853 or 1024 words; 3 lead papers with 6 sentences 36 (755 words), 4 with 6 37 (835).
+# A list line: the best sentence, what the paper does or finds, then the next best. Measured
+# (round 15, every set's 298 lists): 3 sentences instead of 2 held every keyword in 7 more answers
+# and none fewer; the third chosen for naming most things the line does not (NAME) gained no more,
+# and chosen only among sentences about the paper's own work (_own) gained 2 fewer.
+# Round 18: the first LEAD_PAPERS papers of a list (the closest) say up to LEAD_SENTENCES, the
+# others LINE_SENTENCES: the detail a reader checks a paper by is often far down its abstract.
+# Over the 312 lists of every set, all keywords in 173 -> 177 team and 29 -> 40 of blind 13-19's
+# 64 lists, 669 -> 850 words a list (4 lists lose one, 19 gain). Every line at 4 or 5 sentences:
+# 31 or 33 of the 64 for 853 or 1,024 words; 3 lead papers at 6, 36 (755 words); 4 at 6, 37 (835).
 LINE_SENTENCES = 2
 LEAD_PAPERS = 3
 LEAD_SENTENCES = 8
@@ -408,11 +408,11 @@ def _list_picks(question: str, hits: list[Hit], embed) -> tuple[list[tuple[Hit, 
     weaker matches among them (their hits' ids)."""
     chosen = listed(question, hits, embed)
     sizes = [LEAD_SENTENCES] * LEAD_PAPERS + [LINE_SENTENCES] * len(chosen)
-    return ([(p.hit, _list_line(question, p.sentences, p.hit.extra.get("named"), size)) for p, size in zip(chosen, sizes)],
+    return ([(p.hit, _list_line(question, p.sentences, size, p.hit.extra.get("named"))) for p, size in zip(chosen, sizes)],
             {id(p.hit) for p in chosen if p.weaker})
 
 
-def _list_line(question: str, sentences: list[tuple[float, int, str]], name: str | None = None, size: int = 3) -> list[str]:
+def _list_line(question: str, sentences: list[tuple[float, int, str]], size: int, name: str | None = None) -> list[str]:
     """A list line: the paper's best sentence for the question, where one that names what the
     paper made (NAME) counts NAME_BONUS more, so the line says what it is; then, when that
     sentence says what the paper does, its best saying what it finds, and the other way round

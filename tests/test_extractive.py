@@ -271,7 +271,7 @@ def test_a_sentence_that_asks_a_question_is_no_answer_to_it():
     # Nor does a list line show it.
     from assistant.extractive import _list_line
     line = _list_line(question, [(1.0, 0, asking), (0.8, 1, stating), (0.75, 2, "We train LMs on child-directed speech."),
-                                 (0.72, 3, "Verbs were drawn from child-directed speech.")])
+                                 (0.72, 3, "Verbs were drawn from child-directed speech.")], 3)
     assert asking not in line and len(line) == 3
 
 
@@ -469,7 +469,7 @@ def test_a_list_line_led_by_background_adds_what_the_paper_does_not_what_it_find
         (0.6, 2, "Results show that more training data improves accuracy."),
         (0.9, 3, "Word problems come from 12 datasets."),
     ]
-    line = _list_line("Is there anything on math word problems?", sentences)
+    line = _list_line("Is there anything on math word problems?", sentences, 3)
     assert line == [sentences[0][2], sentences[1][2], sentences[3][2]]  # the named method, not the finding; then the next best
 
 
