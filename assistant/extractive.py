@@ -407,8 +407,8 @@ def _list_picks(question: str, hits: list[Hit], embed) -> tuple[list[tuple[Hit, 
     """Each listed paper with the sentences that show why it belongs (see _list_line), and the
     weaker matches among them (their hits' ids)."""
     chosen = listed(question, hits, embed)
-    sizes = [LEAD_SENTENCES] * LEAD_PAPERS + [LINE_SENTENCES] * len(chosen)
-    return ([(p.hit, _list_line(question, p.sentences, size, p.hit.extra.get("named"))) for p, size in zip(chosen, sizes)],
+    return ([(p.hit, _list_line(question, p.sentences, LEAD_SENTENCES if i < LEAD_PAPERS else LINE_SENTENCES, p.hit.extra.get("named")))
+             for i, p in enumerate(chosen)],
             {id(p.hit) for p in chosen if p.weaker})
 
 
@@ -430,7 +430,7 @@ def _list_line(question: str, sentences: list[tuple[float, int, str]], size: int
     does = lambda s: ACTION.search(s) or INTRODUCES.search(s)  # noqa: E731
     wanted = does if FINDING.search(first[2]) or not _own(first[2]) else FINDING.search
     second = next((t for t in ranked if wanted(t[2])), None)
-    line = ([first] + ([second] if second else []))[:size]
+    line = [first] + ([second] if second else [])
     line += [t for t in ranked if t not in line and not _release(t[2])][: size - len(line)]
     return [s for _, _, s in sorted(line, key=lambda t: t[1])]
 
