@@ -8,8 +8,9 @@ Two checks run on a model's reply before anything is shown as checked:
 - `Support`: claim-level support, in the spirit of ALCE's citation recall. Each answer sentence
   is compared with the sources it cites: the share of its content words the source has
   (title + abstract), the best embedding cosine between it and one abstract sentence; every
-  figure it states must appear in the source, and so must a word of each kind of universal or
-  negative claim it makes ("every", "never", "always", ...). `SUPPORT_THRESHOLD` and the weights were
+  figure it states must appear in the source, and so must each name it writes ("Monte Carlo",
+  "DRM", "GNNs") and a word of each kind of universal or negative claim it makes ("every",
+  "never", "always", ...). `SUPPORT_THRESHOLD` and the weights were
   calibrated on labelled sentence/paper pairs (README, "Claim-level support").
 
 Plain functions of text and an embedder; no model is called.
@@ -24,6 +25,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .gate import _name_of, everyday, named_terms, writes
 from .text import content_words, split_sentences, words
 
 # A citation in any bracket form, before or after normalisation ("[1]", "[1, 2]", "[Source 3]").
@@ -165,6 +167,27 @@ def claims(text: str) -> list[Claim]:
     return out
 
 
+def names(text: str) -> list[str]:
+    """The names a sentence writes (gate.named_terms: acronyms, CamelCase, capitalised words
+    inside a sentence, words with digits), less a possessive's "'s" and the capitalised words
+    of everyday English ("Neural", "Survey" in a title)."""
+    found = [re.sub(r"['’]s$", "", term) for term in named_terms(text)]
+    return list(dict.fromkeys(n for n in found if not everyday(n.lower()) and not everyday(_name_of(n).lower())))
+
+
+def says_name(name: str, text: str) -> bool:
+    """Whether a source's text writes the name: in any form gate.writes accepts, less the
+    ordinary words glued to it ("SAE-tuned" as "SAE"), or an acronym spelt out ("RL" as
+    "reinforcement learning", "LLMs" as "large language models")."""
+    if writes(name, text) or writes(_name_of(name), text):
+        return True
+    letters = re.fullmatch(r"([A-Z]{2,6})s?", name)
+    if not letters:
+        return False
+    spelt = r"[\s-]+".join(rf"{c}[a-z]*" for c in letters[1].lower())
+    return bool(re.search(rf"(?<![a-z]){spelt}", text.lower()))
+
+
 def numbers(text: str) -> set[str]:
     """Figures that must be found in a source to back a claim: "57.1%", "817", "1,000"
     (single digits are skipped: sources often spell them out)."""
@@ -178,7 +201,7 @@ class Judgement:
     coverage: float
     cosine: float
     evidence: str | None
-    missing: list[str] = field(default_factory=list)  # figures and quantifiers the sources do not state
+    missing: list[str] = field(default_factory=list)  # figures, names and quantifiers the sources do not state
 
 
 class Support:
@@ -196,6 +219,7 @@ class Support:
         self.words = [said_words(f"{title}. {abstract}") for title, abstract in sources]
         self.numbers = [numbers(f"{title} {abstract}") for title, abstract in sources]
         self.plain = [set(words(f"{title} {abstract}")) for title, abstract in sources]
+        self.texts = [f"{title}. {abstract}" for title, abstract in sources]
         self._vectors: list[np.ndarray] | None = None
 
     def _source_vectors(self) -> list[np.ndarray]:
@@ -210,8 +234,8 @@ class Support:
 
     def judge(self, sentence: str, numbers_: Iterable[int]) -> Judgement:
         """Whether the sources `numbers_` together say `sentence`: its content words (or those
-        it adds to the premise) and every figure it states that the premise does not are there,
-        and it is close to one of their sentences."""
+        it adds to the premise), every figure it states that the premise does not and every name
+        it writes are there, and it is close to one of their sentences."""
         chosen = [n for n in dict.fromkeys(numbers_) if 1 <= n <= len(self.sources)]
         said = said_words(sentence)
         if not chosen or not said or only_titles(sentence, [title for title, _ in self.sources]):
@@ -225,6 +249,9 @@ class Support:
             coverage = max(coverage, len(claim & known) / len(claim))
         given = self.premise_numbers | set().union(*(self.numbers[n - 1] for n in chosen))
         missing = sorted(numbers(sentence) - given)
+        # A name its sources do not write is the model's, whatever the question asked about: "Monte
+        # Carlo dropout is used to estimate the uncertainty" of a paper that never says it (blind 20).
+        missing += [name for name in names(sentence) if not any(says_name(name, self.texts[n - 1]) for n in chosen)]
         plain, found = set(words(sentence)), set().union(*(self.plain[n - 1] for n in chosen))
         missing += [" / ".join(sorted(group & plain)) for group in QUANTIFIERS if group & plain and not group & found]
         cosine, evidence = self._best_sentence(sentence, chosen)

@@ -85,6 +85,18 @@ def test_a_hallucinated_sentence_cited_to_an_unrelated_abstract_is_never_support
     assert not support.judge("Dropout randomly zeroes activations to regularise deep networks.", [1, 2, 3]).supported
 
 
+def test_a_name_the_source_does_not_write_is_not_supported_even_when_the_question_asks_it(support):
+    # The question's own method, cited to an abstract that never names it (a near negative, blind 20).
+    premised = Support(SOURCES, support.embed, premise="Which papers estimate uncertainty with Monte Carlo dropout?")
+    assert premised.judge("Readers tend to memorise the document collection and fail when it changes.", [1]).supported
+    judged = premised.judge("Monte Carlo dropout shows that readers memorise the document collection and fail when it changes.", [1])
+    assert not judged.supported and "Carlo" in judged.missing
+    # Another paper's name in a sentence cited to one source: the claim is not that source's.
+    assert not support.judge("Like LIMO, Corpus-Invariant Tuning controls the likelihood of retrieved contexts.", [1]).supported
+    # A name the source spells out is written: "QA" for "question answering".
+    assert support.judge("CIT helps open-domain QA readers when the document collection changes.", [1]).supported
+
+
 def test_a_figure_the_source_does_not_state_is_not_supported(support):
     assert support.judge("With 817 curated training samples the model reaches 57.1% accuracy.", [2]).supported
     assert not support.judge("With 900 curated training samples the model reaches 57.1% accuracy.", [2]).supported
