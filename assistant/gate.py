@@ -436,10 +436,21 @@ def refusal_reason(question: str, hits: list[Hit], vocab: set[str]) -> str | Non
         return "no paper in the corpus matches the question"
     runs = [run for run in name_runs(question) if any(written(run, h.paper) for h in hits)]  # "Hugging Face" as "huggingface.co"
     missing = [term for term in uncovered_terms(question, vocab) if not any(written(term, h.paper) for h in hits) and not _in_run(term, runs)]
-    # One of several alternatives may be absent ("such as MEG or EEG"): the others are asked about.
+    # One of several alternatives may be absent ("such as MEG or EEG"): the others are asked about,
+    # when a paper writes one of them, its names if it has any ("MEG recordings" as "MEG"), else the
+    # whole phrase ("Monte Carlo dropout or deep ensembles": no paper writes "deep ensembles").
+    def asked_about(option: str) -> bool:
+        option = re.sub(r"^(?:a|an|the|some|any)\s+", "", option.strip(), flags=re.I)
+        said = named_terms(option) or [option]
+        return not any(t in option for t in missing) and any(all(writes(t, h.paper.text) for t in said) for h in hits)
+
     missing = [term for term in missing if not any(
-        any(term in o for o in options) and any(not any(t in o for t in missing) for o in options) for _, options in alternatives(question))]
+        any(term in o for o in options) and any(map(asked_about, options)) for _, options in alternatives(question))]
     if missing:
+        # A run of missing capitalised words is one name: "Monte Carlo", not "Monte, Carlo".
+        for run in name_runs(question):
+            if set(run.split()) <= set(missing):
+                missing = [run if term == run.split()[0] else term for term in missing if term not in run.split()[1:]]
         return f"the corpus never mentions {', '.join(missing)}"
     return None
 

@@ -127,6 +127,19 @@ def test_named_terms_the_retrieved_papers_write_or_that_have_an_alternative_are_
     assert refusal_reason("Do papers use BEIR or MTEB?", hits, vocab) == "the corpus never mentions BEIR, MTEB"
 
 
+def test_an_absent_name_is_excused_only_by_an_alternative_a_paper_writes():
+    papers = [Paper("Uncertainty-aware blur prior", "We estimate the uncertainty of deep networks; bagged ensembles help."),
+              Paper("MEG-GPT", "A transformer on recorded MEG brain signals.")]
+    vocab = vocabulary(p.text for p in papers)
+    hits = [Hit(p, score=1.0, dense=0.5, bm25=3.0) for p in papers]
+    # Every word of "deep ensembles" is in some paper, the phrase in none: "Monte Carlo" is what is asked.
+    assert (refusal_reason("Which papers estimate uncertainty with Monte Carlo dropout or deep ensembles?", hits, vocab)
+            == "the corpus never mentions Monte Carlo")
+    assert refusal_reason("Which papers estimate uncertainty with Monte Carlo dropout or bagged ensembles?", hits, vocab) is None
+    # An alternative with a name is asked about when a paper writes the name, in whatever words.
+    assert refusal_reason("Which papers decode signals (MEG recordings, EEG caps)?", hits, vocab) is None
+
+
 def test_an_ask_for_a_figure_names_what_it_counts_only_when_it_opens_the_ask():
     assert figure_asks("LIMO is fine-tuned on few samples. Which base model, and for how many epochs?") == [("for how many epochs?", {"epoch"})]
     assert figure_asks("What accuracy does it reach on GSM8K?") == [("What accuracy does it reach on GSM8K?", set())]
