@@ -5,7 +5,7 @@ queries come from the clusters, half from anywhere (the hard case). Each ef is q
 fresh process, as an app start would (Chroma reads the setting when it opens the collection).
 Prints JSON.
 
-    .venv/bin/python bench/hnsw_search.py [--vectors 100000] [--ef 100 200 400 800]
+    .venv/bin/python bench/hnsw_search.py [--vectors 100000] [--ef 100 200 400 512 800]
 
 index.SEARCH_EF was chosen with it (README, "Retrieval").
 """
@@ -58,7 +58,7 @@ def query(path: str, ef: int, n: int) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--vectors", type=int, default=100_000)
-    parser.add_argument("--ef", type=int, nargs="+", default=[100, 200, 400, 800])
+    parser.add_argument("--ef", type=int, nargs="+", default=[100, 200, 400, 512, 800])
     parser.add_argument("--query", nargs=2, help=argparse.SUPPRESS)  # internal: PATH EF, in a fresh process
     args = parser.parse_args()
     if args.query:
