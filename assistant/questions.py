@@ -31,12 +31,13 @@ OF_ONE_PAPER = (r"(?!\s+(?:did|does|do|were|was)\s+(?:the\s+)?(?:authors?|paper|
 # The auxiliary or verb that makes "What makes X methods fragile" a question about X, not a list of methods.
 NOT_LIST_WORD = r"(?:makes?|made|is|are|was|were|do|does|did|can|could|would|should|has|have|had|causes?|drives?|explains?|limits?)"
 LIST = re.compile(
-    rf"^\W*(?:(?:which|what)\s+(?:(?!{NOT_LIST_WORD}\b)\w+\s+){{0,3}}?{PAPER_NOUNS}\b{OF_ONE_PAPER}"
+    rf"^\W*(?:(?:which|what)\s+(?:(?!{NOT_LIST_WORD}\b)[\w-]+\s+){{0,3}}?{PAPER_NOUNS}\b{OF_ONE_PAPER}"
     rf"|(?:which|what)\s+(?:work|research)\s+(?!does\b|did\b|do\b)"  # "What work in the collection examines ..."
     rf"|(?:list|name|find|show|give|identify|enumerate|mention)\b(?:\s+\w+){{0,4}}?\s+(?:{PAPER_NOUNS}\b|(?:work|research)\s+(?:that|which|on|about|using|in|where|with)\b)"
     rf"|(?:are there|is there)\s+(?:any\s+)?{PAPER_NOUNS}\b"
     rf"|{PAPER_NOUNS}\s+(?:that|which|about|on|studying|proposing|using|whose)\b"
     rf"|(?:in|from|of)\s+which\s+{DOC_NOUNS}\b|(?:do|does|did)\s+any\s+(?:of\s+the\s+)?(?:[\w-]+\s+)?{DOC_NOUNS}\b)"  # "In which papers ...", "Do any papers ..."
+    rf"|\b(?:in|from)\s+which\s+{DOC_NOUNS}\b"  # "mmlu shows up in which abstracts?"
     # Conversational requests for papers: "I'm looking for work that ...", "is there work on ...",
     # "anything on/using ...", "who trains ...", "any ... papers?", "remote sensing papers?", "list them".
     rf"|\b(?:looking for|searching for|point me to|recommend|suggest|collecting|gathering|compiling|rounding up)\s+(?:\w+\s+){{0,2}}?(?:{PAPER_NOUNS}|work|research|studies)\b"
@@ -47,7 +48,8 @@ LIST = re.compile(
     rf"|(?<=[.?!])\s+(?:list|name|find|show|give)\s+(?:me\s+)?(?:all\s+)?(?:the\s+)?(?:[\w-]+\s+){{0,2}}?{PAPER_NOUNS}\b"
     rf"|\b(?:i['’]m|i\s+am)\s+after\s+(?!(?:the|a|one)\s+(?:one|paper|study|work)\b)(?:[\w-]+\s+){{0,3}}?(?:that|which|on|about|where|using|with)\b"
     rf"|^\W*who\s+(?!is\b|are\b|was\b|were\b)\w+"
-    rf"|\b(?:which|what)\s+(?:in|from)\s+(?:the\s+|this\s+)?(?:collection|corpus|library)\b"  # "I'm surveying X -- what in the collection ..."
+    rf"|\b(?:which|what)(?:['’]s|\s+is|\s+are)?\s+(?:in|from)\s+(?:the\s+|this\s+)?(?:collection|corpus|library)\b"  # "I'm surveying X -- what in the collection ...", "what's in the collection?"
+    rf"|^\W*(?:list|name|find|give me|show me)\b[^?]*\b(?:in|from|across)\s+(?:the\s+|this\s+)?(?:collection|corpus|library)\b"  # "List the competition reports in the collection."
     # Papers placed in the collection: "robot manipulation papers in the collection?", "Is there work here
     # where ...", "Where in the collection is X built in?"
     rf"|\b(?:{DOC_NOUNS}|work|research|anything)\s+(?:here|in\s+here|in\s+(?:the|this)\s+(?:collection|corpus|library))\b"
@@ -60,7 +62,8 @@ LIST = re.compile(
     re.I,
 )
 COMPARE = re.compile(
-    r"(?:^|(?<=[.?!:;—–])\s)\W*(?:compare|contrast)\b|\b(?:set|put|place)\s+[^?]+?\s+(?:next to|beside|alongside)\s|\bboth\b[^?]*\beach\b|\beach\b[^?]*\bboth\b|\bhow (?:do|does|did)\b.+\b(?:differ|compare)\b|\bdifferences? between\b|\bwhat (?:distinguishes|separates|differentiates|sets apart)\b|\bwhich (?:one )?of the two\b[^?]*\band which\b"
+    r"(?:^|(?<=[.?!:;—–])\s)\W*(?:compare|contrast)\b|\b(?:set|put|place)\s+[^?]+?\s+(?:next to|beside|alongside)\s|\bboth\b[^?]*\beach\b|\beach\b[^?]*\bboth\b|\bhow (?:do|does|did)\b.+\b(?:differ|compare)\b|\bdifferences? between\b|\bwhat (?:distinguishes|separates|differentiates|sets apart)\b|\bwhich (?:one )?of the two\b[^?]*\band which\b|\bwhich (?:paper|study|one) (?:does|did|is) which\b"
+    r"|\b(?:and|while|whereas)\s+(?:what|how|which|why)\s+(?:[\w-]+\s+){0,2}?the other(?:\s+one)?\b"
     r"|\bone\b[^.?]*,\s*(?:and\s+|while\s+|whereas\s+)?(?:in\s+)?(?:the other|another)\b|\bhow (?:is|are|was|were)\b[^?]*\b(?:different|similar)\s+(?:from|to)\b"
     # "the one that warms up with SFT ..., or the one built around binary rewards", "the generative one ..., and the utility-based one"
     r"|\bthe\s+(?:[\w+-]+\s+){0,3}?one\s+(?:that|which|who|built|for|with|from|on|in|using)\b[^?]*\b(?:and|or|versus|vs\.?)\s+the\s+(?:[\w+-]+\s+){0,3}?one\b"
@@ -74,7 +77,7 @@ COMPARE = re.compile(
     rf"|^\W*[^:?]{{1,60}}?\s+or\s+[^:?]{{1,60}}?\s*:\s*(?:which|who)\b(?!\s+(?:\w+\s+){{0,2}}?{PAPER_NOUNS}\b)|\bwhich one\b[^?]*\bwhich one\b"
     # "the two eye-tracking papers: what does each ..."
     rf"|\btwo\s+(?:[\w-]+\s+){{0,4}}?{DOC_NOUNS}\b"
-    rf"|^\W*(?:which|who)\b(?!\s+(?:\w+\s+){{0,3}}?{PAPER_NOUNS}\b)"
+    rf"|^\W*(?:which|who)\b(?!\s+(?:[\w-]+\s+){{0,3}}?{PAPER_NOUNS}\b)"
     r"[^?]*,\s*(?:the\s+)?(?!either\b)(?:\S+\s+){0,3}?\S+\s+or\s+(?:\S+\s+){0,3}?\S+\?\s*$|\band\s+[^,.?;]+?\s+each\s+(?!other\b)\w+",
     re.I,
 )
@@ -135,8 +138,12 @@ VAGUE_SIDE = re.compile(r"^\W*(?:two|both|these|those|them|they|their|each|it|it
 ENDS_POINTING_BACK = re.compile(r"\b(?:it|them|this|that)\W*$", re.I)  # "the response to it"; "so an assistant can talk about it" says enough
 
 
-# "Is there work on X? Which data issues make it worse?": the second question is what is asked.
+# "Is there work on X? Which data issues make it worse?": the second question is what is asked;
+# not one that only asks about the papers ("Any papers that use CrossFit? what for?", "what do they find?").
 SECOND_QUESTION = re.compile(r"\?\s+(?:what|which|how|why|when|where|who|does|do|did|is|are|can)\b", re.I)
+ABOUT_THEM = {"each", "one", "find", "show"}  # content stems of a question that asks only about the papers listed
+# "what does each paper use it for", "what does the probe recover in each case": each of a list's papers.
+EACH = re.compile(r"\beach(?:\s+(?:one|paper|study|work|case|of\s+them|of\s+these))?\b", re.I)
 
 
 @dataclass
@@ -165,18 +172,30 @@ def plan(question: str) -> QuestionPlan:
     if meta is not None and (meta.ranks or not meta.topic):  # an ordering, a field, or filters alone
         return QuestionPlan("meta", meta=meta)
     # "How many ... do A and B each use?" asks for figures; "How much X is needed? Contrast A with B." compares.
-    if COMPARE.search(question) and (not NUMERIC.match(question) or ASKS_TO_COMPARE.search(question)):
+    if COMPARE.search(question) and (not NUMERIC.match(question) or ASKS_TO_COMPARE.search(question)) and not _each_listed(question):
         return QuestionPlan("compare", compared_sides(question), meta)
     # "I'm building X. Which papers here ...?": the asked sentence may come after context,
     # "Hybrid neural-symbolic systems: which papers combine ...": or after a topic and a colon or dash.
     last = asked_sentence(([q for q in re.split(r"(?<=\?)\s+", question.strip()) if q.endswith("?")] or [question])[-1])  # the last question asked
     if (any(LIST.search(q) for q in _readings(last) + _readings(AFTER_BUT.sub("", last))) or (
-            any(LIST.search(q) for q in _readings(question)) and not SECOND_QUESTION.search(question))) and not (
+            any(LIST.search(q) for q in _readings(question)) and not _asks_more(question))) and not (
             IN_ONE_PAPER.search(question) or OF_ONE.search(PARENTHESES.sub("", question))):
         return QuestionPlan("list", meta=meta)
     if NUMERIC.search(question):
         return QuestionPlan("numeric", meta=meta)
     return QuestionPlan("fact", meta=meta)
+
+
+def _each_listed(question: str) -> bool:
+    """Whether the question's only cue of a comparison is "each" of the papers it asks for: "Which
+    papers train linear probes ..., and what does the probe recover in each case?" (no two things)."""
+    return (not re.search(r"\b(?:two|both|pair)\b", question, re.I) and not COMPARE.search(EACH.sub(" ", question))
+            and any(LIST.search(q) for q in _readings(question)))
+
+
+def _asks_more(question: str) -> bool:
+    """Whether a later question asks something of its own (SECOND_QUESTION, ABOUT_THEM)."""
+    return any(content_words(question[m.start() + 1 :]) - ABOUT_THEM for m in SECOND_QUESTION.finditer(question))
 
 
 def _readings(text: str) -> list[str]:

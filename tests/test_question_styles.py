@@ -38,6 +38,14 @@ from assistant.retrieve import Hit
         "Which abstracts are written in the first person?",
         "Do any papers use Qwen?",
         "In which papers is MMLU used?",
+        # Round 19, from blind 21 and earlier sets: each of a list's papers is no comparison, a later
+        # question about them no ask of its own, a hyphenated topic no obstacle.
+        "mmlu shows up in which abstracts? and what does each paper use it for",
+        "Which papers train linear probes on a language model's internal representations, and what does the probe recover in each case?",
+        "Any papers that use the CrossFit benchmark? what for?",
+        "Which length-generalisation papers evaluate transformers on copying, duplicating or sorting sequences?",
+        "List the shared-task system descriptions and competition reports in the collection.",
+        "neural architecture search using LLMs or training-free proxies - what's in the collection?",
     ],
 )
 def test_conversational_requests_for_papers_are_lists(question):
@@ -65,6 +73,13 @@ def test_conversational_requests_for_papers_are_lists(question):
         ("Which small language models (names and sizes) does the prompting-versus-fine-tuning study use?", "fact"),  # blind 14
         ("Which medical QA benchmarks (MedQA, PubMedQA, ...) does Med-R^3 report on?", "fact"),  # blind 18: a named method's
         ("Which papers does GPT-4 appear in?", "list"),
+        # Round 19: "which of the two" asked of one paper's modes; "the other" and "which paper does which" compare.
+        ("Someone mentioned a study of how models generalise by rules or by similarity. Which of the two modes do complex "
+         "representations do better at?", "fact"),
+        ("Which of the FLUX/LlamaGen evaluation and IterComp learns from a gallery of diffusion models, and what does the "
+         "other conclude about autoregressive models?", "compare"),
+        ("Domain generalisation, two opposite moves: invent new domains with an LLM, or adapt per test sample online. "
+         "Which paper does which, and how?", "compare"),
     ],
 )
 def test_a_paper_noun_alone_does_not_make_a_list(question, kind):
