@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import functools
 import itertools
@@ -29,6 +30,9 @@ from .text import content_words, stems, words
 from .types import Answer, Sentence, Source
 
 SIDE_NAME_WORDS = 3  # a comparison side this short is a name, searched alone
+# A lower-case word at least this common in English (Zipf scale) is the word, not a name the corpus
+# capitalises: "video clip" is no "CLIP", "arc" no "ARC"; "llama" (2.95) and "mmlu" (0) are names.
+NAME_ZIPF = 3.0
 DEEP_K = 60  # papers a list or metadata question retrieves before the gate and LIST_SHARE pick the relevant ones
 RERANK_K = 20  # papers retrieval reorders by their best sentence (extractive.rerank) before the first k are kept
 LIST_SOURCES = 8  # papers a model reads for a list; the list rule's others are added after its answer
@@ -48,6 +52,7 @@ class Assistant:
         self.settings = settings or load_settings(**overrides)
         self.index = Index(self.settings)
         self.retriever = Retriever(self.index)
+        self._sorted_words: list[str] = []  # the vocabulary in order, for words with a version run on (_versions)
 
     def ensure_index(self, progress: bool | None = None) -> SyncReport | None:
         """Build the index on first use (progress bar: the `progress` setting); an existing one is used as it is."""
@@ -101,6 +106,11 @@ class Assistant:
         asked = asked_only(question)
         hits = self._search(asked, max(k, RERANK_K), filters)
         hits = (rerank(asked, hits[:RERANK_K], self.embed_sentences, self.index.lexical.idf) + hits[RERANK_K:])[:k]  # the same order at any k
+        if plan(question).kind == "list" and self.list_names(question):
+            # A list that names what it asks for ("Which papers run experiments with GPT-3?") is answered
+            # with the papers that write the name (named): they come first, in retrieval's order.
+            pool = self.named(question, hits, filters)
+            hits = ([h for h in pool if h.extra.get("named")] + [h for h in pool if not h.extra.get("named")])[:k]
         if not sides:
             return hits
         firsts = self._sides(sides, question, max(k, RERANK_K), filters)
@@ -202,6 +212,39 @@ class Assistant:
         answer.standalone_question = standalone if standalone != asked_as else None  # a follow-up made whole, or typos mended
         yield answer
 
+    def _versions(self, word: str) -> list[str]:
+        """The corpus' words that are `word` with a version or year run on ("aime24", "cifar10")."""
+        if len(self._sorted_words) != len(self.vocabulary):  # the index has grown since they were sorted
+            self._sorted_words = sorted(self.vocabulary)
+        found = []
+        for other in itertools.islice(self._sorted_words, bisect.bisect_left(self._sorted_words, word), None):
+            if not other.startswith(word):
+                break
+            if other[len(word):].isdigit():
+                found.append(other)
+        return found
+
+    def list_names(self, question: str) -> list[str]:
+        """The names a list question asks about (gate.list_names), and the words it writes in lower
+        case that the corpus writes only as names: "mmlu shows up in which abstracts?" asks about
+        "MMLU", "any qwen papers?" about "Qwen" (not "grokking", which abstracts write in lower case,
+        nor an English word such as "clip" or "arc", however the corpus writes it: NAME_ZIPF). What
+        the question leaves out (gate.asked_only) names nothing it asks for."""
+        from wordfreq import zipf_frequency
+
+        names = list_names(question)
+        said = {n.lower() for n in names}
+        for word in dict.fromkeys(re.findall(r"(?<![\w-])[a-z][a-z0-9]{2,}(?![\w-])", asked_only(question))):
+            versions = self._versions(word)  # "cifar" is written "CIFAR-10", one word of the index: "cifar10"
+            if word in said or (word not in self.vocabulary and not versions) or zipf_frequency(word, "en") >= NAME_ZIPF:
+                continue
+            rows, _ = self.index.lexical.search(" ".join([word, *versions]), 2 * LIST_CAP)
+            texts = " ".join(p.text for p in self.index.papers.many([self.index.lexical.paper_id(r) for r in rows]).values())
+            forms = re.findall(rf"(?<![\w-]){word}(?![a-z])", texts, re.I)  # "CIFAR-10", "CIFAR10" too
+            if forms and all(form != form.lower() for form in forms):
+                names.append(max(set(forms), key=forms.count))
+        return names
+
     def named(self, question: str, hits: list[Hit], filters: PaperFilter | YearFilter | None = None) -> list[Hit]:
         """`hits` and after them every other paper that writes a name the list question asks
         about ("Which papers report results on MMLU?"; gate.list_names), wherever retrieval
@@ -210,10 +253,10 @@ class Assistant:
         extractive.listed. A name more than LIST_CAP papers write picks none out ("LLM")."""
         lexical, by_id, added = self.index.lexical, {h.paper.id: h for h in hits}, []
         low = min((h.score for h in hits), default=0.0)
-        for name in list_names(question):
+        for name in self.list_names(question):
             # "Hugging Face" may be written "huggingface", "AIME" with its year run on ("AIME24"): one word of the index
             short = squash(name)
-            versions = [w for w in self.vocabulary if w.startswith(short) and w[len(short):].isdigit()]
+            versions = self._versions(short)
             rows, _ = lexical.search(" ".join([name, squash(name), *versions]), 3 * LIST_CAP)
             papers = self.index.papers.many([lexical.paper_id(r) for r in rows]).values()
             writers = [p for p in papers if written(name, p) and (filters is None or filters.admits(p))]

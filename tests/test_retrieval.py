@@ -95,3 +95,21 @@ def test_described_sides_each_get_the_paper_their_own_words_describe(shipped_ind
                 "definition, in the other text representations are matched to sounds. What does each find?")
     sides = {h.extra.get("side"): h.paper.title for h in shipped_index.retrieve(question, 5)}
     assert sides[0].startswith("On the Tip of the Tongue") and sides[1].startswith("What Do Language Models Hear")
+
+
+def test_a_list_that_names_what_it_asks_for_ranks_the_papers_that_write_the_name_first(shipped_index):
+    # Three abstracts write "MMLU"; retrieval alone ranked one of them below the tenth paper (blind 21).
+    writers = {p.title for p in shipped_index.index.papers.values() if "mmlu" in p.text.lower()}
+    assert len(writers) == 3
+    hits = shipped_index.retrieve("mmlu shows up in which abstracts? and what does each paper use it for", 10)
+    assert {h.paper.title for h in hits[:3]} == writers
+
+
+def test_a_lower_case_word_the_corpus_writes_only_as_a_name_is_a_name_a_list_asks_for(shipped_index):
+    # "cifar" is written "CIFAR-10" / "CIFAR10" (index words "cifar10", "cifar100"); "grokking" in lower case.
+    assert shipped_index.list_names("cifar or mnist experiments - which papers?") == ["CIFAR", "MNIST"]
+    assert shipped_index.list_names("any qwen papers?") == ["Qwen"]
+    assert shipped_index.list_names("which papers study grokking?") == []
+    # An English word is the word, however the corpus writes it ("CLIP"); what is left out names nothing asked.
+    assert shipped_index.list_names("Which papers find the right video clip for a text query?") == []
+    assert shipped_index.list_names("Which papers test abstract reasoning? I don't mean olympiad problems.") == []
