@@ -80,8 +80,12 @@ METADATA = (
     "september october november december"
 )
 MONTHS = set(METADATA.split()[-12:])
+# "authors" only counted or ranked ("the most authors", "how many authors", "author list"): "what do
+# the authors propose" asks about the paper, and must meet the figure, model and dataset rules.
 METADATA_CUE = re.compile(
-    r"\b(?:upvot\w*|submit\w*|most recent|newest|latest|oldest|earliest|published|dated|released|authors?|"
+    r"\b(?:upvot\w*|submit\w*|most recent|newest|latest|oldest|earliest|published|dated|released|"
+    r"(?:most|fewest|least|more|fewer|many|number of|\d+|one|two|three|four|five|six|seven|eight|nine|ten|single|sole)\s+authors?|"
+    r"author\s+lists?|"
     + "(?-i:" + "|".join(sorted(m.capitalize() for m in MONTHS)) + r"))\b|\b(?:in|from|since|before|after) (?:19|20)\d\d\b",  # "May", not "may"
     re.I,
 )

@@ -102,6 +102,9 @@ def test_a_metadata_question_without_a_topic_passes_every_paper(corpus):
     assert evidence.reason is None and len(evidence.hits) == 2
     # Month names mark metadata questions; "may" the verb does not.
     assert METADATA_CUE.search("Which papers are from May 2024?") and not METADATA_CUE.search("What may help?")
+    # Authors counted or ranked are metadata; "the authors" as who did the work is not.
+    assert METADATA_CUE.search("Which has the most authors?") and METADATA_CUE.search("Which has the longest author list?")
+    assert not METADATA_CUE.search("What context length did the authors work within?")
 
 
 def test_both_sides_of_a_comparison_become_sources(corpus):

@@ -1,7 +1,9 @@
 """The gate's focus rules on small fixtures: word weights, alternatives, metadata topics, names."""
 
+import numpy as np
+
 from assistant.corpus import Paper, vocabulary
-from assistant.gate import (UNSEEN, english_idf, focus, list_names, refusal_reason, unnamed_dataset, unnamed_model, unstated_figure,
+from assistant.gate import (UNSEEN, admit, english_idf, focus, list_names, refusal_reason, unnamed_dataset, unnamed_model, unstated_figure,
                             writes, written)
 from assistant.questions import dataset_asks, figure_asks, model_asks
 from assistant.retrieve import Hit
@@ -147,6 +149,9 @@ def test_an_ask_for_a_figure_names_what_it_counts_only_when_it_opens_the_ask():
     assert figure_asks("what's the name for how often a model answers every sub-question?") == []  # asks for a name
     assert figure_asks("At what network size is overtraining worst?") == []  # "intermediate sizes" answers it
     assert figure_asks("how many of the covered languages are extinct?")[0][1] == {"cover", "languag"}
+    # A degree, not a figure: "limited domain expertise" answers it (blind 20).
+    assert figure_asks("how much specialist knowledge does its prompting scheme require?") == []
+    assert figure_asks("How much GPU time does training take?") == [("How much GPU time does training take?", set())]
 
 
 def test_a_figure_no_source_states_is_an_unstated_ask():
@@ -198,6 +203,16 @@ def test_a_model_asked_for_must_be_named_by_the_best_papers():
     assert unnamed_model("How well does the agent do?", unnamed) is None  # no model asked
     lstm = [Hit(Paper("Strategy Prediction at Scale", "We model students with an LSTM over their action sequences."), 1.0, 0.5, 3.0)]
     assert unnamed_model("Which sequence model did they plug in?", lstm) is None  # an architecture is a model's name
+
+
+def test_the_authors_doing_the_work_do_not_make_a_question_about_metadata_that_skips_the_model_rule():
+    paper = Paper("Synapse: Trajectory-as-Exemplar Prompting for Computer Control",
+                  "Synapse prompts the LLM with abstracted trajectories and reaches 99.2% on MiniWoB++ tasks.")
+    hits = [Hit(paper, 1.0, 0.5, 3.0)]
+    embed = lambda texts: np.ones((len(texts), 4)) / 2  # every sentence as close as can be: only the rules decide
+    question = "Which LLM backbone does the Synapse agent run on, and what budget did the authors work within?"
+    evidence = admit(question, hits, vocabulary([paper.text]), embed)
+    assert evidence.reason and "names the model" in evidence.reason
 
 
 def test_a_dataset_asked_for_must_be_named_by_the_best_papers():
