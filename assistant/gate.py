@@ -147,7 +147,7 @@ def uncovered_terms(question: str, vocab: set[str]) -> list[str]:
     missing = []
     for term in named_terms(question):
         parts, named = _name_parts(term)
-        name = _name_of(term)
+        name = name_of(term)
         # Sizes joined into a range, or names joined by a word ("MNLI-to-HANS"): each is mentioned on its own.
         wholes = parts if len(parts) > 1 and all(map(SIZE.fullmatch, parts)) else named if 1 < len(named) < len(parts) else [name]
         short = _short_form(name)
@@ -164,7 +164,7 @@ def _name_parts(term: str) -> tuple[list[str], list[str]]:
     return parts, [p for p in parts if not re.fullmatch(r"[a-z]+", p)]
 
 
-def _name_of(term: str) -> str:
+def name_of(term: str) -> str:
     """A named term less the ordinary lower-case words glued to it: "SAE-tuned" -> "SAE"."""
     parts, named = _name_parts(term)
     return "-".join(named) if named and len(named) < len(parts) else term
@@ -224,7 +224,7 @@ def list_names(question: str) -> list[str]:
     asked = EXCLUDED.sub(" ", question)
     runs = name_runs(asked)  # "Hugging Face" is one name, not "Hugging" and "Face"
     terms = [t for t in named_terms(asked) if not _in_run(t, runs)]
-    names = runs + [_name_of(term) for term in terms]
+    names = runs + [name_of(term) for term in terms]
     return list(dict.fromkeys(name for name in names if re.search(r"[A-Za-z]", name) and not re.fullmatch(r"[A-Za-z]{1,2}", name)
                               and not everyday(name.lower())))
 

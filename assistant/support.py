@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .gate import _name_of, everyday, named_terms, writes
+from .gate import name_of, everyday, named_terms, writes
 from .text import content_words, split_sentences, words
 
 # A citation in any bracket form, before or after normalisation ("[1]", "[1, 2]", "[Source 3]").
@@ -172,14 +172,14 @@ def names(text: str) -> list[str]:
     inside a sentence, words with digits), less a possessive's "'s" and the capitalised words
     of everyday English ("Neural", "Survey" in a title)."""
     found = [re.sub(r"['’]s$", "", term) for term in named_terms(text)]
-    return list(dict.fromkeys(n for n in found if not everyday(n.lower()) and not everyday(_name_of(n).lower())))
+    return list(dict.fromkeys(n for n in found if not everyday(n.lower()) and not everyday(name_of(n).lower())))
 
 
 def says_name(name: str, text: str) -> bool:
     """Whether a source's text writes the name: in any form gate.writes accepts, less the
     ordinary words glued to it ("SAE-tuned" as "SAE"), or an acronym spelt out ("RL" as
     "reinforcement learning", "LLMs" as "large language models")."""
-    if writes(name, text) or writes(_name_of(name), text):
+    if writes(name, text) or writes(name_of(name), text):
         return True
     letters = re.fullmatch(r"([A-Z]{2,6})s?", name)
     if not letters:
