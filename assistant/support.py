@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .gate import name_of, everyday, named_terms, writes
+from .gate import everyday, name_of, named_terms, writes
 from .text import content_words, split_sentences, words
 
 # A citation in any bracket form, before or after normalisation ("[1]", "[1, 2]", "[Source 3]").
