@@ -416,6 +416,12 @@ class Evidence:
     hits: list[Hit]  # the retrieved papers that may serve as sources, best first
     reason: str | None  # why the corpus cannot answer; None when some paper passes
     score: float | None = None  # the question's score against MIN_SCORE (None: decided without scoring)
+    bar: float | None = None  # the score it had to reach (MIN_SCORE, or MIN_LIST_SCORE for a list)
+
+    @property
+    def margin(self) -> float | None:
+        """How far the question's score cleared its bar: how sure the gate is that a paper answers."""
+        return None if self.score is None or self.bar is None else self.score - self.bar
 
 
 def paper_scores(question: str, hits: list[Hit], embed, topic: Focus) -> list[dict]:
@@ -574,7 +580,8 @@ def admit(question: str, hits: list[Hit], vocab: set[str], embed, idf=None, meta
         together = topic.coverage(set(_terms(hits[a].paper.text)) | set(_terms(hits[b].paper.text)))
         question_score = max(question_score, round((scores[a]["closeness"] + scores[b]["closeness"]) / 2 + together, 4))
         keep = {a, b}
-    if question_score < (MIN_LIST_SCORE if listing and not metadata else MIN_SCORE):
+    bar = MIN_LIST_SCORE if listing and not metadata else MIN_SCORE
+    if question_score < bar:
         missing = topic.missing(set(_terms(hits[best].paper.text)))
         # What the best paper lacks may be only the asker's everyday words ("plenty", "putting",
         # "worse"): its specific words are all there, so the paper is about what is asked; so is
@@ -592,7 +599,7 @@ def admit(question: str, hits: list[Hit], vocab: set[str], embed, idf=None, meta
             return Evidence([], f'no paper in the corpus {what} asked for ("{ask.rstrip("?")}")', question_score)
     for h in hits:
         h.extra["gate"]["passed"] = any(h is p for p in passed)
-    return Evidence(passed, None, question_score)
+    return Evidence(passed, None, question_score, bar)
 
 
 def refusal(question: str, reason: str, hits: list[Hit]) -> Answer:

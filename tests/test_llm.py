@@ -220,11 +220,21 @@ def test_the_prompt_puts_rules_in_the_system_message_and_sources_with_the_questi
     assert "Sources" not in system["content"] and "own knowledge" in system["content"]
 
 
-def test_a_model_refusal_of_sources_the_gate_admitted_gives_the_extractive_answer(ask):
+def test_a_model_refusal_of_sources_the_gate_admitted_gives_the_extractive_answer(ask, monkeypatch):
+    monkeypatch.setattr("assistant.api.MODEL_REFUSAL_MARGIN", -10.0)  # the gate as sure as can be
     _, answer, requests = ask(Reply("I cannot answer this from the provided sources."))
     assert len(requests) == 1 and not answer.refused and answer.mode == "extractive"
     assert answer.citations[0].title == TOP and "the model said the sources do not answer" in answer.note
     assert answer.reply_problem is None  # a refusal is not a degenerate reply
+
+
+def test_a_model_refusal_of_sources_the_gate_only_just_admitted_stands(ask, assistant, monkeypatch):
+    evidence = assistant.gate(QUESTION, assistant.retrieve(QUESTION))
+    assert evidence.reason is None and evidence.margin > 0
+    monkeypatch.setattr("assistant.api.MODEL_REFUSAL_MARGIN", evidence.margin + 0.01)  # passed by less than the margin
+    _, answer, requests = ask(Reply("I cannot answer this from the provided sources."))
+    assert len(requests) == 1 and answer.refused and answer.model and not answer.citations
+    assert answer.text.startswith("The corpus does not cover this question") and "the model said" in answer.note
 
 
 def test_nothing_relevant_is_refused_without_calling_the_model(ask):
