@@ -111,7 +111,7 @@ class Assistant:
         asked = asked_only(question)
         hits = self._search(asked, max(k, RERANK_K), filters)
         hits = (rerank(asked, hits[:RERANK_K], self.embed_sentences, self.index.lexical.idf) + hits[RERANK_K:])[:k]  # the same order at any k
-        if plan(question).kind == "list" and self.list_names(question):
+        if plan(question).kind == "list":
             # A list that names what it asks for ("Which papers run experiments with GPT-3?") is answered
             # with the papers that write the name (named): they come first, in retrieval's order.
             pool = self.named(question, hits, filters)
@@ -240,8 +240,10 @@ class Assistant:
         names = list_names(question)
         said = {n.lower() for n in names}
         for word in dict.fromkeys(re.findall(r"(?<![\w-])[a-z][a-z0-9]{2,}(?![\w-])", asked_only(question))):
+            if word in said or zipf_frequency(word, "en") >= NAME_ZIPF:
+                continue
             versions = self._versions(word)  # "cifar" is written "CIFAR-10", one word of the index: "cifar10"
-            if word in said or (word not in self.vocabulary and not versions) or zipf_frequency(word, "en") >= NAME_ZIPF:
+            if word not in self.vocabulary and not versions:
                 continue
             rows, _ = self.index.lexical.search(" ".join([word, *versions]), 2 * LIST_CAP)
             texts = " ".join(p.text for p in self.index.papers.many([self.index.lexical.paper_id(r) for r in rows]).values())
@@ -439,13 +441,13 @@ class Assistant:
                 # (a supported answer that happens to resemble it is kept above).
                 problem = next(filter(None, (reply_problem(raw, standalone, example=e) for e in example_answers())), None)
             if problem is None:
-                if answer.refused and answer.note is None and evidence.margin is not None and evidence.margin < MODEL_REFUSAL_MARGIN:
-                    # The model finds no answer in papers the gate only just admitted: two doubts agree.
-                    answer = refusal(question, "the model found no answer in the papers that come closest, and they only just "
-                                     "pass the evidence gate", hits[: self.settings.top_k])
-                    answer.model, answer.note = endpoint.model, f'the model said the sources do not answer ("{_excerpt(raw)}")'
-                    return answer, shown
                 if answer.refused and answer.note is None:
+                    if evidence.margin is not None and evidence.margin < MODEL_REFUSAL_MARGIN:
+                        # The model finds no answer in papers the gate only just admitted: two doubts agree.
+                        answer = refusal(question, "the model found no answer in the papers that come closest, and they only "
+                                         "just pass the evidence gate", hits[: self.settings.top_k])
+                        answer.model, answer.note = endpoint.model, f'the model said the sources do not answer ("{_excerpt(raw)}")'
+                        return answer, shown
                     # The model's own refusal of sources the gate admitted with a margin: when this was
                     # first measured it refused 3 answerable questions (asked again, it refused again) and
                     # none of 30 near negatives; the abstracts' own sentences answer instead, marked as such.

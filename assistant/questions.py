@@ -336,18 +336,18 @@ def dataset_asks(question: str) -> list[str]:
     return [ask for ask, cue in _opening(question, DATASET_CUE) if not COINED_MODEL.search(ask[cue.end():])]
 
 
+# "How much specialist knowledge does its prompting scheme require?" asks for a degree ("limited
+# domain expertise"), not a figure: knowledge, effort and the like are not counted (blind 20).
+DEGREE_ASK = re.compile(r"\bhow much\s+(?:[\w-]+\s+)?(?:knowledge|expertise|effort|supervision|input|guidance|help|intervention"
+                        r"|understanding|insight|information|bias|diversity|control|attention|overlap|influence)\b", re.I)
+
+
 def figure_asks(question: str) -> list[tuple[str, set[str]]]:
     """The asks of a question that want a figure ("how many epochs", "what accuracy does it
     reach"), each with the stems of what it counts ({"epoch"}; empty when it names no unit).
     People are counted by who they are: "how many people" is "19 researchers and clinicians"."""
     return [(ask, _who(set(stems(counted.group(1))) - COMPARATIVE) if (counted := COUNTED_THING.search(ask)) and not NO_THING.fullmatch(counted.group(1)) else set())
             for ask, _ in _opening(question, FIGURE_CUE) if not DEGREE_ASK.search(ask)]
-
-
-# "How much specialist knowledge does its prompting scheme require?" asks for a degree ("limited
-# domain expertise"), not a figure: knowledge, effort and the like are not counted (blind 20).
-DEGREE_ASK = re.compile(r"\bhow much\s+(?:[\w-]+\s+)?(?:knowledge|expertise|effort|supervision|input|guidance|help|intervention"
-                        r"|understanding|insight|information|bias|diversity|control|attention|overlap|influence)\b", re.I)
 
 
 PEOPLE = set(stems("people persons humans individuals"))
