@@ -241,6 +241,10 @@ FACET_BREAK = re.compile(rf"(?:,|:|;)?\s+(?:and|or|but)\s+(?={ASK}\b|(?:can|coul
                          rf"|(?:,|:|;|—|–|\s-)\s+(?={ASK}\b)|(?<=\?)\s+", re.I)
 
 
+# A relative clause describes, it does not ask: "In the study where a plain transformer wins", "the paper in which ...".
+RELATIVE = re.compile(r"\b(?:study|paper|work|article|setting|case|one|method|approach|model|task)s?\s+(?:(?:in|on|at|by|for|with|from|of)\s+which|where|whose)\b", re.I)
+
+
 def facets(question: str) -> list[str]:
     """The separate asks of a question ("what condition was needed, and how did the heads
     appear?" -> two; "Compare A and B: what does each start from, what reward does each use?"
@@ -250,7 +254,7 @@ def facets(question: str) -> list[str]:
              for p in FACET_BREAK.split(question) if p]
     # The first part may ask inside itself ("A search engine was built over which body of work").
     parts = [p for i, p in enumerate(parts) if len(p.split()) >= 3 and (re.match(rf"{ASK}\b|{WH}\b|(?:can|could|does|do|did|is|are|was|were)\b", p, re.I)
-                                                                        or p.endswith("?") or (i == 0 and re.search(rf"\b{WH}\b", p, re.I)))]
+                                                                        or p.endswith("?") or (i == 0 and re.search(rf"\b{WH}\b", RELATIVE.sub("", p), re.I)))]
     return parts if len(parts) > 1 else [question]
 
 
@@ -281,7 +285,12 @@ def _clean(side: str) -> str:
     side = re.sub(r"^(?:what|how)\s+(?=(?:the|a|an)\s)(.+?)\s+(?:found|finds?|did|does|says?|said|reports?|reported|shows?|showed|concludes?|concluded)\W*$",
                   r"\1", side.strip(), flags=re.I)
     side = re.sub(r"^\W*(?:the|a|an)\s+(?=\w)", "", side, flags=re.I)
+    # A side that opens with a quoted name is that name: "'Weird Generalization' fine-tune language models on ...".
+    side = QUOTED_START.sub(lambda m: next(g for g in m.groups() if g), side)
     return side.strip(" ,.:;?")
+
+
+QUOTED_START = re.compile(r"^\s*(?:'([^']{2,80})'|\"([^\"]{2,80})\"|‘([^’]{2,80})’|“([^”]{2,80})”)(?=[\s,.:;?]|$).*$", re.S)
 
 
 # "How many curated training samples were ...", "for how many epochs?" -> the counted thing: the
@@ -346,10 +355,12 @@ def figure_asks(question: str) -> list[tuple[str, set[str]]]:
     """The asks of a question that want a figure ("how many epochs", "what accuracy does it
     reach"), each with the stems of what it counts ({"epoch"}; empty when it names no unit).
     People are counted by who they are: "how many people" is "19 researchers and clinicians"."""
-    return [(ask, _who(set(stems(counted.group(1))) - COMPARATIVE) if (counted := COUNTED_THING.search(ask)) and not NO_THING.fullmatch(counted.group(1)) else set())
+    return [(ask, _who(set(stems(PARTICIPLES.sub("", counted.group(1)))) - COMPARATIVE) if (counted := COUNTED_THING.search(ask)) and not NO_THING.fullmatch(counted.group(1)) else set())
             for ask, _ in _opening(question, FIGURE_CUE) if not DEGREE_ASK.search(ask)]
 
 
+# What the counted things went through is no part of them: "how many trained models" counts models ("6000 models").
+PARTICIPLES = re.compile(r"^(?:[a-z]+ed\s+)+(?=\w)", re.I)
 PEOPLE = set(stems("people persons humans individuals"))
 WHO = set(stems("participants researchers clinicians physicians doctors users annotators raters workers experts volunteers "
                 "students subjects evaluators judges developers engineers crowdworkers respondents patients children adults"))

@@ -121,6 +121,9 @@ def test_a_paper_noun_alone_does_not_make_a_list(question, kind):
         # Round 16, from blind 18: the two described after a colon, the second as "the one ...".
         ("Two continual-learning papers: the brain-inspired few-shot method and the one proposing continual evaluation. What does each contribute?",
          ["brain-inspired few-shot method", "one proposing continual evaluation"]),
+        # Round 20, from blind 22: a side that opens with a quoted name is that name.
+        ("Both 'Unforgettable Generalization' and 'Weird Generalization' fine-tune language models on narrow data. How do their findings differ?",
+         ["Unforgettable Generalization", "Weird Generalization"]),
     ],
 )
 def test_comparisons_in_other_phrasings(question, sides):
@@ -140,6 +143,9 @@ def test_facets_split_after_a_dash_and_before_a_preposition_but_not_at_whether()
         "A search engine was built over which body of literature", "how many clinicians took part?"]
     assert facets("A search engine was built over this literature, and how many clinicians took part?") == [
         "A search engine was built over this literature, and how many clinicians took part?"]
+    # A relative clause describes the paper, it asks nothing (blind 22): "In the study where ...".
+    assert facets("In the study where a transformer beats specialised models, what is the main challenge, and how small a model "
+                  "generalizes on RefEx?") == ["what is the main challenge", "how small a model generalizes on RefEx?"]
 
 
 @pytest.mark.parametrize(
