@@ -94,6 +94,9 @@ MAX_NAMES = 2
 CONTINUES = re.compile(r"(?:[A-Z]\w+ly,\s+)?(?:[Tt]his|[Tt]hese|[Ss]uch|[Ii]t|[Tt]hey|(?:\w+\s+)?such)\b(?!\s+(?:paper|work|study|article|survey|report)\b)")
 # A sentence that spells out how the one before it works: "To tackle this, we introduce X." ->
 # "Specifically, X combines ...", "The key idea in this strategy is to ...".
+# A sentence that qualifies the one before: "However, BERT rankers and existing methods can actually be
+# complementary", "Even though these models are trained with weak augmentations, ...".
+QUALIFIES = re.compile(r"(?:However|But|Yet|Nevertheless|Nonetheless|Still)\b,?|(?:Even\s+)?(?:[Tt]hough|[Aa]lthough|[Ww]hile|[Dd]espite)\s+(?:these|this|they|it|such)\b")
 ELABORATES = re.compile(r"(?:Specifically|More specifically|Concretely|In particular|In detail|To this end|To do so|To achieve this"
                         r"|(?:The|Our) (?:key|core|main|central) (?:idea|insight|contribution|component)s?)\b")
 CARRY_MARGIN = 0.05  # 0.02 to 0.1 read alike on every team set (README, round 5)
@@ -618,7 +621,7 @@ def _continuation(sentences: list[tuple[float, int, str]], chosen: list[tuple[fl
     taken = {c[1] for c in chosen}
     for c in chosen:
         nxt = by_pos.get(c[1] + 1)
-        if nxt and nxt[1] not in taken and CONTINUES.match(nxt[2]):
+        if nxt and nxt[1] not in taken and (CONTINUES.match(nxt[2]) or QUALIFIES.match(nxt[2])):
             return [nxt]
     return []
 

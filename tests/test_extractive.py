@@ -505,6 +505,14 @@ def test_a_fact_answer_brings_the_sentence_that_finishes_a_picked_one():
     # Nothing to add when the continuation is already chosen, or when no chosen sentence is continued.
     assert _continuation(sentences, sentences[:4]) == [sentences[4]]
     assert _continuation(sentences, [sentences[2], sentences[5]]) == []
+    # A sentence that qualifies the picked one comes with it (blind 22): "However, ... complementary".
+    qualified = [(0.9, 0, "BERT-based rankers outperform the current screening prioritisation methods."),
+                 (0.2, 1, "However, BERT rankers and existing methods can actually be complementary."),
+                 (0.5, 2, "Finally, we extract classifiers from models trained on ImageNet."),
+                 (0.1, 3, "Even though these models are trained with weak augmentations, they do well.")]
+    assert _continuation(qualified, qualified[:1]) == [qualified[1]]
+    assert _continuation(qualified, [qualified[2]]) == [qualified[3]]
+    assert _continuation(qualified, [qualified[1]]) == []  # "Finally, ..." neither continues nor qualifies
 
 
 def test_a_comparison_side_keeps_the_sentence_that_spells_out_how_its_method_works(embed):
