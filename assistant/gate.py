@@ -250,6 +250,8 @@ UNSEEN = math.log(1 + 1e6)  # a word neither the corpus nor English uses: as if 
 # "A, B or C" / "A or B" are alternatives (_or_lists).
 # Examples ("such as A, B and C", "for example ...", "like ...") are alternatives too, up to the clause's end.
 # A list in parentheses is examples too: "(a proof assistant, an SMT solver, a planning interpreter)".
+# "X, i.e. Y": Y explains the term X in other words; a paper on X need not hold them (Focus.coverage).
+GLOSS = re.compile(r"\b(?:i\.\s?e\.|that is|namely)\s*,?\s+((?:[^?;!.]|\.(?=\w))+)", re.I)
 ENUMERATED = re.compile(r"\(([^()]*,[^()]*)\)")
 EXAMPLES = re.compile(r"\b(?:for example|for instance|such as|e\.g\.|like|including)\s*,?\s+([^?.;:!()]+)", re.I)
 
@@ -287,6 +289,7 @@ class Focus:
 
     words: dict[str, tuple[str, float]]
     units: list[tuple[tuple[str, ...], ...]] = field(default_factory=list)
+    glossed: frozenset[str] = frozenset()  # words that only explain a term the question names (GLOSS)
 
     def __post_init__(self):
         self.units = self.units or [((word,),) for word in self.words]
@@ -304,7 +307,16 @@ class Focus:
 
     def coverage(self, stems: set[str]) -> float:
         """Weighted share of the focus words among `stems`, for the reading of the question
-        the stems cover best: "A or B" is addressed by a paper on A as by one on B."""
+        the stems cover best: "A or B" is addressed by a paper on A as by one on B, "image
+        segmentation, i.e. working out which pixels belong to an object" by a paper on image
+        segmentation as by one that explains it so."""
+        if not self.glossed:
+            return self._coverage(stems)
+        plain = Focus({w: v for w, v in self.words.items() if w not in self.glossed},
+                      [u for u in self.units if not any(w in self.glossed for a in u for w in a)])
+        return max(self._coverage(stems), plain._coverage(stems) if plain.words else 0.0)
+
+    def _coverage(self, stems: set[str]) -> float:
         best = 0.0
         for reading in self.readings():
             total = self._weight(reading)
@@ -408,7 +420,9 @@ def focus(question: str, idf, metadata: bool = False) -> Focus:
     words = {w: v for w, v in words.items() if w in asked or not any(w in o for options in kinds for o in options)}
     # A word asked outside the lists too ("games, for example board games") is still required.
     units += [((word,),) for word in words if word not in grouped or word in asked]
-    return Focus(words, units)
+    explained = GLOSS.sub(lambda m: " " * len(m.group()), question)
+    glossed = frozenset(w for m in GLOSS.finditer(question) for w in _words(m.group(1)) if w in words) - set(_words(explained))
+    return Focus(words, units, glossed)
 
 
 @dataclass
@@ -495,7 +509,9 @@ def unstated_figure(question: str, hits: list[Hit]) -> str | None:
     sentences = [s for h in hits for s in [h.paper.title, *split_sentences(h.paper.abstract)]]
 
     def gives(sentence: str, counted: set[str], score: bool) -> bool:
-        figures = [m for m in FIGURE.finditer(sentence) if m.group().lower() not in asked_numbers]
+        # Not a list's markers: "(1) after fine-tuning, ... (2) within each family".
+        figures = [m for m in FIGURE.finditer(sentence) if m.group().lower() not in asked_numbers
+                   and not (sentence[m.start() - 1: m.start()] == "(" and sentence[m.end(): m.end() + 1] == ")" and m.group().isdigit())]
         if score:  # an accuracy or a score is a percentage or a fraction, not a count ("850 demonstrations")
             figures = [m for m in figures if SCORE_FIGURE.fullmatch(m.group()) or re.search(r"[x×]$|fold$", m.group())
                        or re.match(r"\s?(?:%|percent|points?\b|pp\b|times\b)", sentence[m.end():])]
@@ -513,14 +529,22 @@ MODEL_NAME = re.compile(r"\b(?:(?:Bi)?LSTMs?|GRUs?|RNNs?|CNNs?|Transformers?|Res
                         r"LLaMA|Llama|Alpaca|Vicuna|Mistral|Mixtral|Qwen|Gemma|Gemini|Claude|PaLM|Flan|T5|mT5|"
                         r"BERT|RoBERTa|DeBERTa|CodeBERT|BART|mBART|OPT|BLOOM|Falcon|Phi|DeepSeek|Codex|davinci|Pythia|Chinchilla|"
                         r"Gopher|LLaVA|CLIP|Bard|Cohere|InternLM|StarCoder|OLMoE?|Galactica|LaMDA|XLNet|ELECTRA|UL2|Whisper|"
-                        r"o1|o3|Grok|Yi|Baichuan|ChatGLM|WizardLM|Zephyr|Orca|Tulu|Dolly|MPT)\b"
-                        r"|\b[A-Z][A-Za-z]+-?\d+(?:\.\d+)*[BMK]?(?![A-Za-z])")
+                        r"o1|o3|Grok|Yi|Baichuan|ChatGLM|WizardLM|Zephyr|Orca|Tulu|Dolly|MPT|DALL-?E)\b"
+                        r"|\b[A-Z][A-Za-z]+(?:-[A-Z][A-Za-z]*)*-?\d+(?:\.\d+)*[BMK]?(?![A-Za-z])")  # "Pythia-1.4B", "DALL-E3"
+
+
+def _prose(hit: Hit) -> str:
+    """A paper's title and abstract without its links: "github.com/XiaofengLin7/..." names no model."""
+    return URL.sub(" ", f"{hit.paper.title} {hit.paper.abstract}")
+
+
+URL = re.compile(r"\b(?:https?://|www\.|github\.com/)\S+", re.I)
 
 
 def unnamed_model(question: str, hits: list[Hit]) -> str | None:
     """An ask for a model by name ("which LLM does it run on") that the best papers name none in."""
     asks = model_asks(question)
-    return asks[0] if asks and not any(MODEL_NAME.search(f"{h.paper.title} {h.paper.abstract}") for h in hits) else None
+    return asks[0] if asks and not any(MODEL_NAME.search(_prose(h)) for h in hits) else None
 
 
 # A dataset or benchmark named in an abstract: a word with two capitals or a capital and a digit
@@ -540,7 +564,7 @@ def unnamed_dataset(question: str, hits: list[Hit]) -> str | None:
     if not asks:
         return None
     own = set(re.findall(r"[\w-]+", question))
-    names = [m.group() for h in hits for m in DATASET_NAME.finditer(f"{h.paper.title} {h.paper.abstract}")]
+    names = [m.group() for h in hits for m in DATASET_NAME.finditer(_prose(h))]
     return asks[0] if not any(n not in own for n in names) else None
 
 
@@ -561,6 +585,8 @@ def admit(question: str, hits: list[Hit], vocab: set[str], embed, idf=None, meta
     idf = idf or (lambda stem: 1.0)
     metadata = metadata or bool(METADATA_CUE.search(question))
     topic = focus(question, idf, metadata)
+    if not listing:  # a gloss defines the kind of paper a list asks for; a question about one paper may ask the gloss's details
+        topic.glossed = frozenset()
     if metadata and not topic.words:
         return Evidence(hits, None)
     scores = paper_scores(question, hits, embed, topic)

@@ -148,7 +148,7 @@ def test_an_ask_for_a_figure_names_what_it_counts_only_when_it_opens_the_ask():
     assert figure_asks("how many times larger was the range?")[0][1] == {"time"}  # "larger" is no unit
     assert figure_asks("what's the name for how often a model answers every sub-question?") == []  # asks for a name
     assert figure_asks("At what network size is overtraining worst?") == []  # "intermediate sizes" answers it
-    assert figure_asks("how many of the covered languages are extinct?")[0][1] == {"cover", "languag"}
+    assert figure_asks("how many of the covered languages are extinct?")[0][1] == {"languag"}  # what they went through is no part of them
     # A degree, not a figure: "limited domain expertise" answers it (blind 20).
     assert figure_asks("how much specialist knowledge does its prompting scheme require?") == []
     assert figure_asks("How much GPU time does training take?") == [("How much GPU time does training take?", set())]
@@ -346,3 +346,37 @@ def test_a_name_of_words_and_an_acronym_is_mentioned_by_its_short_form():
     assert refusal_reason("Do BERTs fine-tuned on MultiNLI generalise alike?", hits, vocab) is None
     # A name whose short form the corpus lacks too is still absent.
     assert refusal_reason("Do BERTs fine-tuned on SuperGLUE generalise alike?", hits, vocab) == "the corpus never mentions SuperGLUE"
+
+
+def test_a_list_marker_is_no_figure_and_a_link_names_no_model():
+    # Round 20, from blind 22: "(2) within each family" after "additional layers" gave no count of layers,
+    # and "github.com/XiaofengLin7/..." named no model.
+    depth = [Hit(Paper("Depth and Width", "We report three conclusions: (1) the benefit of additional layers diminishes; (2) within each "
+                       "family, deeper models are better."), 1.0, 0.5, 3.0)]
+    assert unstated_figure("How many layers does the deepest model have?", depth) == "How many layers does the deepest model have?"
+    counted = [Hit(Paper("Depth and Width", "The deepest model has 24 layers."), 1.0, 0.5, 3.0)]
+    assert unstated_figure("How many layers does the deepest model have?", counted) is None
+    linked = [Hit(Paper("Debunk the Myth", "SFT generalizes. Code: https://github.com/XiaofengLin7/debunking-sft."), 1.0, 0.5, 3.0)]
+    assert unnamed_model("which base model was fine-tuned?", linked) == "which base model was fine-tuned?"
+    named = [Hit(Paper("Debunk the Myth", "We fine-tune Qwen2.5-7B. Code: https://github.com/x/y."), 1.0, 0.5, 3.0)]
+    assert unnamed_model("which base model was fine-tuned?", named) is None
+
+
+def test_what_the_counted_things_went_through_is_no_part_of_them():
+    assert figure_asks("over how many trained models was this evaluated?") == [("over how many trained models was this evaluated?", set())]
+    paper = Paper("Randomized Positional Encodings", "Our evaluation of 6000 models across 15 algorithmic reasoning tasks shows gains.")
+    assert unstated_figure("over how many trained models was this evaluated?", [Hit(paper, 1.0, 0.5, 3.0)]) is None
+
+
+def test_a_gloss_explains_the_kind_of_paper_a_list_asks_for():
+    # "image segmentation, i.e. working out which pixels belong to an object": a paper on image segmentation
+    # is one, whatever words it explains it in (blind 20, b20-19).
+    from assistant.gate import _terms
+
+    topic = focus("Which papers do image segmentation, i.e. working out which pixels belong to an object?", flat_idf)
+    assert topic.glossed == {"pixels", "belong", "object"}
+    segmenting = set(_terms("We study image segmentation of rip currents."))
+    assert topic.coverage(segmenting) == 1.0
+    explaining = set(_terms("We label which pixels belong to an object."))
+    assert 0 < topic.coverage(explaining) < 1.0  # the gloss alone does not name the kind
+    assert focus("Which papers do image segmentation?", flat_idf).glossed == frozenset()
