@@ -442,7 +442,10 @@ class Assistant:
                 problem = next(filter(None, (reply_problem(raw, standalone, example=e) for e in example_answers())), None)
             if problem is None:
                 if answer.refused and answer.note is None:
-                    if evidence.margin is not None and evidence.margin < MODEL_REFUSAL_MARGIN:
+                    # A paper that writes the name a list asks for ("Which papers draw on Turing machines?",
+                    # `named`) is one of its answers, whatever the model makes of it (blind 22, b22-23).
+                    named = asked.kind == "list" and any(h.extra.get("named") for h in evidence.hits)
+                    if evidence.margin is not None and evidence.margin < MODEL_REFUSAL_MARGIN and not named:
                         # The model finds no answer in papers the gate only just admitted: two doubts agree.
                         answer = refusal(question, "the model found no answer in the papers that come closest, and they only "
                                          "just pass the evidence gate", hits[: self.settings.top_k])

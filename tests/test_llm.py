@@ -237,6 +237,17 @@ def test_a_model_refusal_of_sources_the_gate_only_just_admitted_stands(ask, assi
     assert answer.text.startswith("The corpus does not cover this question") and "the model said" in answer.note
 
 
+def test_a_model_refusal_of_a_list_whose_name_a_paper_writes_gives_the_extractive_answer(ask, monkeypatch):
+    # The gate's doubt does not count when a paper writes the name the list asks for (blind 22, b22-23).
+    monkeypatch.setattr("assistant.api.MODEL_REFUSAL_MARGIN", 10.0)  # every admission "only just"
+    _, answer, _ = ask(Reply("I cannot answer this from the provided sources."), question="Which papers study the Delta benchmark?")
+    assert not answer.refused and answer.mode == "extractive" and answer.citations[0].title == TOP
+    assert "the model said the sources do not answer" in answer.note
+    # A question that names nothing the list asks for: the two doubts agree, and the refusal stands.
+    _, answer, _ = ask(Reply("I cannot answer this from the provided sources."))
+    assert answer.refused
+
+
 def test_nothing_relevant_is_refused_without_calling_the_model(ask):
     _, answer, requests = ask(Reply("should not be asked [1]"), question="How does Chinchilla scale?")
     assert answer.refused and "Chinchilla" in answer.text
