@@ -92,11 +92,11 @@ MAX_NAMES = 2
 # A sentence that goes on from the one before it: its subject is an anaphor ("This", "These
 # outputs", "Three such cases"), not a new topic ("This paper ...").
 CONTINUES = re.compile(r"(?:[A-Z]\w+ly,\s+)?(?:[Tt]his|[Tt]hese|[Ss]uch|[Ii]t|[Tt]hey|(?:\w+\s+)?such)\b(?!\s+(?:paper|work|study|article|survey|report)\b)")
-# A sentence that spells out how the one before it works: "To tackle this, we introduce X." ->
-# "Specifically, X combines ...", "The key idea in this strategy is to ...".
 # A sentence that qualifies the one before: "However, BERT rankers and existing methods can actually be
 # complementary", "Even though these models are trained with weak augmentations, ...".
 QUALIFIES = re.compile(r"(?:However|But|Yet|Nevertheless|Nonetheless|Still)\b,?|(?:Even\s+)?(?:[Tt]hough|[Aa]lthough|[Ww]hile|[Dd]espite)\s+(?:these|this|they|it|such)\b")
+# A sentence that spells out how the one before it works: "To tackle this, we introduce X." ->
+# "Specifically, X combines ...", "The key idea in this strategy is to ...".
 ELABORATES = re.compile(r"(?:Specifically|More specifically|Concretely|In particular|In detail|To this end|To do so|To achieve this"
                         r"|(?:The|Our) (?:key|core|main|central) (?:idea|insight|contribution|component)s?)\b")
 CARRY_MARGIN = 0.05  # 0.02 to 0.1 read alike on every team set (README, round 5)

@@ -533,12 +533,12 @@ MODEL_NAME = re.compile(r"\b(?:(?:Bi)?LSTMs?|GRUs?|RNNs?|CNNs?|Transformers?|Res
                         r"|\b[A-Z][A-Za-z]+(?:-[A-Z][A-Za-z]*)*-?\d+(?:\.\d+)*[BMK]?(?![A-Za-z])")  # "Pythia-1.4B", "DALL-E3"
 
 
+URL = re.compile(r"\b(?:https?://|www\.|github\.com/)\S+", re.I)
+
+
 def _prose(hit: Hit) -> str:
     """A paper's title and abstract without its links: "github.com/XiaofengLin7/..." names no model."""
     return URL.sub(" ", f"{hit.paper.title} {hit.paper.abstract}")
-
-
-URL = re.compile(r"\b(?:https?://|www\.|github\.com/)\S+", re.I)
 
 
 def unnamed_model(question: str, hits: list[Hit]) -> str | None:

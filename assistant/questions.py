@@ -279,6 +279,9 @@ def _vague(side: str) -> bool:
     return bool(VAGUE_SIDE.search(side) or (ENDS_POINTING_BACK.search(side) and len(content_words(side)) < 3))
 
 
+QUOTED_START = re.compile(r"^\s*(?:'([^']{2,80})'|\"([^\"]{2,80})\"|‘([^’]{2,80})’|“([^”]{2,80})”)(?=[\s,.:;?]|$).*$", re.S)
+
+
 def _clean(side: str) -> str:
     side = re.sub(r"^(?:describe|explain|say|tell me)\s+(?:how|what|whether|why)\s+", "", side.strip(), flags=re.I)
     # "Contrast what the QA study found with what the NLI study reports": the studies are the sides.
@@ -288,9 +291,6 @@ def _clean(side: str) -> str:
     # A side that opens with a quoted name is that name: "'Weird Generalization' fine-tune language models on ...".
     side = QUOTED_START.sub(lambda m: next(g for g in m.groups() if g), side)
     return side.strip(" ,.:;?")
-
-
-QUOTED_START = re.compile(r"^\s*(?:'([^']{2,80})'|\"([^\"]{2,80})\"|‘([^’]{2,80})’|“([^”]{2,80})”)(?=[\s,.:;?]|$).*$", re.S)
 
 
 # "How many curated training samples were ...", "for how many epochs?" -> the counted thing: the
@@ -351,6 +351,10 @@ DEGREE_ASK = re.compile(r"\bhow much\s+(?:[\w-]+\s+)?(?:knowledge|expertise|effo
                         r"|understanding|insight|information|bias|diversity|control|attention|overlap|influence)\b", re.I)
 
 
+# What the counted things went through is no part of them: "how many trained models" counts models ("6000 models").
+PARTICIPLES = re.compile(r"^(?:[a-z]+ed\s+)+(?=\w)", re.I)
+
+
 def figure_asks(question: str) -> list[tuple[str, set[str]]]:
     """The asks of a question that want a figure ("how many epochs", "what accuracy does it
     reach"), each with the stems of what it counts ({"epoch"}; empty when it names no unit).
@@ -359,8 +363,6 @@ def figure_asks(question: str) -> list[tuple[str, set[str]]]:
             for ask, _ in _opening(question, FIGURE_CUE) if not DEGREE_ASK.search(ask)]
 
 
-# What the counted things went through is no part of them: "how many trained models" counts models ("6000 models").
-PARTICIPLES = re.compile(r"^(?:[a-z]+ed\s+)+(?=\w)", re.I)
 PEOPLE = set(stems("people persons humans individuals"))
 WHO = set(stems("participants researchers clinicians physicians doctors users annotators raters workers experts volunteers "
                 "students subjects evaluators judges developers engineers crowdworkers respondents patients children adults"))
