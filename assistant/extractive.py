@@ -346,11 +346,12 @@ def ranking(question: str, hits: list[Hit], embed, idf=None) -> list[tuple[float
     return ranked
 
 
-def listed(question: str, hits: list[Hit], embed, weaker: bool = True) -> list[Scored]:
+def listed(question: str, hits: list[Hit], embed, weaker: bool = True, sure: bool = True) -> list[Scored]:
     """The papers a list answers with, each with its sentences scored, in order of relevance mixed
     with the gate's score (_with_gate): the first LIST_MIN and every other one that passes
     LIST_SHARE; then, with `weaker`, those that pass LIST_MAYBE only (Scored.weaker); at most
-    LIST_CAP in all.
+    LIST_CAP in all. With `sure` as well, those that pass LIST_SHARE but not LIST_SURE are weaker
+    matches too, after the others.
 
     A question that names what it wants ("Which papers report results on MMLU?") lists every
     paper that writes the name (Hit.extra["named"], api.Assistant.named): as a weaker match unless
@@ -379,7 +380,7 @@ def listed(question: str, hits: list[Hit], embed, weaker: bool = True) -> list[S
     strong = [p for r, p in ranked if is_strong(r, p)]
     maybe = [dataclasses.replace(p, weaker=True) for r, p in ranked if weaker and not is_strong(r, p)
              and (named(p) or not by_name and r >= LIST_MAYBE and _source_worthy(p.hit))]
-    if weaker:  # listed for recall, not sure: shown after the sure ones, marked
+    if weaker and sure:  # listed for recall, not sure: shown after the sure ones, marked (`sure`: LIST_SURE applies)
         sure = {id(p) for r, p in ranked if is_strong(r, p) and (r >= LIST_SURE or named(p))}
         maybe = [dataclasses.replace(p, weaker=True) for p in strong if id(p) not in sure] + maybe
         strong = [p for p in strong if id(p) in sure]

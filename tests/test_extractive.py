@@ -582,3 +582,7 @@ def test_a_listed_paper_below_the_sure_share_is_marked_weaker_and_follows_the_su
     lines = extractive(question, hits, embed).text.splitlines()
     assert [line.startswith(WEAKER) for line in lines] == [False, False, True]
     assert lines[-1].removeprefix(WEAKER).startswith("BrainStats")
+    # A model is still given it to describe (api): the sure ones alone made Qwen refuse a list (blind 22, b22-26).
+    from assistant.extractive import listed
+
+    assert [p.weaker for p in listed(question, hits, embed, sure=False)] == [False, False, False]
