@@ -389,7 +389,8 @@ class Assistant:
         max_tokens = None
         if asked.kind == "list":
             # Weaker matches are not the model's to describe: the extractive answer adds them, marked (further_papers).
-            # Those below LIST_SURE are: given only the sure ones, Qwen refused a list whose papers it had described (blind 22, b22-26).
+            # Those below LIST_SURE are still its to describe (sure=False): given only the sure ones, Qwen refused
+            # a list whose papers it had described (blind 22, b22-26).
             chosen = [p.hit for p in listed(standalone, hits, self.embed_sentences, sure=False) if not p.weaker][:LIST_SOURCES]
             hits = chosen + [h for h in hits if all(h is not c for c in chosen)]
             max_tokens = max(self.settings.llm_max_tokens, LINE_TOKENS * len(chosen))

@@ -377,14 +377,13 @@ def listed(question: str, hits: list[Hit], embed, weaker: bool = True, sure: boo
             return _source_worthy(p.hit) and r >= LIST_SHARE
         return r >= LIST_SHARE or id(p.hit) in first
 
-    strong = [p for r, p in ranked if is_strong(r, p)]
+    strong = [(r, p) for r, p in ranked if is_strong(r, p)]
     maybe = [dataclasses.replace(p, weaker=True) for r, p in ranked if weaker and not is_strong(r, p)
              and (named(p) or not by_name and r >= LIST_MAYBE and _source_worthy(p.hit))]
-    if weaker and sure:  # listed for recall, not sure: shown after the sure ones, marked (`sure`: LIST_SURE applies)
-        sure = {id(p) for r, p in ranked if is_strong(r, p) and (r >= LIST_SURE or named(p))}
-        maybe = [dataclasses.replace(p, weaker=True) for p in strong if id(p) not in sure] + maybe
-        strong = [p for p in strong if id(p) in sure]
-    chosen = strong + maybe
+    if weaker and sure:  # listed for recall, not sure: shown after the sure ones, marked
+        maybe = [dataclasses.replace(p, weaker=True) for r, p in strong if r < LIST_SURE and not named(p)] + maybe
+        strong = [(r, p) for r, p in strong if r >= LIST_SURE or named(p)]
+    chosen = [p for _, p in strong] + maybe
     # The cap leaves out other papers before one that writes the name.
     others = {id(p) for p in [p for p in chosen if not named(p)][: max(0, LIST_CAP - sum(map(named, chosen)))]}
     return [p for p in chosen if named(p) or id(p) in others][:LIST_CAP]

@@ -585,7 +585,10 @@ def admit(question: str, hits: list[Hit], vocab: set[str], embed, idf=None, meta
     idf = idf or (lambda stem: 1.0)
     metadata = metadata or bool(METADATA_CUE.search(question))
     topic = focus(question, idf, metadata)
-    if not listing:  # a gloss defines the kind of paper a list asks for; a question about one paper may ask the gloss's details
+    # A gloss defines the kind of paper a list asks for; a question about one paper may ask the gloss's
+    # details ("contrastive decoding, i.e. subtracting an amateur model's log-probabilities"), so only a
+    # list is admitted without them. Ranking (extractive.ranking) reads every question's gloss so.
+    if not listing:
         topic.glossed = frozenset()
     if metadata and not topic.words:
         return Evidence(hits, None)
