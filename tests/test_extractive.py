@@ -586,3 +586,25 @@ def test_a_listed_paper_below_the_sure_share_is_marked_weaker_and_follows_the_su
     from assistant.extractive import listed
 
     assert [p.weaker for p in listed(question, hits, embed, sure=False)] == [False, False, False]
+
+
+def test_an_abstracts_opening_sentence_is_background_unless_it_says_we():
+    from assistant.extractive import _list_line, _own
+    opening = "Recent work has shown that fine-tuning on instructions improves generalization to unseen tasks."
+    assert not _own(opening, 0) and _own(opening, 3)  # "improves" is the field's finding here, not the paper's
+    assert _own("We show that instruction tuning improves generalization.", 0)
+    sentences = [(0.61, 0, opening),
+                 (0.97, 4, "To this end, we create OPT-IML Bench: a large benchmark of 2000 NLP tasks with instructions."),
+                 (0.34, 5, "We first present insights about instruction-tuning decisions applied to OPT-30B.")]
+    line = _list_line("Which papers build a benchmark of many NLP tasks with instructions?", sentences, 2)
+    assert sentences[1][2] in line  # what the paper built, far the closest, is not crowded out by the opening
+
+
+def test_a_list_line_holds_the_sentence_closest_to_the_question():
+    from assistant.extractive import _list_line
+    sentences = [(0.18, 0, "Neural networks have improved search engines in various ways."),
+                 (0.18, 2, "In this work, we explore whether neural networks can predict which passages will never be retrieved."),
+                 (0.05, 4, "We find that our methods allow passage corpora to be pruned considerably."),
+                 (0.36, 5, "Such pruning reduces the operating costs of search engines in computing resources, power usage and carbon footprint.")]
+    line = _list_line("What abstracts bring up energy use or the environmental footprint of models as a motivation?", sentences, 2)
+    assert line == [sentences[1][2], sentences[3][2]]  # what the paper does, then why it belongs to the list
