@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import itertools
 import re
 from dataclasses import dataclass
 from typing import NamedTuple
@@ -95,6 +96,9 @@ MAX_NAMES = 2
 CONTINUES = re.compile(r"(?:[A-Z]\w+ly,\s+)?(?:[Tt]his|[Tt]hese|[Ss]uch|[Ii]t|[Tt]hey|(?:\w+\s+)?such)\b(?!\s+(?:paper|work|study|article|survey|report)\b)")
 # A sentence that qualifies the one before: "However, BERT rankers and existing methods can actually be
 # complementary", "Even though these models are trained with weak augmentations, ...".
+# A sentence that opens a numbered enumeration ("namely: 1) Homogenization.") and the items that go on with it.
+ENUMERATION = re.compile(r"(?:^|[\s:(])(?:1\)|\(1\)|\(i\)|\(a\))\s")
+ITEM = re.compile(r"\(?(?:[2-9]|1\d|ii|iii|iv|v|vi|vii|viii|[b-h])\)\s")
 QUALIFIES = re.compile(r"(?:However|But|Yet|Nevertheless|Nonetheless|Still)\b,?|(?:Even\s+)?(?:[Tt]hough|[Aa]lthough|[Ww]hile|[Dd]espite)\s+(?:these|this|they|it|such)\b")
 # A sentence that spells out how the one before it works: "To tackle this, we introduce X." ->
 # "Specifically, X combines ...", "The key idea in this strategy is to ...".
@@ -635,10 +639,15 @@ def _continuation(sentences: list[tuple[float, int, str]], chosen: list[tuple[fl
     """The sentence that continues the first chosen sentence that has one ("In one experiment,
     we finetune a model to output outdated names for species of birds." -> "This causes it to
     behave as if it's the 19th century ..."): a sentence whose next one starts "This ..." said
-    half of what it means. At most one, so an answer grows by one sentence at most."""
+    half of what it means. At most one, so an answer grows by one sentence at most; but a sentence
+    that opens a numbered enumeration ("namely: 1) Homogenization. ...") brings its other items."""
     by_pos = {t[1]: t for t in sentences}
     taken = {c[1] for c in chosen}
     for c in chosen:
+        if ENUMERATION.search(c[2]):  # "namely: 1) Homogenization ..." goes on with "2) Scalability ...", "3) ..."
+            items = list(itertools.takewhile(lambda t: t and ITEM.match(t[2]), (by_pos.get(i) for i in range(c[1] + 1, c[1] + 10))))
+            if items and not {t[1] for t in items} <= taken:
+                return [t for t in items if t[1] not in taken]
         nxt = by_pos.get(c[1] + 1)
         if nxt and nxt[1] not in taken and (CONTINUES.match(nxt[2]) or QUALIFIES.match(nxt[2])):
             return [nxt]

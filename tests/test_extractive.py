@@ -38,6 +38,18 @@ def test_splitter_keeps_abbreviations_and_decimals_inside_their_sentence(sentenc
 
 def test_a_line_break_always_ends_a_sentence():
     assert split_sentences("RecGPT: one idea [1]\nBLaIR: another idea [2]") == ["RecGPT: one idea [1]", "BLaIR: another idea [2]"]
+    assert split_sentences("Open issues: 1) Scale.\nWe study it.") == ["Open issues: 1) Scale.", "We study it."]
+
+
+def test_an_enumerated_items_heading_stays_with_the_sentence_that_says_what_it_means():
+    text = ("Issues persist in graph models, namely: 1) Homogenization. Generalization remains unclear. "
+            "2) Scalability. It is unknown how they scale. (iii) Training Stop Criteria. When to stop is open. We test (a) accuracy and (b) speed.")
+    assert split_sentences(text) == [
+        "Issues persist in graph models, namely: 1) Homogenization. Generalization remains unclear.",
+        "2) Scalability. It is unknown how they scale.",
+        "(iii) Training Stop Criteria. When to stop is open.",
+        "We test (a) accuracy and (b) speed.",
+    ]
 
 
 @pytest.mark.parametrize(
@@ -608,3 +620,12 @@ def test_a_list_line_holds_the_sentence_closest_to_the_question():
                  (0.36, 5, "Such pruning reduces the operating costs of search engines in computing resources, power usage and carbon footprint.")]
     line = _list_line("What abstracts bring up energy use or the environmental footprint of models as a motivation?", sentences, 2)
     assert line == [sentences[1][2], sentences[3][2]]  # what the paper does, then why it belongs to the list
+
+
+def test_a_picked_sentence_that_opens_an_enumeration_brings_its_other_items():
+    from assistant.extractive import _continuation
+    sentences = [(0.9, 1, "Several issues persist, namely: 1) Homogenization. Generalization is unclear."),
+                 (0.3, 2, "2) Scalability. It is unknown how they scale."), (0.2, 3, "3) Efficiency. Training time needs evaluation."),
+                 (0.5, 4, "We build a benchmark."), (0.1, 5, "It is public.")]
+    assert [t[1] for t in _continuation(sentences, [sentences[0]])] == [2, 3]
+    assert _continuation(sentences, [sentences[3]]) == [sentences[4]]  # "It ..." goes on as before
