@@ -96,6 +96,7 @@ MAX_NAMES = 2
 CONTINUES = re.compile(r"(?:[A-Z]\w+ly,\s+)?(?:[Tt]his|[Tt]hese|[Ss]uch|[Ii]t|[Tt]hey|(?:\w+\s+)?such)\b(?!\s+(?:paper|work|study|article|survey|report)\b)")
 # A sentence that qualifies the one before: "However, BERT rankers and existing methods can actually be
 # complementary", "Even though these models are trained with weak augmentations, ...".
+SHOWS = re.compile(r"(?:We|Our (?:results?|experiments?|analysis)|Experiments?|Results?)\s+(?:\w+\s+)?(?:show|find|found|demonstrate|observe|reveal)", re.I)
 # A sentence that opens a numbered enumeration ("namely: 1) Homogenization.") and the items that go on with it.
 ENUMERATION = re.compile(r"(?:^|[\s:(])(?:1\)|\(1\)|\(i\)|\(a\))\s")
 ITEM = re.compile(r"\(?(?:[2-9]|1\d|ii|iii|iv|v|vi|vii|viii|[b-h])\)\s")
@@ -639,8 +640,10 @@ def _continuation(sentences: list[tuple[float, int, str]], chosen: list[tuple[fl
     """The sentence that continues the first chosen sentence that has one ("In one experiment,
     we finetune a model to output outdated names for species of birds." -> "This causes it to
     behave as if it's the 19th century ..."): a sentence whose next one starts "This ..." said
-    half of what it means. At most one, so an answer grows by one sentence at most; but a sentence
-    that opens a numbered enumeration ("namely: 1) Homogenization. ...") brings its other items."""
+    half of what it means, and one that says what the paper built ("we design a simpler task,
+    RefEx, ...") is followed by what it showed with it ("We show that a single head generalizes").
+    At most one, so an answer grows by one sentence at most; but a sentence that opens a numbered
+    enumeration ("namely: 1) Homogenization. ...") brings its other items."""
     by_pos = {t[1]: t for t in sentences}
     taken = {c[1] for c in chosen}
     for c in chosen:
@@ -649,7 +652,8 @@ def _continuation(sentences: list[tuple[float, int, str]], chosen: list[tuple[fl
             if items and not {t[1] for t in items} <= taken:
                 return [t for t in items if t[1] not in taken]
         nxt = by_pos.get(c[1] + 1)
-        if nxt and nxt[1] not in taken and (CONTINUES.match(nxt[2]) or QUALIFIES.match(nxt[2])):
+        if nxt and nxt[1] not in taken and (CONTINUES.match(nxt[2]) or QUALIFIES.match(nxt[2])
+                                            or (ACTION.search(c[2]) or INTRODUCES.search(c[2])) and SHOWS.match(nxt[2])):
             return [nxt]
     return []
 

@@ -629,3 +629,12 @@ def test_a_picked_sentence_that_opens_an_enumeration_brings_its_other_items():
                  (0.5, 4, "We build a benchmark."), (0.1, 5, "It is public.")]
     assert [t[1] for t in _continuation(sentences, [sentences[0]])] == [2, 3]
     assert _continuation(sentences, [sentences[3]]) == [sentences[4]]  # "It ..." goes on as before
+
+
+def test_a_picked_sentence_that_says_what_the_paper_built_brings_what_it_showed_with_it():
+    from assistant.extractive import _continuation
+    sentences = [(0.9, 6, "Finally, we design a simpler grounded task, RefEx, to investigate how transformers compose."),
+                 (0.4, 7, "We show that a single self-attention layer with a single head generalizes to novel combinations."),
+                 (0.8, 2, "Grid worlds are a common test bed."), (0.3, 3, "We show that depth matters.")]
+    assert _continuation(sentences, [sentences[0]]) == [sentences[1]]
+    assert _continuation(sentences, [sentences[2]]) == []  # background: what follows is another finding
