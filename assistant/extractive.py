@@ -646,11 +646,12 @@ def _continuation(sentences: list[tuple[float, int, str]], chosen: list[tuple[fl
     enumeration ("namely: 1) Homogenization. ...") brings its other items."""
     by_pos = {t[1]: t for t in sentences}
     taken = {c[1] for c in chosen}
+    for c in chosen:  # "namely: 1) Homogenization ..." goes on with "2) Scalability ...", "3) ..."
+        if ENUMERATION.search(c[2]):
+            items = itertools.takewhile(lambda t: t and ITEM.match(t[2]), (by_pos.get(i) for i in range(c[1] + 1, c[1] + 10)))
+            if rest := [t for t in items if t[1] not in taken]:
+                return rest
     for c in chosen:
-        if ENUMERATION.search(c[2]):  # "namely: 1) Homogenization ..." goes on with "2) Scalability ...", "3) ..."
-            items = list(itertools.takewhile(lambda t: t and ITEM.match(t[2]), (by_pos.get(i) for i in range(c[1] + 1, c[1] + 10))))
-            if items and not {t[1] for t in items} <= taken:
-                return [t for t in items if t[1] not in taken]
         nxt = by_pos.get(c[1] + 1)
         if nxt and nxt[1] not in taken and (CONTINUES.match(nxt[2]) or QUALIFIES.match(nxt[2])
                                             or (ACTION.search(c[2]) or INTRODUCES.search(c[2])) and SHOWS.match(nxt[2])):

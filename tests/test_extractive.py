@@ -638,3 +638,11 @@ def test_a_picked_sentence_that_says_what_the_paper_built_brings_what_it_showed_
                  (0.8, 2, "Grid worlds are a common test bed."), (0.3, 3, "We show that depth matters.")]
     assert _continuation(sentences, [sentences[0]]) == [sentences[1]]
     assert _continuation(sentences, [sentences[2]]) == []  # background: what follows is another finding
+
+
+def test_an_enumerations_items_come_before_another_sentences_continuation():
+    from assistant.extractive import _continuation
+    sentences = [(0.9, 0, "Simplicity bias is said to explain generalization."), (0.2, 1, "However, its notion is vague."),
+                 (0.8, 4, "We make three observations: (i) networks can rely on the simplest feature."),
+                 (0.7, 5, "(ii) This explains fragility under shift."), (0.3, 6, "(iii) It hurts even on the same data distribution.")]
+    assert [t[1] for t in _continuation(sentences, [sentences[0], sentences[2], sentences[3]])] == [6]
