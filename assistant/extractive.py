@@ -96,11 +96,13 @@ MAX_NAMES = 2
 CONTINUES = re.compile(r"(?:[A-Z]\w+ly,\s+)?(?:[Tt]his|[Tt]hese|[Ss]uch|[Ii]t|[Tt]hey|(?:\w+\s+)?such)\b(?!\s+(?:paper|work|study|article|survey|report)\b)")
 # A sentence that qualifies the one before: "However, BERT rankers and existing methods can actually be
 # complementary", "Even though these models are trained with weak augmentations, ...".
+QUALIFIES = re.compile(r"(?:However|But|Yet|Nevertheless|Nonetheless|Still)\b,?|(?:Even\s+)?(?:[Tt]hough|[Aa]lthough|[Ww]hile|[Dd]espite)\s+(?:these|this|they|it|such)\b")
+# A sentence that says what a paper showed with what the sentence before built: "We show that a single
+# self-attention layer with a single head generalizes ..." after "we design a simpler task, RefEx, ...".
 SHOWS = re.compile(r"(?:We|Our (?:results?|experiments?|analysis)|Experiments?|Results?)\s+(?:\w+\s+)?(?:show|find|found|demonstrate|observe|reveal)", re.I)
 # A sentence that opens a numbered enumeration ("namely: 1) Homogenization.") and the items that go on with it.
 ENUMERATION = re.compile(r"(?:^|[\s:(])(?:1\)|\(1\)|\(i\)|\(a\))\s")
 ITEM = re.compile(r"\(?(?:[2-9]|1\d|ii|iii|iv|v|vi|vii|viii|[b-h])\)\s")
-QUALIFIES = re.compile(r"(?:However|But|Yet|Nevertheless|Nonetheless|Still)\b,?|(?:Even\s+)?(?:[Tt]hough|[Aa]lthough|[Ww]hile|[Dd]espite)\s+(?:these|this|they|it|such)\b")
 # A sentence that spells out how the one before it works: "To tackle this, we introduce X." ->
 # "Specifically, X combines ...", "The key idea in this strategy is to ...".
 ELABORATES = re.compile(r"(?:Specifically|More specifically|Concretely|In particular|In detail|To this end|To do so|To achieve this"

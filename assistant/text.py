@@ -39,11 +39,9 @@ def _sentences(text: str) -> tuple[str, ...]:
     from blingfire import text_to_sentences
 
     joined: list[str] = []
-    for line in text.splitlines():
-        start = len(joined)
-        for sentence in (s.strip() for s in text_to_sentences(line).split("\n") if line.strip()):
-            if not sentence:
-                continue
+    for line in filter(str.strip, text.splitlines()):
+        start = len(joined)  # a line break always ends a sentence, a heading's too
+        for sentence in filter(None, (s.strip() for s in text_to_sentences(line).split("\n"))):
             if len(joined) > start and HEADING.search(joined[-1]):  # "3) Efficiency." joins what it means
                 joined[-1] = f"{joined[-1]} {sentence}"
             else:
