@@ -448,13 +448,13 @@ def _list_line(question: str, sentences: list[tuple[float, int, str]], size: int
     # a widely used strategy") unless the scene-setter is clearly closer to the question.
     writing = [t for t in ranked if name and writes(name, t[2])]
     first = max(writing or ranked, key=lambda t: t[0] + (ROLE_BONUS if _own(t[2], t[1]) else 0.0))
-    closest = ranked[0]  # the sentence closest to the question, whatever its role, is on the line too
+    second = ranked[0]  # the sentence closest to the question, whatever its role, is on the line too
     ranked = [t for t in ranked if t is not first]
-    # A scene-setter first ("CoT prompting has proven effective ...") needs what the paper did, where
-    # its method is named, more than what it found.
-    does = lambda s: ACTION.search(s) or INTRODUCES.search(s)  # noqa: E731
-    wanted = does if FINDING.search(first[2]) or not _own(first[2], first[1]) else FINDING.search
-    second = closest if closest is not first else next((t for t in ranked if wanted(t[2])), None)
+    if second is first:
+        # A scene-setter first ("CoT prompting has proven effective ...") needs what the paper did, where
+        # its method is named, more than what it found.
+        wanted = _does if FINDING.search(first[2]) or not _own(first[2], first[1]) else FINDING.search
+        second = next((t for t in ranked if wanted(t[2])), None)
     line = [first] + ([second] if second else [])
     line += [t for t in ranked if t not in line and not _release(t[2])][: size - len(line)]
     return [s for _, _, s in sorted(line, key=lambda t: t[1])]
@@ -465,13 +465,18 @@ def _release(sentence: str) -> bool:
     return len(sentence.split()) <= RELEASE_WORDS and bool(RELEASE.search(sentence))
 
 
-def _own(sentence: str, position: int = 1) -> bool:
+def _does(sentence: str) -> bool:
+    """The sentence says what the paper does or introduces (ACTION, INTRODUCES)."""
+    return bool(ACTION.search(sentence) or INTRODUCES.search(sentence))
+
+
+def _own(sentence: str, position: int) -> bool:
     """The sentence says what the paper does or finds, not what the field knows. An abstract's
     first sentence sets the scene ("Recent work has shown that instruction-tuning improves ...")
     unless it says "we" or "this paper"."""
     if position == 0 and not SELF.search(sentence):
         return False
-    return bool(ACTION.search(sentence) or INTRODUCES.search(sentence) or FINDING.search(sentence))
+    return _does(sentence) or bool(FINDING.search(sentence))
 
 
 def coined_names(abstract: str, elsewhere: str) -> list[str]:
@@ -548,7 +553,7 @@ def _defining(side: str, sentences: list[tuple[float, int, str]]) -> list[tuple[
     name = side.lower()
     for t in sentences:
         coined = {n.lower() for n in _coined(t[2])}
-        if name in coined or (name in t[2].lower() and (INTRODUCES.search(t[2]) or ACTION.search(t[2]))):
+        if name in coined or (name in t[2].lower() and _does(t[2])):
             return [t]
     return []
 
@@ -656,7 +661,7 @@ def _continuation(sentences: list[tuple[float, int, str]], chosen: list[tuple[fl
     for c in chosen:
         nxt = by_pos.get(c[1] + 1)
         if nxt and nxt[1] not in taken and (CONTINUES.match(nxt[2]) or QUALIFIES.match(nxt[2])
-                                            or (ACTION.search(c[2]) or INTRODUCES.search(c[2])) and SHOWS.match(nxt[2])):
+                                            or _does(c[2]) and SHOWS.match(nxt[2])):
             return [nxt]
     return []
 
