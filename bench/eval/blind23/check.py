@@ -6,8 +6,6 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
-if not (HERE.parent / "papers.py").exists():  # run from /work/blind23 rather than bench/eval/blind23
-    sys.path.insert(0, "/work/main/bench/eval")
 import papers  # noqa: E402
 
 sys.exit(papers.check_strict(HERE, {"fact": 12, "numeric": 6, "multi": 8, "compare": 8, "metadata": 6, "negative": 15}))
