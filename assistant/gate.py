@@ -71,6 +71,7 @@ GENERIC = (
     "strangely weirdly oddly basically actually really pretty super cool neat nice awesome guys folks anyway "
     "somehow somewhere whatever wondering wonder curious remember heard hey hi okay ok yeah maybe probably "
     "kinda sorta gonna wanna please thanks thank collecting gathering compiling hunting digging browsing side front "
+    "need needs say says "
     # chat spellings of question words, too short for spelling.respelled to mend ("wat does it stand for")
     "wat wut wht waht wich whcih hwo teh u ur pls plz thx abt cuz tho idk imo tbh btw"
 )
@@ -93,6 +94,9 @@ COMPARE_CUE = re.compile(r"\b(?:compare|contrast|versus|vs\.?|differ(?:s|ed|ing|
 YEAR = re.compile(r"^(?:19|20)\d\d$")
 
 
+DATED = re.compile(r"\d+(?:s|st|nd|rd|th)")
+
+
 def named_terms(question: str) -> list[str]:
     """Specific names in a question: acronyms, CamelCase, capitalised words that do not start
     a sentence, words with digits ("BEIR", "CIFAR-100", "Chinchilla", "GPT-4"). Month names
@@ -102,7 +106,8 @@ def named_terms(question: str) -> list[str]:
         token = match.group()
         before = question[: match.start()].rstrip()
         starts_sentence = not before or before[-1] in ".?!:"  # "Quick question: Which papers ..."
-        specific = any(c.isdigit() for c in token) and any(c.isalpha() for c in token)
+        # Digits with letters name something ("GPT-4", "CIFAR-100"); a decade or an ordinal does not ("1800s", "19th").
+        specific = any(c.isdigit() for c in token) and any(c.isalpha() for c in token) and not DATED.fullmatch(token)
         specific |= sum(c.isupper() for c in token) >= 2 or (not starts_sentence and token[0].isupper())
         # A capitalised question or function word ("So, Which ...", "Tell me: What ...", "I'm") names nothing.
         word = re.sub(r"['’](?:m|ve|re|ll|d|s)$", "", token.lower())
@@ -202,6 +207,9 @@ EXCLUDED = re.compile(r"\b(?:not|as opposed to|rather than|instead of|excluding|
 # train on transcripts of speech", "Leave out ...", "A hospital's clinical notes don't count",
 # ", not ones that merely name such models", "as opposed to showing that ensembles fail". Its words
 # are no focus: a paper need not hold them. (Not "not" alone: "why does X not generalize" asks it.)
+# The papers' records named as such ("Which abstracts mention ...", "whose titles say ..."): what is
+# searched, not what is asked about. Only the plurals: "abstract reasoning" is a topic.
+RECORD = re.compile(r"\b(?:abstracts|titles)\b", re.I)
 LEFT_OUT = re.compile(
     r"(?:^|(?<=[.?!;:]))\s*(?:I\s+)?(?:don'?t|do not|doesn'?t|does not)\s+(?:mean|count|want|include)\b[^.?!]*"
     r"|(?:^|(?<=[.?!]))\s*(?:leave out|leaving out|exclude|excluding|ignore|skip|not counting)\b[^.?!]*"
@@ -391,6 +399,7 @@ def focus(question: str, idf, metadata: bool = False) -> Focus:
     "quick") little. A word no paper uses weighs what its English rarity says (UNSEEN when
     English lacks it too): it may name something the corpus lacks."""
     question = LEFT_OUT.sub(lambda m: " " * len(m.group()), question)  # blanked, so the alternatives' places hold
+    question = RECORD.sub(lambda m: " " * len(m.group()), question)
     words: dict[str, tuple[str, float]] = {}
     for word in _words(question):
         stems = [s for s in _terms(word) if s not in _ignored() and not (metadata and YEAR.match(s))]

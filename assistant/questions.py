@@ -44,7 +44,7 @@ LIST = re.compile(
     rf"|^\W*(?:is there|are there|do you have|have you got)\s+(?:any\s+)?(?:\w+\s+)?(?:work|research|anything|something|{PAPER_NOUNS})\s+(?:on|about|using|that|which|for|in|to|with)\b"
     rf"|^\W*(?:(?:got|know\s+of|have\s+you\s+got|do\s+you\s+(?:have|know))\s+)?(?:anything|something|any\s+work|any\s+research)\s+(?:on|about|using|that|which|for|with|in|where)\b"
     # "I need every paper that ...", "all the papers on ...", "... ? List the papers that ...", "I'm after agents that ..."
-    rf"|\b(?:every|all(?:\s+the)?)\s+(?:[\w-]+\s+){{0,2}}?(?:papers?|works?|stud(?:y|ies)|articles?)\s+(?:that|which|whose|on|about|using|where|with|in)\b"
+    rf"|\b(?:every|all(?:\s+the)?)\s+(?:[\w-]+\s+){{0,2}}?(?:papers?|works?|stud(?:y|ies)|articles?|abstracts?)\s+(?:that|which|whose|on|about|using|where|with|in)\b"
     rf"|(?<=[.?!])\s+(?:list|name|find|show|give)\s+(?:me\s+)?(?:all\s+)?(?:the\s+)?(?:[\w-]+\s+){{0,2}}?{PAPER_NOUNS}\b"
     rf"|\b(?:i['’]m|i\s+am)\s+after\s+(?!(?:the|a|one)\s+(?:one|paper|study|work)\b)(?:[\w-]+\s+){{0,3}}?(?:that|which|on|about|where|using|with)\b"
     rf"|^\W*who\s+(?!is\b|are\b|was\b|were\b)\w+"

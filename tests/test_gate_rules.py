@@ -245,6 +245,21 @@ def test_i_and_its_contractions_name_nothing():
     assert named_terms(question) == ["LMs", "Mamba"]
 
 
+def test_a_decade_or_an_ordinal_names_nothing():
+    from assistant.gate import named_terms
+
+    # blind 24: "... starts acting like it's the 1800s" was refused as "the corpus never mentions 1800s"
+    assert named_terms("Which model starts acting like it's the 1800s, or the 19th century, after GPT-4 tuning?") == ["GPT-4"]
+
+
+def test_the_papers_records_and_the_askers_needs_are_no_focus():
+    idf = {"phi": 4.0, "famili": 2.0, "sentenc": 2.0, "embed": 2.0, "abstract": 3.0}.get
+    # blind 24: "abstracts", "titles", "need" and "say" were focus words no paper has, and refused both
+    assert set(focus("Which abstracts mention the Phi family?", idf).words) == {"phi", "family"}
+    assert set(focus("I need all the abstracts whose titles say they are on sentence embeddings.", idf).words) == {"sentence", "embeddings"}
+    assert "abstract" in focus("Which papers test abstract reasoning?", idf).words  # the singular is a topic
+
+
 def test_differential_is_no_word_of_comparison():
     from assistant.gate import COMPARE_CUE
 

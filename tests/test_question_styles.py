@@ -46,6 +46,7 @@ from assistant.retrieve import Hit
         "Which length-generalisation papers evaluate transformers on copying, duplicating or sorting sequences?",
         "List the shared-task system descriptions and competition reports in the collection.",
         "neural architecture search using LLMs or training-free proxies - what's in the collection?",
+        "I need all the abstracts whose titles say they are about sentence embeddings.",  # round 22, from blind 24
     ],
 )
 def test_conversational_requests_for_papers_are_lists(question):
