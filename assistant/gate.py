@@ -203,13 +203,13 @@ def writes(term: str, text: str) -> bool:
 # What a question excludes, to the end of its clause: "GPT-3 itself, as opposed to GPT-3.5 or GPT-4",
 # "BBH specifically, not the full BIG-bench suite" ("GPT-3.5" keeps its point).
 EXCLUDED = re.compile(r"\b(?:not|as opposed to|rather than|instead of|excluding|except|other than|apart from|unlike)\b(?:[^?;!.]|\.(?=\w))*", re.I)
+# The papers' records named as such ("Which abstracts mention ...", "whose titles say ..."): what is
+# searched, not what is asked about. Only the plurals: "abstract reasoning" is a topic.
+RECORD = re.compile(r"\b(?:abstracts|titles)\b", re.I)
 # What a question leaves out of its answer, a sentence or a clause: "I don't mean papers that only
 # train on transcripts of speech", "Leave out ...", "A hospital's clinical notes don't count",
 # ", not ones that merely name such models", "as opposed to showing that ensembles fail". Its words
 # are no focus: a paper need not hold them. (Not "not" alone: "why does X not generalize" asks it.)
-# The papers' records named as such ("Which abstracts mention ...", "whose titles say ..."): what is
-# searched, not what is asked about. Only the plurals: "abstract reasoning" is a topic.
-RECORD = re.compile(r"\b(?:abstracts|titles)\b", re.I)
 LEFT_OUT = re.compile(
     r"(?:^|(?<=[.?!;:]))\s*(?:I\s+)?(?:don'?t|do not|doesn'?t|does not)\s+(?:mean|count|want|include)\b[^.?!]*"
     r"|(?:^|(?<=[.?!]))\s*(?:leave out|leaving out|exclude|excluding|ignore|skip|not counting)\b[^.?!]*"
