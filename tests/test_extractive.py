@@ -467,6 +467,19 @@ def test_a_comparison_with_several_asks_answers_each_and_still_says_what_each_si
     assert [line.count("[") for line in one_ask.text.splitlines()] == [12, 12]
 
 
+def test_a_fact_question_with_several_asks_gets_room_for_each(embed):
+    paper = hit("BASIC: combined scaling", "We present BASIC, a combined scaling method for zero-shot transfer. "
+                "BASIC reaches 85.7% top-1 accuracy on ImageNet. BASIC is robust to distribution shifts. "
+                "We scale data, model and batch size. Our dataset has 6.6B noisy image-text pairs. "
+                "Our largest model has 3B weights. Finally, our batch size is 65536. Memory is the main challenge. "
+                "We use gradient checkpointing. A theory explains the gains.", 0.9)
+    asks = extractive("How many image-text pairs does BASIC use, what batch size does it train with, "
+                      "and what top-1 accuracy does it reach?", [paper], embed)
+    assert asks.text.count("[1]") == 7  # MAX_SENTENCES and ASKS_EXTRA more
+    one = extractive("What does BASIC do?", [paper], embed)
+    assert one.text.count("[1]") == 5
+
+
 def test_a_sentence_that_names_what_the_paper_studies_introduces_it():
     from assistant.extractive import INTRODUCES
     assert INTRODUCES.search("We refer to this query-agnostic estimation of passage relevance as a passage's quality.")
