@@ -264,7 +264,8 @@ class Assistant:
             # "Hugging Face" may be written "huggingface", "AIME" with its year run on ("AIME24"): one word of the index
             short = squash(name)
             versions = self._versions(short)
-            rows, _ = lexical.search(" ".join([name, squash(name), *versions]), 3 * LIST_CAP)
+            spelled = " ".join(re.findall(r"[a-z]+|[0-9]+", name.lower()))  # "MATH500" as the index holds "MATH-500"
+            rows, _ = lexical.search(" ".join([name, short, spelled, *versions]), 3 * LIST_CAP)
             papers = self.index.papers.many([lexical.paper_id(r) for r in rows]).values()
             writers = [p for p in papers if written(name, p) and (filters is None or filters.admits(p))]
             if len(writers) > LIST_CAP:

@@ -194,9 +194,11 @@ def written(term: str, paper) -> bool:
 def writes(term: str, text: str) -> bool:
     """Whether a text writes a name in any of the forms `written` accepts; a name that ends in a
     letter also with a version or year run on ("AIME24", "LLaMA3" for "Llama")."""
-    parts = re.findall(r"[a-z0-9]+", term.lower())
+    term = term[:-1] if re.fullmatch(r"[A-Z]{2,}s", term) else term  # "SAEs" is written "SAE" too ("SAE-Tuning")
+    parts = re.findall(r"[a-z]+|[0-9]+", term.lower())  # "MATH500" is written "MATH-500" too
     version = r"(?:s|\d+)?" if term[-1:].isalpha() else "s?"
-    pattern = r"(?<![a-z0-9])" + r"[\W_]*".join(map(re.escape, parts)) + version + r"(?![a-z0-9])"
+    # A hyphen may split a word of the name: "autoencoders" is written "auto-encoders" too.
+    pattern = r"(?<![a-z0-9])" + r"[\W_]*".join("-?".join(map(re.escape, part)) for part in parts) + version + r"(?![a-z0-9])"
     return bool(parts) and bool(re.search(pattern, text.lower()))
 
 
@@ -224,6 +226,26 @@ def asked_only(question: str) -> str:
     return re.sub(r"\s+", " ", re.sub(r"\s+(?=[.?!;:,])", "", kept)).strip() or question
 
 
+OWNER = re.compile(r"^.*['’]s\s+")
+SITE = re.compile(r"(?<![\w.-])[a-z0-9][\w-]*\.(?:io|com|org|net|ai|dev|edu)\b")  # "github.io": a literal to look for
+
+
+def defined_terms(question: str) -> list[str]:
+    """The long forms a question gives its acronyms: "sparse autoencoders (SAEs)" -> "sparse
+    autoencoders", the fewest words before the parenthesis that start with the acronym's first
+    letter and hold its letters in order (Schwartz and Hearst's rule for abbreviation definitions)."""
+    found = []
+    for match in re.finditer(r"((?:[\w-]+\s+){1,6})\(([A-Z][A-Za-z]*[A-Z]s?)\)", question):
+        letters = match.group(2).removesuffix("s").lower()
+        words = match.group(1).split()
+        for n in range(1, len(words) + 1):
+            long = " ".join(words[-n:])
+            if long[0].lower() == letters[0] and re.search(".*".join(map(re.escape, letters)), long.lower()):
+                found.append(long)
+                break
+    return found
+
+
 def list_names(question: str) -> list[str]:
     """The names a "which papers" question asks for papers about ("MMLU", "VirtualHome", "GPT-4o"):
     its named terms outside what it excludes, a run of capitalised words as one ("Hugging Face"),
@@ -232,7 +254,8 @@ def list_names(question: str) -> list[str]:
     asked = EXCLUDED.sub(" ", question)
     runs = name_runs(asked)  # "Hugging Face" is one name, not "Hugging" and "Face"
     terms = [t for t in named_terms(asked) if not _in_run(t, runs)]
-    names = runs + [name_of(term) for term in terms]
+    # "Microsoft's Phi" asks about Phi: the owner names no paper's subject.
+    names = [OWNER.sub("", run) for run in runs] + [name_of(term) for term in terms] + SITE.findall(asked) + defined_terms(asked)
     return list(dict.fromkeys(name for name in names if re.search(r"[A-Za-z]", name) and not re.fullmatch(r"[A-Za-z]{1,2}", name)
                               and not everyday(name.lower())))
 

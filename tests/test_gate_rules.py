@@ -302,6 +302,20 @@ def test_a_name_ending_in_a_letter_is_written_with_a_version_run_on():
     assert not writes("GPT-4", "a GPT-40 model") and not writes("SAM", "the same model")
 
 
+def test_a_name_is_written_with_its_number_set_off_in_the_singular_or_with_a_hyphen_inside_a_word():
+    assert writes("MATH500", "94.0 pass@1 on MATH-500 through RL") and writes("GPT4", "GPT-4 and GPT-4o")
+    assert writes("SAEs", "a sparse autoencoder tuning (SAE-Tuning) procedure") and writes("SAEs", "features of SAEs")
+    assert writes("sparse autoencoders", "obtained with probes and sparse auto-encoders, our work")
+    assert not writes("MATH500", "the MATH benchmark of 5000 problems") and not writes("SAEs", "SAEFORMER")
+
+
+def test_a_list_asks_for_a_named_thing_not_its_owner_a_site_and_the_long_form_it_gives_an_acronym():
+    assert list_names("Which abstracts mention Microsoft's Phi family of language models?") == ["Phi"]
+    assert list_names("Give me every paper that points readers to a project page hosted on github.io.") == ["github.io"]
+    assert list_names("Which papers bring up sparse autoencoders (SAEs), as their own method or not?") == ["SAEs", "sparse autoencoders"]
+    assert list_names("Which papers evaluate on BIG-Bench Hard (BBH)?") == ["BIG-Bench Hard", "BBH"]
+
+
 def test_a_name_of_several_words_is_one_name_written_together_or_apart():
     assert list_names("Which papers host their models on Hugging Face?") == ["Hugging Face"]
     paper = Paper("Easy benchmarks", "The datasets are available at https://huggingface.co/datasets/x.")
