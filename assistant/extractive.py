@@ -115,6 +115,8 @@ CARRY_MARGIN = 0.05  # 0.02 to 0.1 read alike on every team set (README, round 5
 NAME = re.compile(r"\b(?:[A-Z][a-z]*[A-Z][\w-]*|[A-Za-z]+-?\d[\w.-]*|[A-Z]{2,}s?)\b")
 FIGURE_ASK = re.compile(r"\bwhat\s+(?:[\w-]+\s+){0,2}?(?:figures?|numbers?|results?|scores?|accuracy|accuracies)\b"
                         r"|\bhow\s+(?:well\s+)?(?:did|does|do)\b.{0,80}?\b(?:fare|perform)\b", re.I)  # "how did it and STaR fare on six OOD tasks"
+# "what contrastive batch size does it use" -> the measured thing, for an ask that wants a figure.
+MEASURED_THING = re.compile(r"\bwhat\s+((?:[\w'-]+\s+){0,3}?[\w'-]+?)\s+(?:do|does|did|is|was|are|were|has|have|had)\b", re.I)
 PERCENT_QUESTION = re.compile(r"\b(?:percent\w*|rate|accuracy|share|proportion|fraction)\b", re.I)
 # Weights measured with `assistant eval` (README, "Extractive answers"): results barely move
 # across a grid around them, so they are not fitted to particular questions.
@@ -204,7 +206,9 @@ class Need:
 
     @classmethod
     def of(cls, question: str, numeric: bool, focus: str = "", findings: bool = True) -> Need:
-        counted = COUNTED_THING.search(question)
+        # The thing counted or measured: of the ask when one is given ("what contrastive batch size does
+        # it use" -> "batch size is 65536"), else of the question ("how many X").
+        counted = (focus and (COUNTED_THING.search(focus) or MEASURED_THING.search(focus))) or COUNTED_THING.search(question)
         return cls(content_words(question), content_words(focus), phrases(question), numeric, bool(numeric and PERCENT_QUESTION.search(question)),
                    bool(numeric and RESULT_QUESTION.search(question)), stems(counted.group(1)) if counted else (),
                    {_digits(n) for n in NUMBER.findall(question)}, findings)
@@ -259,10 +263,10 @@ def _traits(sentence: str) -> Traits:
 
 def _has_unit(need: Need, sentence: str, figures: list[re.Match]) -> bool:
     """A figure with the unit asked for: a percentage for a rate, the counted thing right after
-    the number for "how many X" ("1,133 problems")."""
+    the number for "how many X" ("1,133 problems") or just before it ("our batch size is 65536")."""
     if need.percent and any(re.search(r"%|percent", m.group()) for m in figures):
         return True
-    return bool(need.counted) and any(beside(sentence, m, set(need.counted)) for m in figures)
+    return bool(need.counted) and any(beside(sentence, m, set(need.counted), before=3) for m in figures)
 
 
 @dataclass

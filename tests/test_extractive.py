@@ -480,6 +480,31 @@ def test_a_fact_question_with_several_asks_gets_room_for_each(embed):
     assert one.text.count("[1]") == 5
 
 
+BASIC = ("We present a combined scaling method - named BASIC - that achieves 85.7% top-1 accuracy on the ImageNet ILSVRC-2012 "
+         "validation set without learning from any labeled ImageNet example. This accuracy surpasses best published similar models "
+         "- CLIP and ALIGN - by 9.3%. Our BASIC model also shows significant improvements in robustness benchmarks. To achieve these "
+         "results, we scale up the contrastive learning framework of CLIP and ALIGN in three dimensions: data size, model size, and "
+         "batch size. Our dataset has 6.6B noisy image-text pairs, which is 4x larger than ALIGN, and 16x larger than CLIP. Our "
+         "largest model has 3B weights, which is 3.75x larger in parameters and 8x larger in FLOPs than ALIGN and CLIP. Finally, our "
+         "batch size is 65536 which is 2x more than CLIP and 4x more than ALIGN. Second, while increasing the dataset size and the "
+         "model size has been the defacto method to improve the performance of deep learning models like BASIC, the effect of a "
+         "large contrastive batch size on such contrastive-trained image-text models is not well-understood. To shed light on the "
+         "benefits of large contrastive batch sizes, we develop a theoretical framework which shows that larger contrastive batch "
+         "sizes lead to smaller generalization gaps for image-text models such as BASIC.")
+
+
+def test_an_ask_for_a_measured_thing_gets_the_figure_written_beside_it(embed):
+    """ "what contrastive batch size does it use" is answered by "our batch size is 65536", not by
+    the sentences about large contrastive batch sizes nor by another figure (blind 24, b24-13)."""
+    question = ("How many noisy image-text pairs and what contrastive batch size does the BASIC combined-scaling model use, "
+                "and what zero-shot ImageNet top-1 does it reach?")
+    ask = facets(question)[1]
+    assert ask == "what contrastive batch size does the BASIC combined-scaling model use"
+    [scored] = score_papers(question, [hit("Combined Scaling for Zero-shot Transfer", BASIC, 0.9)], embed, True, focus=ask, ask=True)
+    with_figures = [s for _, _, s in scored.sentences if re.search(r"\d", s)]
+    assert with_figures[0].startswith("Finally, our batch size is 65536")
+
+
 def test_a_sentence_that_names_what_the_paper_studies_introduces_it():
     from assistant.extractive import INTRODUCES
     assert INTRODUCES.search("We refer to this query-agnostic estimation of passage relevance as a passage's quality.")
