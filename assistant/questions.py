@@ -177,7 +177,9 @@ def plan(question: str) -> QuestionPlan:
     # "I'm building X. Which papers here ...?": the asked sentence may come after context,
     # "Hybrid neural-symbolic systems: which papers combine ...": or after a topic and a colon or dash.
     last = asked_sentence(([q for q in re.split(r"(?<=\?)\s+", question.strip()) if q.endswith("?")] or [question])[-1])  # the last question asked
-    if (any(LIST.search(q) for q in _readings(last) + _readings(AFTER_BUT.sub("", last))) or (
+    # "Is batch normalisation part of the story in any of these papers? Which ones?"
+    pointed = POINTER.match(last) and last != question and re.search(rf"\b{DOC_NOUNS}\b", question, re.I)
+    if pointed or (any(LIST.search(q) for q in _readings(last) + _readings(AFTER_BUT.sub("", last))) or (
             any(LIST.search(q) for q in _readings(question)) and not _asks_more(question))) and not (
             IN_ONE_PAPER.search(question) or OF_ONE.search(PARENTHESES.sub("", question))):
         return QuestionPlan("list", meta=meta)
@@ -202,8 +204,13 @@ def _readings(text: str) -> list[str]:
     """The text, and without a topic put first ("hybrid neural-symbolic systems: which papers
     ..."); only the latter when it is a question of its own ("methods that learn diverse
     hypotheses: what are they sensitive to?" asks about those methods, not for a list of them)."""
-    ask = TOPIC_FIRST.sub("", text)
-    return [ask] if ask != text and ASKS.match(ask) and not POINTER.match(ask) else [text, ask]
+    readings, ask = [text], TOPIC_FIRST.sub("", text)
+    while ask != readings[-1]:  # "Perceptrons — the 1960s kind or modern ones: which abstracts ...": each separator in turn
+        if ASKS.match(ask) and not POINTER.match(ask):
+            return [ask]
+        readings.append(ask)
+        ask = TOPIC_FIRST.sub("", ask)
+    return readings
 
 
 @functools.lru_cache(maxsize=1024)  # retrieval asks for every question, and chats and batches ask again

@@ -47,6 +47,9 @@ from assistant.retrieve import Hit
         "List the shared-task system descriptions and competition reports in the collection.",
         "neural architecture search using LLMs or training-free proxies - what's in the collection?",
         "I need all the abstracts whose titles say they are about sentence embeddings.",  # round 22, from blind 24
+        # Round 23, from blind 25: a topic with a dash and a colon before the ask; "Which ones?" after a question about papers.
+        "Perceptrons — the 1960s kind or modern multi-layer ones: which abstracts mention them?",
+        "Is batch normalisation (or a variant of it) part of the story in any of these papers? Which ones?",
     ],
 )
 def test_conversational_requests_for_papers_are_lists(question):
