@@ -178,9 +178,16 @@ def name_of(term: str) -> str:
 SIZE = re.compile(r"\d+(?:\.\d+)?[KMBTkmbt]")  # a model or data size: "7B", "1.5B", "100k"
 
 
+SCALE = {"k": 10**3, "m": 10**6, "b": 10**9, "t": 10**12}
+
+
 def _forms(name: str) -> set[str]:
-    """A name as the corpus vocabulary may hold it: squashed, singular or plural."""
-    return {squash(name), squash(name).removesuffix("s"), squash(name) + "s"}
+    """A name as the corpus vocabulary may hold it: squashed, singular or plural; a size also
+    written out ("400k" as "400,000")."""
+    forms = {squash(name), squash(name).removesuffix("s"), squash(name) + "s"}
+    if SIZE.fullmatch(name):
+        forms.add(str(round(float(name[:-1]) * SCALE[name[-1].lower()])))
+    return forms
 
 
 def written(term: str, paper) -> bool:

@@ -57,6 +57,9 @@ def test_a_name_glued_to_an_ordinary_word_is_known_when_the_name_is():
     vocab |= {"7b", "13b"}
     assert uncovered_terms("One paper fine-tunes 7B-13B models.", vocab) == []
     assert uncovered_terms("Do 7B-70B models, MEG-EEG decoders or GPT-5 help?", vocab) == ["7B-70B", "MEG-EEG", "GPT-5"]
+    # A size is known written out: "roughly 400k sentences" where an abstract says "circa 400,000" (blind 25).
+    assert uncovered_terms("the benchmark of roughly 400k sentences", vocabulary(["circa 400,000 sentences"])) == []
+    assert uncovered_terms("the benchmark of roughly 300k sentences", vocabulary(["circa 400,000 sentences"])) == ["300k"]
     # Month names are dates; an apostrophe inside a name keeps it whole.
     assert uncovered_terms("Which papers are dated December 2022?", vocab) == []
     assert uncovered_terms("What is Yo'LLaVA?", vocab | {"yollava"}) == []
