@@ -71,6 +71,8 @@ def test_conversational_requests_for_papers_are_lists(question):
         ("nli models and whether they really generalize beyond the benchmark they were trained on: which papers are mainly about that?", "list"),
         ("One model for many tasks through one interface, instead of a model per task - which papers build such models?", "list"),
         ("Two losses are proposed in the grokking paper - which ones?", "fact"),  # "which ones" of a paper's own
+        ("Which losses does the grokking paper propose? Which ones matter most?", "fact"),  # a "which ones" of its own, round 23
+        ("Which method does the grokking paper use? Which one?", "fact"),
         # Round 16, from blind 7 and 17: what one described study used, not a list of papers.
         ("Which nine language models were studied in the paper on how LMs bind entities?", "fact"),
         ("Which six datasets were ranked by difficulty in the cross-difficulty study, and which model was fine-tuned?", "fact"),
