@@ -354,8 +354,15 @@ def described(topic: str) -> list[str]:
     shielded = re.sub(r"\([^()]*\)", lambda m: m.group().replace(",", "\0").replace(";", "\1"), body)  # "(formulae, code)"
     items = [i.replace("\0", ",").replace("\1", ";").strip(" ,.") for i in ENUMERATION.split(shielded)]
     items = [i for i in items if re.search(r"\w", i)]
-    papers = [i for i in items if re.match(r"the\b", i, re.I) or re.match(r"[A-Z][\w-]*[A-Z0-9]", i)]
+    papers = [i for i in items if re.match(r"the\b", i, re.I) or _named(i)]
     return items if len(items) >= 2 and len(papers) >= max(2, len(items) - 1) else []
+
+
+def _named(item: str) -> bool:
+    """Whether an item starts with a name ("GraphFM", "Med-R^3 ..."), not a name glued to an ordinary
+    word ("GPT-3-generated explanations", "BERT-based models": a description's words)."""
+    first = item.split()[0]
+    return bool(re.match(r"[A-Z][\w-]*[A-Z0-9]", first)) and not re.search(r"-[a-z]+$", first)
 
 
 def answer(question: str, query: MetaQuery, hits: list[Hit], scope: str) -> Answer:
