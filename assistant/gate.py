@@ -211,7 +211,9 @@ def writes(term: str, text: str) -> bool:
 
 # What a question excludes, to the end of its clause: "GPT-3 itself, as opposed to GPT-3.5 or GPT-4",
 # "BBH specifically, not the full BIG-bench suite" ("GPT-3.5" keeps its point).
-EXCLUDED = re.compile(r"\b(?:not|as opposed to|rather than|instead of|excluding|except|other than|apart from|unlike)\b(?:[^?;!.]|\.(?=\w))*", re.I)
+# A leading exclusion ends at the comma before the ask: "Not counting the headline figures, what ...".
+ASK_AFTER = r"(?=,\s*(?:what|which|how|who|whom|where|when|why|whether|is|are|was|were|does|do|did|can|could|list|name|give|find|show|tell)\b)"
+EXCLUDED = re.compile(rf"\b(?:not|as opposed to|rather than|instead of|excluding|except|other than|apart from|unlike)\b(?:(?!{ASK_AFTER})(?:[^?;!.]|\.(?=\w)))*", re.I)
 # The papers' records named as such ("Which abstracts mention ...", "whose titles say ..."): what is
 # searched, not what is asked about. Only the plurals: "abstract reasoning" is a topic.
 RECORD = re.compile(r"\b(?:abstracts|titles)\b", re.I)
@@ -221,16 +223,17 @@ RECORD = re.compile(r"\b(?:abstracts|titles)\b", re.I)
 # are no focus: a paper need not hold them. (Not "not" alone: "why does X not generalize" asks it.)
 LEFT_OUT = re.compile(
     r"(?:^|(?<=[.?!;:]))\s*(?:I\s+)?(?:don'?t|do not|doesn'?t|does not)\s+(?:mean|count|want|include)\b[^.?!]*"
-    r"|(?:^|(?<=[.?!]))\s*(?:leave out|leaving out|exclude|excluding|ignore|skip|not counting)\b[^.?!]*"
+    rf"|(?:^|(?<=[.?!]))\s*(?:leave out|leaving out|exclude|excluding|ignore|ignoring|skip|not counting)\b(?:(?!{ASK_AFTER})[^.?!])*"
     r"|(?:^|(?<=[.?!]))[^.?!]*\b(?:don'?t|do not|doesn'?t|does not) count\b[^.?!]*"
     r"|[,;(]\s*(?:but\s+)?not\s+(?:ones?|papers?|those|studies|works?)\b[^.?;!]*"
-    r"|\b(?:as opposed to|apart from|except(?: for)?|excluding)\b[^.?;!]*", re.I)
+    rf"|\b(?:as opposed to|apart from|except(?: for)?|excluding)\b(?:(?!{ASK_AFTER})(?:[^.?;!]|\.(?=\w)))*", re.I)  # "GPT-3.5" keeps its point
 
 
 def asked_only(question: str) -> str:
     """The question without what it leaves out (LEFT_OUT) and the stops left behind."""
     kept = re.sub(r"([.?!;:])\s+[.?!;:,]+(?=\s|$)", r"\1", LEFT_OUT.sub(" ", question))  # "right?  ." -> "right?"
-    return re.sub(r"\s+", " ", re.sub(r"\s+(?=[.?!;:,])", "", kept)).strip() or question
+    kept = re.sub(r"[,;:]+(?=[.?!])", "", re.sub(r"\s+(?=[.?!;:,])", "", kept))  # "itself ,  ?" -> "itself?"
+    return re.sub(r"\s+", " ", kept).strip().lstrip(".,;: ") or question
 
 
 OWNER = re.compile(r"^.*['’]s\s+")

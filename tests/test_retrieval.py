@@ -36,6 +36,18 @@ def test_what_a_question_leaves_out_does_not_change_what_it_retrieves(shipped_in
     assert not any("Search Agents" in t for t in titles)  # the paper it leaves out is not found by its words
 
 
+def test_an_exclusion_before_the_ask_leaves_the_ask_whole(shipped_index):
+    """ "Not counting X, what ..." leaves out X, not the question after it (blind 24: the whole question
+    was blanked, and retrieval searched for "?")."""
+    from assistant.gate import asked_only, list_names
+    question = ("Not counting the headline accuracy figures, what design principle is the ambiguous-query search-agent "
+                "benchmark built on?")
+    assert asked_only(question) == "what design principle is the ambiguous-query search-agent benchmark built on?"
+    assert shipped_index.retrieve(question, k=1)[0].paper.title.startswith("InteractComp")
+    assert asked_only("Which papers evaluate GPT-3 itself, as opposed to GPT-3.5 or GPT-4?") == "Which papers evaluate GPT-3 itself?"
+    assert list_names("Excluding the BIG-bench suite, which papers report BBH numbers?") == ["BBH"]
+
+
 def test_a_described_paper_is_the_one_the_description_fits_not_one_that_shares_a_word(shipped_index):
     # Found on blind 20: "routed to expert models" picked "Learning to Route Among Specialized
     # Experts"; the description is of UnifiedMLLM's task and grounding tokens.
