@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from .corpus import squash
 from .questions import dataset_asks, figure_asks, model_asks
 from .retrieve import Hit
-from .text import beside, split_sentences
+from .text import beside, name_of, name_parts, split_sentences
 from .types import Answer, Source
 
 # Chosen with bench/gate.py (README, "Evidence gate"; tuning split now includes bench/eval/round2).
@@ -151,7 +151,7 @@ def uncovered_terms(question: str, vocab: set[str]) -> list[str]:
     ("MultiNLI" as "MNLI", _short_form)."""
     missing = []
     for term in named_terms(question):
-        parts, named = _name_parts(term)
+        parts, named = name_parts(term)
         name = name_of(term)
         # Sizes joined into a range, or names joined by a word ("MNLI-to-HANS"): each is mentioned on its own.
         wholes = parts if len(parts) > 1 and all(map(SIZE.fullmatch, parts)) else named if 1 < len(named) < len(parts) else [name]
@@ -161,18 +161,6 @@ def uncovered_terms(question: str, vocab: set[str]) -> list[str]:
     # A word of a name written as one ("Hugging" of "Hugging Face", which the corpus writes "huggingface").
     joined = [run for run in name_runs(question) if _forms(run) & vocab]
     return [name for name in missing if not _in_run(name, joined)]
-
-
-def _name_parts(term: str) -> tuple[list[str], list[str]]:
-    """A named term's parts (split at hyphens and slashes) and those that are not ordinary lower-case words."""
-    parts = re.split(r"[-/]", term)
-    return parts, [p for p in parts if not re.fullmatch(r"[a-z]+", p)]
-
-
-def name_of(term: str) -> str:
-    """A named term less the ordinary lower-case words glued to it: "SAE-tuned" -> "SAE"."""
-    parts, named = _name_parts(term)
-    return "-".join(named) if named and len(named) < len(parts) else term
 
 
 SIZE = re.compile(r"\d+(?:\.\d+)?[KMBTkmbt]")  # a model or data size: "7B", "1.5B", "100k"
@@ -213,7 +201,8 @@ def writes(term: str, text: str) -> bool:
 # "BBH specifically, not the full BIG-bench suite" ("GPT-3.5" keeps its point).
 # A leading exclusion ends at the comma before the ask: "Not counting the headline figures, what ...".
 ASK_AFTER = r"(?=,\s*(?:what|which|how|who|whom|where|when|why|whether|is|are|was|were|does|do|did|can|could|list|name|give|find|show|tell)\b)"
-EXCLUDED = re.compile(rf"\b(?:not|as opposed to|rather than|instead of|excluding|except|other than|apart from|unlike)\b(?:(?!{ASK_AFTER})(?:[^?;!.]|\.(?=\w)))*", re.I)
+CLAUSE_REST = rf"(?:(?!{ASK_AFTER})(?:[^?;!.]|\.(?=\w)))*"  # to the clause's end; "GPT-3.5" keeps its point
+EXCLUDED = re.compile(rf"\b(?:not|as opposed to|rather than|instead of|excluding|except|other than|apart from|unlike)\b{CLAUSE_REST}", re.I)
 # The papers' records named as such ("Which abstracts mention ...", "whose titles say ..."): what is
 # searched, not what is asked about. Only the plurals: "abstract reasoning" is a topic.
 RECORD = re.compile(r"\b(?:abstracts|titles)\b", re.I)
@@ -226,7 +215,7 @@ LEFT_OUT = re.compile(
     rf"|(?:^|(?<=[.?!]))\s*(?:leave out|leaving out|exclude|excluding|ignore|ignoring|skip|not counting)\b(?:(?!{ASK_AFTER})[^.?!])*"
     r"|(?:^|(?<=[.?!]))[^.?!]*\b(?:don'?t|do not|doesn'?t|does not) count\b[^.?!]*"
     r"|[,;(]\s*(?:but\s+)?not\s+(?:ones?|papers?|those|studies|works?)\b[^.?;!]*"
-    rf"|\b(?:as opposed to|apart from|except(?: for)?|excluding)\b(?:(?!{ASK_AFTER})(?:[^.?;!]|\.(?=\w)))*", re.I)  # "GPT-3.5" keeps its point
+    rf"|\b(?:as opposed to|apart from|except(?: for)?|excluding)\b{CLAUSE_REST}", re.I)
 
 
 def asked_only(question: str) -> str:

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field, replace
 from .corpus import Paper
 from .errors import AssistantError
 from .retrieve import Hit, YearFilter
+from .text import name_of
 from .types import Answer, Source
 
 MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
@@ -362,7 +363,7 @@ def _named(item: str) -> bool:
     """Whether an item starts with a name ("GraphFM", "Med-R^3 ..."), not a name glued to an ordinary
     word ("GPT-3-generated explanations", "BERT-based models": a description's words)."""
     first = item.split()[0]
-    return bool(re.match(r"[A-Z][\w-]*[A-Z0-9]", first)) and not re.search(r"-[a-z]+$", first)
+    return bool(re.match(r"[A-Z][\w-]*[A-Z0-9]", first)) and name_of(first) == first
 
 
 def answer(question: str, query: MetaQuery, hits: list[Hit], scope: str) -> Answer:

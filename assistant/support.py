@@ -25,8 +25,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .gate import everyday, name_of, named_terms, writes
-from .text import content_words, split_sentences, words
+from .gate import everyday, named_terms, writes
+from .text import content_words, name_of, split_sentences, words
 
 # A citation in any bracket form, before or after normalisation ("[1]", "[1, 2]", "[Source 3]").
 ANY_MARKER = re.compile(r"\s*(?:\[[^\[\]]{0,20}\]|\u3010[^\u3010\u3011]{0,20}\u3011)")

@@ -99,6 +99,18 @@ def beside(sentence: str, figure: re.Match, counted: set[str], before: int = 0) 
                 or before and set(stems(sentence[max(0, figure.start() - 40): figure.start()])[-before:]) & counted)
 
 
+def name_parts(term: str) -> tuple[list[str], list[str]]:
+    """A named term's parts (split at hyphens and slashes) and those that are not ordinary lower-case words."""
+    parts = re.split(r"[-/]", term)
+    return parts, [p for p in parts if not re.fullmatch(r"[a-z]+", p)]
+
+
+def name_of(term: str) -> str:
+    """A named term less the ordinary lower-case words glued to it: "SAE-tuned" -> "SAE"."""
+    parts, named = name_parts(term)
+    return "-".join(named) if named and len(named) < len(parts) else term
+
+
 def phrases(text: str) -> set[tuple[str, str]]:
     """Pairs of meaningful words that follow each other (stopwords between them skipped)."""
     kept = stems(text)
