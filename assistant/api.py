@@ -36,7 +36,7 @@ NAME_ZIPF = 3.0
 # The model's own refusal stands when the gate passed the question by less than this (Evidence.margin);
 # above it, the abstracts' sentences answer instead. Over the Qwen runs of rounds 15-19 (382 answers
 # to answerable questions, 131 to near negatives) the model refused 4 near negatives the gate had
-# passed by 0.07 to 0.37, and 2 answerable questions passed by 0.45 and 0.62 (README, round 19).
+# passed by 0.07 to 0.37, and 2 answerable questions passed by 0.45 and 0.62 (docs/quality-rounds.md, round 19).
 MODEL_REFUSAL_MARGIN = 0.4
 DEEP_K = 60  # papers a list or metadata question retrieves before the gate and LIST_SHARE pick the relevant ones
 RERANK_K = 20  # papers retrieval reorders by their best sentence (extractive.rerank) before the first k are kept
@@ -609,7 +609,7 @@ def _unsaid(sentences: list[str], said: set[str]) -> list[str]:
     return [s for s in sentences if (ws := content_words(s)) and len(ws & said) / len(ws) < SAID]
 
 
-SAID = 0.9  # an abstract sentence is already said when nearly all its content words are in the model's answer (README, round 17)
+SAID = 0.9  # an abstract sentence is already said when nearly all its content words are in the model's answer (docs/quality-rounds.md, round 17)
 
 
 def further_sentences(answer: Answer, picks: list[tuple[Hit, list[str]]]) -> None:

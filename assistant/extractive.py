@@ -36,10 +36,10 @@ MAX_SENTENCES = 5
 ANSWER_PAPERS = 3
 # A question with several asks (questions.facets) gets ASKS_EXTRA more: on every set (1,250 answerable
 # questions) 7 sentences for all held 20 more keyword answers, 17 of them with several asks; a
-# single ask keeps its shorter answer (README, round 23).
+# single ask keeps its shorter answer (docs/quality-rounds.md, round 23).
 ASKS_EXTRA = 2
 LIST_CAP = 15  # a "which papers" answer names at most this many papers
-SIDE_SENTENCES = 12  # sentences per side of a comparison: all of a usual abstract's, in its order (README, round 17)
+SIDE_SENTENCES = 12  # sentences per side of a comparison: all of a usual abstract's, in its order (docs/quality-rounds.md, round 17)
 # (3 held 1 of 6 answered comparisons' keywords on the spent blind set, 4 held 4, 5 raised two
 # blind sets' comparisons from 0.57 and 0.67 to 0.71 and 0.83; round 17, over all 188 comparisons
 # of every set: 7 held 150, 9 166, 10 169, 12 172, answers 372 -> 437 words: what a comparison
@@ -111,7 +111,7 @@ ITEM = re.compile(r"\(?(?:[2-9]|1\d|ii|iii|iv|v|vi|vii|viii|[b-h])\)\s")
 # "Specifically, X combines ...", "The key idea in this strategy is to ...".
 ELABORATES = re.compile(r"(?:Specifically|More specifically|Concretely|In particular|In detail|To this end|To do so|To achieve this"
                         r"|(?:The|Our) (?:key|core|main|central) (?:idea|insight|contribution|component)s?)\b")
-CARRY_MARGIN = 0.05  # 0.02 to 0.1 read alike on every team set (README, round 5)
+CARRY_MARGIN = 0.05  # 0.02 to 0.1 read alike on every team set (docs/quality-rounds.md, round 5)
 NAME = re.compile(r"\b(?:[A-Z][a-z]*[A-Z][\w-]*|[A-Za-z]+-?\d[\w.-]*|[A-Z]{2,}s?)\b")
 FIGURE_ASK = re.compile(r"\bwhat\s+(?:[\w-]+\s+){0,2}?(?:figures?|numbers?|results?|scores?|accuracy|accuracies)\b"
                         r"|\bhow\s+(?:well\s+)?(?:did|does|do)\b.{0,80}?\b(?:fare|perform)\b", re.I)  # "how did it and STaR fare on six OOD tasks"
@@ -170,7 +170,7 @@ LIST_SHARE = 0.6
 # sets before blind 6 (159 lists, 340 gold papers, 60 papers retrieved) complete lists 143 -> 149
 # at 6.4 -> 8.1 papers a list (1.7 of them weaker and not gold); without the gate's bar 150 at 8.9
 # (2.5). Blind 6-8, written in other styles, were the check, not the fit: 7 -> 11 of 36 lists
-# complete (README, round 9).
+# complete (docs/quality-rounds.md, round 9).
 LIST_MAYBE = 0.5
 # Of the papers listed, those below LIST_SURE are shown after the others as weaker matches too: on the
 # 256 lists of every set they were 0.22 of the gold papers listed and 0.79 of the others (round 20).
@@ -379,7 +379,7 @@ def listed(question: str, hits: list[Hit], embed, weaker: bool = True, sure: boo
     the weaker matches are there for lists no word picks out.
     Measured with `assistant eval` on the 49 list questions of the team sets through blind 12 that
     name something papers write (170 gold papers): 0.924 of them listed against 0.847 before,
-    278 other papers against 335, all keywords in 33 answers against 27 (README, round 12)."""
+    278 other papers against 335, all keywords in 33 answers against 27 (docs/quality-rounds.md, round 12)."""
     top = max((h.score for h in hits), default=0.0) or 1e-9
     by_name = any(h.extra.get("named") for h in hits)
     ranked = _with_gate(relevance(question, hits, embed))
@@ -413,7 +413,7 @@ def _with_gate(ranked: list[tuple[float, Scored]]) -> list[tuple[float, Scored]]
     where the gate has not scored the papers. On the 198 list questions of the team sets (60
     papers each) the mix ranks gold papers above others more often (per-question AUC 0.945 ->
     0.960); `assistant eval` on every set's 275 lists: gold papers listed 656 -> 673 of 786,
-    other papers 4.3 -> 4.6 a list (README, round 14)."""
+    other papers 4.3 -> 4.6 a list (docs/quality-rounds.md, round 14)."""
     scores = [p.hit.extra.get("gate", {}).get("score") for _, p in ranked]
     return ranked if not ranked or None in scores else _mixed(ranked, scores)
 

@@ -45,7 +45,7 @@ MIN_PAPER = 0.65  # ... and then every paper scoring at least this is a source (
 # or healthcare"), and each paper of the kind holds only part of its words: its best paper covers
 # less of the question than a fact question's paper does. On every team set through blind 9 the
 # 16 near negatives asked as lists score at most 0.743 (13 of them under 0.81); 9 of 138
-# answerable lists scored under 0.81, 4 of them under 0.76 (README, round 9).
+# answerable lists scored under 0.81, 4 of them under 0.76 (docs/quality-rounds.md, round 9).
 MIN_LIST_SCORE = 0.76
 
 # Words that say what kind of answer is wanted or how papers are picked, not what about:
@@ -298,7 +298,7 @@ def english_idf(word: str) -> float:
 
 
 # An everyday English word: among the few thousand commonest (wordfreq's Zipf scale, 31.6 uses a
-# million words). Measured on every set through blind 10 (README, round 9): of the 141 questions
+# million words). Measured on every set through blind 10 (docs/quality-rounds.md, round 9): of the 141 questions
 # refused for words their best paper lacks, all those words were everyday in 3 of 15 answerable
 # ones and 3 of 126 near negatives (2 of them scored below MIN_PAPER); at Zipf 4.0, 4 and 11.
 EVERYDAY_ZIPF = 4.5

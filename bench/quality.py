@@ -16,7 +16,7 @@ them together, paper-level Recall@1/5/10 and MRR@10 of each system over the answ
 - project: Assistant.retrieve, the hybrid the assistant answers from.
 
 With --variants, three changes to the project's retrieval that were measured and not kept
-(README, "Round 22"), each through the same Assistant.retrieve (reranking, list names):
+(docs/quality-rounds.md, "Round 22"), each through the same Assistant.retrieve (reranking, list names):
 - project_best_sentence: the dense side scores a paper by its best sentence (title included)
   instead of its best chunk, so one sentence on the asked thing counts in a long abstract.
 - project_feedback: pseudo-relevance feedback (Rocchio): the mean vector of the first 3 papers
