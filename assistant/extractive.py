@@ -22,8 +22,8 @@ import re
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from .gate import MIN_PAPER, focus, paper_scores, writes
-from .questions import COUNTED_THING, NUMERIC, QuestionPlan, asked_part, facets, plan as plan_question
+from .gate import MIN_PAPER, MODEL_NAME, focus, paper_scores, writes
+from .questions import COUNTED_THING, NUMERIC, QuestionPlan, asked_part, facets, model_asks, plan as plan_question
 from .retrieve import Hit
 from .text import beside, content_words, phrases, split_sentences, stems
 from .types import Answer, Source
@@ -630,15 +630,20 @@ def _ask_picks(question: str, first: Scored, embed, numeric: bool, asks: list[st
     """The paper's best sentence for each ask of a question with several (a figure's sentence
     for an ask for a figure), or, for a question that asks for a figure, its figure sentence."""
     chosen: list[tuple[float, int, str]] = []
+    wants_model = model_asks(question)
     for facet in asks if len(asks) > 1 else []:
         wants_figure = numeric or _wants_figure(facet)
         [scored] = score_papers(question, [first.hit], embed, wants_figure, focus=facet, ask=True)
         ranked = _figure_first(question, scored.sentences) if wants_figure else scored.sentences
+        if any(asked_part(facet) == ask for ask in wants_model):
+            ranked = _model_first(question, ranked)
         pick = next((t for t in ranked if all(t[1] != c[1] for c in chosen)), None)
         if pick:
             chosen.append(pick)
     if numeric and not chosen:
         chosen = _figure_first(question, first.sentences)[:1]
+    if wants_model and not chosen:
+        chosen = _model_first(question, first.sentences)[:1]
     return chosen
 
 
@@ -682,6 +687,15 @@ def _figure_first(question: str, sentences: list[tuple[float, int, str]]) -> lis
     given = {_digits(n) for n in NUMBER.findall(question)}
     has = lambda t: any(_digits(n) not in given for n in NUMBER.findall(t[2]))  # noqa: E731
     return [t for t in sentences if has(t)] + [t for t in sentences if not has(t)]
+
+
+def _model_first(question: str, sentences: list[tuple[float, int, str]]) -> list[tuple[float, int, str]]:
+    """Sentences that name a model the question does not first, each group best first: an ask for
+    a model by name ("which model did they distil from") is answered by the sentence that names it
+    ("distilled down from GPT-3.5 to T5 variants"), however much better another matches its words."""
+    given = {n.lower() for n in MODEL_NAME.findall(question)}
+    names = lambda t: any(n.lower() not in given for n in MODEL_NAME.findall(t[2]))  # noqa: E731
+    return [t for t in sentences if names(t)] + [t for t in sentences if not names(t)]
 
 
 def _covering(question: str, sentences: list[tuple[float, int, str]], chosen: list[tuple[float, int, str]],

@@ -505,6 +505,34 @@ def test_an_ask_for_a_measured_thing_gets_the_figure_written_beside_it(embed):
     assert with_figures[0].startswith("Finally, our batch size is 65536")
 
 
+SPECIALIZING = ("The surprising ability of Large Language Models (LLMs) to perform well on complex reasoning with only few-shot "
+                "chain-of-thought prompts is believed to emerge only in very large-scale models (100+ billion parameters). We show that "
+                "such abilities can, in fact, be distilled down from GPT-3.5 (ge 175B) to T5 variants (le 11B). We propose model "
+                "specialization, to specialize the model's ability towards a target task. The hypothesis is that large models (commonly "
+                "viewed as larger than 100B) have strong modeling power, but are spread on a large spectrum of tasks. Small models "
+                "(commonly viewed as smaller than 10B) have limited model capacity, but if we concentrate their capacity on a specific "
+                "target task, the model can achieve a decent improved performance. We use multi-step math reasoning as our testbed "
+                "because it is a very typical emergent ability. We show two important aspects of model abilities: (1). there exists a "
+                "very complex balance/ tradeoff between language models' multi-dimensional abilities; (2). by paying the price of "
+                "decreased generic ability, we can clearly lift up the scaling curve of models smaller than 10B towards a specialized "
+                "multi-step math reasoning ability. We further give comprehensive discussions about important design choices for better "
+                "generalization, including the tuning data format, the start model checkpoint, and a new model selection method. We hope "
+                "our practice and discoveries can serve as an important attempt towards specialized smaller models in the new research "
+                "paradigm set by LLMs.")
+
+
+def test_an_ask_for_a_model_by_name_gets_the_sentence_that_names_one(embed):
+    """ "which model did they distil from" is answered by "distilled down from GPT-3.5 to T5 variants",
+    though the sentences about small models' capacity match its words better (blind 26, b26-11)."""
+    paper = hit("Specializing Smaller Language Models towards Multi-Step Reasoning", SPECIALIZING, 0.9)
+    answer = extractive("That paper claiming the multi-step maths reasoning of 100B+ models can be concentrated into much smaller "
+                        "ones: which model did they distil from, into which family of small models, and what did the small models "
+                        "have to give up in exchange?", [paper], embed)
+    assert "distilled down from GPT-3.5 (ge 175B) to T5 variants" in answer.text
+    single = extractive("Which model did the multi-step maths reasoning paper distil from?", [paper], embed)
+    assert "GPT-3.5" in single.text
+
+
 def test_a_sentence_that_names_what_the_paper_studies_introduces_it():
     from assistant.extractive import INTRODUCES
     assert INTRODUCES.search("We refer to this query-agnostic estimation of passage relevance as a passage's quality.")
