@@ -4,7 +4,7 @@
 
 A set is a folder of bench/eval (its questions and near negatives together), bench/eval's own
 questions and near negatives ("team"), bench/heldout.jsonl, bench/blind.jsonl and
-bench/near_topic_negatives.jsonl, and the shared dev files ("dev", "dev_near_negatives").
+bench/near_topic_negatives.jsonl ("bench_heldout", ...), and the shared dev files ("dev", "dev_near_negatives").
 `--sets blind25 dev` runs only those. Prints JSON: per set, `assistant eval`'s figures (keyword
 hits overall and by type, Recall@5/10, list papers, answerable and near negatives refused,
 citation recall and precision), and the same pooled over blind 13-19 and over blind 20 onwards,
@@ -38,8 +38,8 @@ def question_sets() -> dict[str, list[Path]]:
     dev = SHARED / "dev.jsonl" if (SHARED / "dev.jsonl").exists() else DEV  # the copy a fresh clone has
     sets = {"dev": [dev], "dev_near_negatives": [SHARED / "dev_near_negatives.jsonl"],
             "team": [ROOT / "bench/eval/questions.jsonl", ROOT / "bench/eval/near_negatives.jsonl"]}
-    for name in ("heldout", "blind", "near_topic_negatives"):
-        sets[name] = [ROOT / f"bench/{name}.jsonl"]
+    for name in ("heldout", "blind", "near_topic_negatives"):  # bench/blind.jsonl is not bench/eval/blind
+        sets[f"bench_{name}"] = [ROOT / f"bench/{name}.jsonl"]
     folders = [d for d in (ROOT / "bench/eval").iterdir() if d.is_dir() and list(d.glob("*.jsonl"))]
     for folder in sorted(folders, key=lambda d: (len(d.name), d.name)):  # blind2 before blind10
         sets[folder.name] = sorted(f for f in folder.glob("*.jsonl") if "support_labels" not in f.name)
