@@ -26,6 +26,21 @@ def test_a_word_no_abstract_uses_keeps_the_largest_weight():
     assert words["dropout"][1] == UNSEEN and words["smoothing"][1] == 5.0
 
 
+def test_several_common_words_no_abstract_uses_are_the_askers_register_not_a_missing_topic():
+    """ "a whole pile of ... and checks" writes three words no paper uses: common English words then
+    weigh their English rarity (blind 26, b26-02 had been refused for them); one such word ("sign"
+    of "sign language") still names what the corpus may lack, and a rare one keeps UNSEEN."""
+    idf = {"train": 0.3, "reader": 4.0, "read": 2.9, "comprehens": 2.1, "dataset": 1.0, "transfer": 2.3}.get
+    chatty = focus("is there a study that trains one reader on a whole pile of reading-comprehension datasets and checks "
+                   "how well they transfer?", idf).words
+    assert chatty["whole"][1] < 3 and chatty["checks"][1] == english_idf("checks") < UNSEEN and chatty["pile"][1] < UNSEEN
+    assert chatty["reader"][1] == 4.0
+    sign = focus("Which papers recognise or translate sign language?", {"recognis": 3.0, "translat": 3.0, "languag": 0.5}.get).words
+    assert sign["sign"][1] == UNSEEN
+    rare = focus("whole pile checks typosquatting", {}.get).words
+    assert rare["typosquatting"][1] == UNSEEN and rare["whole"][1] < UNSEEN
+
+
 def test_the_askers_conversational_words_are_no_focus_even_when_no_abstract_uses_them():
     idf = {"reason": 2.0, "model": 1.0, "curat": 4.0, "set": 1.0}.get  # "stuff", "got", "tiny", "anyone": in no paper
     words = focus("Has anyone got stuff on a reasoning model tuned on a tiny curated set?", idf).words
