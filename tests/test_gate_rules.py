@@ -41,6 +41,29 @@ def test_several_common_words_no_abstract_uses_are_the_askers_register_not_a_mis
     assert rare["typosquatting"][1] == UNSEEN and rare["whole"][1] < UNSEEN
 
 
+def test_in_another_register_a_paper_that_lacks_only_common_words_answers():
+    """ "the complete procedure spelled out ... which ingredients did they strip" (blind 26, b26-10):
+    ProcBench's abstract has none of "spelled", "ingredients", "strip", common English words in a
+    question written unlike the abstracts; the same paper lacking one rare word (a topic the corpus
+    may lack) is refused."""
+    from assistant.gate import _terms
+
+    paper = Paper("ProcBench: Benchmark for Multi-Step Reasoning and Following Procedure",
+                  "ProcBench is a benchmark of multi-step reasoning in which every question comes with the procedure to follow, "
+                  "so that models only follow explicit instructions without path exploration or implicit knowledge.")
+    hits = [Hit(paper, 1.0, 0.5, 3.0)]
+    stems = set(_terms(paper.text))
+    idf = lambda stem: 1.0 if stem in stems else None  # noqa: E731 - the abstract's words are the corpus's
+    half = lambda texts: np.array([[1.0, 0.0]] + [[0.5, 0.75 ** 0.5]] * (len(texts) - 1))  # noqa: E731 - every sentence at cosine 0.5
+    chatty = "A benchmark where every question comes with the procedure spelled out: which ingredients of reasoning did they strip?"
+    assert focus(chatty, idf).chatty
+    evidence = admit(chatty, hits, vocabulary([paper.text]), half, idf=idf)
+    assert evidence.reason is None and evidence.score < 0.81  # under the bar, passed for lacking only common words
+    rare = "A benchmark where every question comes with the procedure: which reasoning did they typosquat?"
+    assert not focus(rare, idf).chatty
+    assert "typosquat" in admit(rare, hits, vocabulary([paper.text]), half, idf=idf).reason
+
+
 def test_the_askers_conversational_words_are_no_focus_even_when_no_abstract_uses_them():
     idf = {"reason": 2.0, "model": 1.0, "curat": 4.0, "set": 1.0}.get  # "stuff", "got", "tiny", "anyone": in no paper
     words = focus("Has anyone got stuff on a reasoning model tuned on a tiny curated set?", idf).words
