@@ -362,12 +362,22 @@ DEGREE_ASK = re.compile(r"\bhow much\s+(?:[\w-]+\s+)?(?:knowledge|expertise|effo
 PARTICIPLES = re.compile(r"^(?:[a-z]+ed\s+)+(?=\w)", re.I)
 
 
+# An ask for the value of a training setting: "what learning rate", "which weight-decay coefficient
+# and dropout rate", "what batch size": its figure is written beside the setting ("a learning rate of 1e-3").
+SETTING_CUE = re.compile(r"\b(?:which|what)\s+(?:[\w-]+\s+){0,3}?(learning[- ]rates?|dropout(?:\s+rates?)?|weight[- ]decay(?:\s+coefficients?)?"
+                         r"|batch[- ]sizes?|(?:softmax\s+|sampling\s+)?temperatures?|warm-?up(?:\s+(?:steps|length))?|(?:lora|adapter)\s+ranks?)\b", re.I)
+
+
 def figure_asks(question: str) -> list[tuple[str, set[str]]]:
     """The asks of a question that want a figure ("how many epochs", "what accuracy does it
-    reach"), each with the stems of what it counts ({"epoch"}; empty when it names no unit).
-    People are counted by who they are: "how many people" is "19 researchers and clinicians"."""
-    return [(ask, _who(set(stems(PARTICIPLES.sub("", counted.group(1)))) - COMPARATIVE) if (counted := COUNTED_THING.search(ask)) and not NO_THING.fullmatch(counted.group(1)) else set())
-            for ask, _ in _opening(question, FIGURE_CUE) if not DEGREE_ASK.search(ask)]
+    reach", "what learning rate"), each with the stems of what it counts ({"epoch"}, {"learn",
+    "rate"}; empty when it names no unit). People are counted by who they are: "how many
+    people" is "19 researchers and clinicians"."""
+    counts = [(ask, _who(set(stems(PARTICIPLES.sub("", counted.group(1)))) - COMPARATIVE) if (counted := COUNTED_THING.search(ask)) and not NO_THING.fullmatch(counted.group(1)) else set())
+              for ask, _ in _opening(question, FIGURE_CUE) if not DEGREE_ASK.search(ask)]
+    settings = [(ask, set(stems(cue.group(1))) | set(stems(cue.group(1).replace("-", " "))))  # "weight-decay" and "weight decay"
+                for ask, cue in _opening(question, SETTING_CUE) if all(ask != a for a, _ in counts)]
+    return counts + settings
 
 
 PEOPLE = set(stems("people persons humans individuals"))

@@ -415,6 +415,19 @@ def test_a_name_of_words_and_an_acronym_is_mentioned_by_its_short_form():
     assert refusal_reason("Do BERTs fine-tuned on SuperGLUE generalise alike?", hits, vocab) == "the corpus never mentions SuperGLUE"
 
 
+def test_an_ask_for_a_training_settings_value_wants_a_figure_beside_the_setting():
+    """ "what weight-decay coefficient and dropout rate were needed" (blind 26, nn03): the abstract
+    names weight decay and dropout and has a figure ("100% accuracy"), but no value of either."""
+    assert figure_asks("Which optimizer and learning rate did the grokking study use?")[0][1] == {"learn", "rate"}
+    named = [Hit(Paper("Memorization and generalization", "Regularization such as weight decay and dropout force the network to ignore "
+                       "the corrupted data and reach 100% accuracy on the uncorrupted dataset."), 1.0, 0.5, 3.0)]
+    ask = "what weight-decay coefficient and dropout rate were needed for the network to ignore the corrupted examples?"
+    assert unstated_figure(f"In the study of corrupted labels, {ask}", named) == ask
+    valued = [Hit(Paper("Grokking", "We train with AdamW, a learning rate of 1e-3 and a weight decay of 1."), 1.0, 0.5, 3.0)]
+    assert unstated_figure("Which optimizer and learning rate did the grokking study use?", valued) is None
+    assert unstated_figure("What weight-decay coefficient did the grokking study use?", valued) is None
+
+
 def test_a_list_marker_is_no_figure_and_a_link_names_no_model():
     # Round 20, from blind 22: "(2) within each family" after "additional layers" gave no count of layers,
     # and "github.com/XiaofengLin7/..." named no model.
