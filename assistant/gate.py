@@ -548,6 +548,10 @@ SCORE_ASK = re.compile(r"^(?:\w+\s+){0,2}?what\s+(?:(?!(?:does|do|did|is|are|was
                        # a margin: "by how much does it beat the baseline", "how large is the OOD accuracy gap"
                        r"|^(?:\w+\s+){0,2}?by\s+how\s+much\b|^(?:\w+\s+){0,2}?how\s+(?:large|big|wide)\s+(?:is|was|are|were)\s+the\s+"
                        r"(?:[\w-]+\s+){0,3}?(?:gap|difference|improvement|gain|drop|margin)\b", re.I)
+# A score asked on a named benchmark ("what GSM8K accuracy did it reach") is given by a sentence that
+# names the benchmark: a figure on another one ("99.7% on SCAN") is not it.
+SCORED_ON = re.compile(r"^(?:\w+\s+){0,2}?what\s+((?:[\w-]+\s+){1,3}?)(?:accuracy|accuracies|score|scores|f1|bleu|auc|success rate|error rate)\b", re.I)
+BENCHMARK = re.compile(r"[A-Za-z]*[A-Z][a-z]*[A-Z0-9][\w-]*")
 SCORE_FIGURE = re.compile(r"\d*\.\d+|\d+(?:\.\d+)?\s?%")  # a FIGURE match that is a fraction or a percentage
 
 
@@ -571,8 +575,13 @@ def unstated_figure(question: str, hits: list[Hit]) -> str | None:
         return bool(figures) and (not counted or any(
             beside(sentence, m, counted, before=3) or ("time" in counted and re.search(r"[x×]|fold$", m.group(), re.I)) for m in figures))
 
+    def on(ask: str) -> list[str]:  # the benchmark a score is asked on: "what GSM8K accuracy" -> ["GSM8K"]
+        scored = SCORED_ON.search(ask)
+        return [w for w in scored.group(1).split() if BENCHMARK.fullmatch(w)] if scored else []
+
     return next((ask for ask, counted in figure_asks(question)
-                 if not any(gives(s, counted, not counted and bool(SCORE_ASK.search(ask))) for s in sentences)), None)
+                 if not any(gives(s, counted, not counted and bool(SCORE_ASK.search(ask))) and all(writes(n, s) for n in on(ask))
+                            for s in sentences)), None)
 
 
 # A model named in an abstract: an architecture ("LSTM", "Transformer"), a known family ("GPT-4",

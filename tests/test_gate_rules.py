@@ -428,6 +428,15 @@ def test_an_ask_for_a_training_settings_value_wants_a_figure_beside_the_setting(
     assert unstated_figure("What weight-decay coefficient did the grokking study use?", valued) is None
 
 
+def test_a_score_asked_on_a_named_benchmark_is_given_by_a_sentence_naming_it():
+    """ "What GSM8K accuracy did least-to-most prompting achieve?" (blind 12, n04): the abstract's
+    99.7% is on SCAN; a score asked on a benchmark is given only beside its name."""
+    other = [Hit(Paper("Least-to-Most Prompting", "It solves SCAN with an accuracy of 99.7% using just 14 exemplars."), 1.0, 0.5, 3.0)]
+    assert unstated_figure("What GSM8K accuracy did least-to-most prompting achieve?", other)
+    assert unstated_figure("What SCAN accuracy did least-to-most prompting achieve?", other) is None
+    assert unstated_figure("What accuracy did least-to-most prompting achieve?", other) is None  # no benchmark asked
+
+
 def test_a_list_marker_is_no_figure_and_a_link_names_no_model():
     # Round 20, from blind 22: "(2) within each family" after "additional layers" gave no count of layers,
     # and "github.com/XiaofengLin7/..." named no model.
