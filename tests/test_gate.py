@@ -128,11 +128,13 @@ def test_a_question_about_its_paper_whose_asked_figure_no_abstract_states_is_ref
 
 
 def test_a_paper_that_lacks_only_the_askers_everyday_words_answers_and_a_rarer_missing_word_still_refuses(corpus):
-    from assistant.gate import MIN_SCORE, everyday
+    from assistant.gate import everyday
 
     papers = ["Grokking", "Cooking", "Length generalization"]
     casual = corpus("Networks trained on small algorithmic datasets: why do they suddenly get it right much later, and what helps?", papers)
-    assert casual.reason is None and casual.score < MIN_SCORE  # admitted below the bar: only everyday words are missing
+    assert casual.reason is None  # only the asker's words are missing
     assert casual.hits[0].paper.title.startswith("Grokking")
-    rarer = corpus("why do nets trained on tiny algorithmic data generalize way later than they overfit, and which bit speeds that up?", papers)
-    assert rarer.reason and '"nets"' in rarer.reason and not everyday("nets")
+    # A question in another register (gate.CHATTY_UNSEEN: "nets", "bit", "speeds" are in no abstract here) is
+    # still refused for the rare words it asks about that no paper has.
+    rarer = corpus("how do spiking convnets trained on tiny algorithmic data generalize, and which bit speeds that up?", papers)
+    assert rarer.reason and '"spiking", "convnets"' in rarer.reason and not everyday("convnets")

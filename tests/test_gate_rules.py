@@ -59,6 +59,10 @@ def test_in_another_register_a_paper_that_lacks_only_common_words_answers():
     assert focus(chatty, idf).chatty
     evidence = admit(chatty, hits, vocabulary([paper.text]), half, idf=idf)
     assert evidence.reason is None and evidence.score < 0.81  # under the bar, passed for lacking only common words
+    everyday_only = "A benchmark where every question comes with the procedure: which reasoning did they keep?"  # one missing word, everyday
+    assert not focus(everyday_only, idf).chatty
+    evidence = admit(everyday_only, hits, vocabulary([paper.text]), half, idf=idf)
+    assert evidence.reason is None and evidence.score < 0.81
     rare = "A benchmark where every question comes with the procedure: which reasoning did they typosquat?"
     assert not focus(rare, idf).chatty
     assert "typosquat" in admit(rare, hits, vocabulary([paper.text]), half, idf=idf).reason
