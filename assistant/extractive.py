@@ -685,8 +685,7 @@ def _figure_first(question: str, sentences: list[tuple[float, int, str]]) -> lis
     first: a question asking for a figure is answered by a sentence that has one, however much
     better another matches its words ("how big is the benchmark" -> "circa 400,000 sentences")."""
     given = {_digits(n) for n in NUMBER.findall(question)}
-    has = lambda t: any(_digits(n) not in given for n in NUMBER.findall(t[2]))  # noqa: E731
-    return [t for t in sentences if has(t)] + [t for t in sentences if not has(t)]
+    return _first(sentences, lambda t: any(_digits(n) not in given for n in NUMBER.findall(t[2])))
 
 
 def _model_first(question: str, sentences: list[tuple[float, int, str]]) -> list[tuple[float, int, str]]:
@@ -694,8 +693,12 @@ def _model_first(question: str, sentences: list[tuple[float, int, str]]) -> list
     a model by name ("which model did they distil from") is answered by the sentence that names it
     ("distilled down from GPT-3.5 to T5 variants"), however much better another matches its words."""
     given = {n.lower() for n in MODEL_NAME.findall(question)}
-    names = lambda t: any(n.lower() not in given for n in MODEL_NAME.findall(t[2]))  # noqa: E731
-    return [t for t in sentences if names(t)] + [t for t in sentences if not names(t)]
+    return _first(sentences, lambda t: any(n.lower() not in given for n in MODEL_NAME.findall(t[2])))
+
+
+def _first(sentences: list[tuple[float, int, str]], has) -> list[tuple[float, int, str]]:
+    """The sentences that `has` what is asked, then the others, each group in its order."""
+    return [t for t in sentences if has(t)] + [t for t in sentences if not has(t)]
 
 
 def _covering(question: str, sentences: list[tuple[float, int, str]], chosen: list[tuple[float, int, str]],
