@@ -664,6 +664,7 @@ def admit(question: str, hits: list[Hit], vocab: set[str], embed, idf=None, meta
             s["names"] = all(map(everyday, topic.missing(set(_terms(f"{h.paper.text} {h.extra['named']}")))))
     best = max(range(len(hits)), key=lambda i: scores[i]["score"])
     question_score, keep = scores[best]["score"], {best}
+    held = set(_terms(hits[best].paper.text))  # what the source(s) the score is read from hold
     if COMPARE_CUE.search(question) and len(hits) > 1:
         # Each side of a comparison is in its own paper: the two best papers together must
         # cover the focus, and both are sources.
@@ -671,9 +672,10 @@ def admit(question: str, hits: list[Hit], vocab: set[str], embed, idf=None, meta
         together = topic.coverage(set(_terms(hits[a].paper.text)) | set(_terms(hits[b].paper.text)))
         question_score = max(question_score, round((scores[a]["closeness"] + scores[b]["closeness"]) / 2 + together, 4))
         keep = {a, b}
+        held = set(_terms(hits[a].paper.text)) | set(_terms(hits[b].paper.text))
     bar = MIN_LIST_SCORE if listing and not metadata else MIN_SCORE
     if question_score < bar:
-        missing = topic.missing(set(_terms(hits[best].paper.text)))
+        missing = topic.missing(held)
         # What the best paper lacks may be only the asker's everyday words ("plenty", "putting",
         # "worse"): its specific words are all there, so the paper is about what is asked; so is
         # a paper that writes the name a list asks for and lacks only such words ("names").
