@@ -473,3 +473,17 @@ def test_a_gloss_explains_the_kind_of_paper_a_list_asks_for():
     explaining = set(_terms("We label which pixels belong to an object."))
     assert 0 < topic.coverage(explaining) < 1.0  # the gloss alone does not name the kind
     assert focus("Which papers do image segmentation?", flat_idf).glossed == frozenset()
+
+
+def test_a_refused_comparison_names_what_neither_paper_holds():
+    """Its score reads both papers, so its refusal names the words missing from both, not those
+    the first lacks and the second has ("dense retrieval")."""
+    first = Paper("Sparse experts", "Sparse experts route tokens to experts in memorization tasks.")
+    second = Paper("Dense retrieval", "Dense retrieval models rank passages for questions.")
+    hits = [Hit(first, 1.0, 0.5, 3.0), Hit(second, 0.9, 0.5, 3.0)]
+    idf = lambda stem: 1.0 if stem in {"spars", "expert", "dens", "retriev", "model", "memor"} else None  # noqa: E731
+    far = lambda texts: np.array([[1.0, 0.0]] + [[0.3, 0.91 ** 0.5]] * (len(texts) - 1))  # noqa: E731 - every sentence at cosine 0.3
+    evidence = admit("Compare sparse experts and dense retrieval: how do both handle typosquatting?", hits,
+                     vocabulary([first.text, second.text]), far, idf=idf)
+    assert evidence.reason and "typosquatting" in evidence.reason
+    assert '"dense"' not in evidence.reason and '"retrieval"' not in evidence.reason
