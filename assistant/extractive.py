@@ -635,7 +635,7 @@ def _ask_picks(question: str, first: Scored, embed, numeric: bool, asks: list[st
         wants_figure = numeric or _wants_figure(facet)
         [scored] = score_papers(question, [first.hit], embed, wants_figure, focus=facet, ask=True)
         ranked = _figure_first(question, scored.sentences) if wants_figure else scored.sentences
-        if any(asked_part(facet) == ask for ask in wants_model):
+        if asked_part(facet) in wants_model:
             ranked = _model_first(question, ranked)
         pick = next((t for t in ranked if all(t[1] != c[1] for c in chosen)), None)
         if pick:

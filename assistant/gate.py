@@ -543,14 +543,13 @@ FIGURE = re.compile(r"\d+(?:[.,]\d+)*(?:[KMBkmb]\b|\s?[x×%]|-?fold)?|\b(?:one|t
 # followed by "%", "percent" or "points". Measured on every set through blind 12 (round 11), with "rate"
 # asked for as a figure (questions.FIGURE_CUE): 8 more of the 294 near negatives refused, no
 # answerable question more.
-SCORE_ASK = re.compile(r"^(?:\w+\s+){0,2}?what\s+(?:(?!(?:does|do|did|is|are|was|were|causes?|makes?|drives?)\b)[\w-]+\s+){0,3}?"
+SCORE_ASK = re.compile(r"^(?:\w+\s+){0,2}?what\s+((?:(?!(?:does|do|did|is|are|was|were|causes?|makes?|drives?)\b)[\w-]+\s+){0,3}?)"
                        r"(?:accuracy|accuracies|score|scores|f1|bleu|auc|rouge\w*|percentage|percent|success rate|error rate)\b"
                        # a margin: "by how much does it beat the baseline", "how large is the OOD accuracy gap"
                        r"|^(?:\w+\s+){0,2}?by\s+how\s+much\b|^(?:\w+\s+){0,2}?how\s+(?:large|big|wide)\s+(?:is|was|are|were)\s+the\s+"
                        r"(?:[\w-]+\s+){0,3}?(?:gap|difference|improvement|gain|drop|margin)\b", re.I)
-# A score asked on a named benchmark ("what GSM8K accuracy did it reach") is given by a sentence that
-# names the benchmark: a figure on another one ("99.7% on SCAN") is not it.
-SCORED_ON = re.compile(r"^(?:\w+\s+){0,2}?what\s+((?:[\w-]+\s+){1,3}?)(?:accuracy|accuracies|score|scores|f1|bleu|auc|success rate|error rate)\b", re.I)
+# A score asked on a named benchmark (SCORE_ASK's words before the score: "what GSM8K accuracy did it
+# reach") is given by a sentence that names the benchmark: a figure on another one ("99.7% on SCAN") is not it.
 BENCHMARK = re.compile(r"[A-Za-z]*[A-Z][a-z]*[A-Z0-9][\w-]*")
 SCORE_FIGURE = re.compile(r"\d*\.\d+|\d+(?:\.\d+)?\s?%")  # a FIGURE match that is a fraction or a percentage
 
@@ -575,13 +574,12 @@ def unstated_figure(question: str, hits: list[Hit]) -> str | None:
         return bool(figures) and (not counted or any(
             beside(sentence, m, counted, before=3) or ("time" in counted and re.search(r"[x×]|fold$", m.group(), re.I)) for m in figures))
 
-    def on(ask: str) -> list[str]:  # the benchmark a score is asked on: "what GSM8K accuracy" -> ["GSM8K"]
-        scored = SCORED_ON.search(ask)
-        return [w for w in scored.group(1).split() if BENCHMARK.fullmatch(w)] if scored else []
-
-    return next((ask for ask, counted in figure_asks(question)
-                 if not any(gives(s, counted, not counted and bool(SCORE_ASK.search(ask))) and all(writes(n, s) for n in on(ask))
-                            for s in sentences)), None)
+    for ask, counted in figure_asks(question):
+        score = SCORE_ASK.search(ask)
+        benchmarks = [w for w in (score.group(1) or "").split() if BENCHMARK.fullmatch(w)] if score else []  # "GSM8K"
+        if not any(gives(s, counted, not counted and bool(score)) and all(writes(n, s) for n in benchmarks) for s in sentences):
+            return ask
+    return None
 
 
 # A model named in an abstract: an architecture ("LSTM", "Transformer"), a known family ("GPT-4",
@@ -664,18 +662,16 @@ def admit(question: str, hits: list[Hit], vocab: set[str], embed, idf=None, meta
             s["names"] = all(map(everyday, topic.missing(set(_terms(f"{h.paper.text} {h.extra['named']}")))))
     best = max(range(len(hits)), key=lambda i: scores[i]["score"])
     question_score, keep = scores[best]["score"], {best}
-    held = set(_terms(hits[best].paper.text))  # what the source(s) the score is read from hold
     if COMPARE_CUE.search(question) and len(hits) > 1:
         # Each side of a comparison is in its own paper: the two best papers together must
         # cover the focus, and both are sources.
         a, b = sorted(range(len(hits)), key=lambda i: -scores[i]["score"])[:2]
-        together = topic.coverage(set(_terms(hits[a].paper.text)) | set(_terms(hits[b].paper.text)))
+        together = topic.coverage(_held(hits, (a, b)))
         question_score = max(question_score, round((scores[a]["closeness"] + scores[b]["closeness"]) / 2 + together, 4))
         keep = {a, b}
-        held = set(_terms(hits[a].paper.text)) | set(_terms(hits[b].paper.text))
     bar = MIN_LIST_SCORE if listing and not metadata else MIN_SCORE
     if question_score < bar:
-        missing = topic.missing(held)
+        missing = topic.missing(_held(hits, keep))  # what the papers the score reads lack
         # What the best paper lacks may be only the asker's everyday words ("plenty", "putting",
         # "worse"): its specific words are all there, so the paper is about what is asked; so is
         # a paper that writes the name a list asks for and lacks only such words ("names").
@@ -696,6 +692,11 @@ def admit(question: str, hits: list[Hit], vocab: set[str], embed, idf=None, meta
     for h in hits:
         h.extra["gate"]["passed"] = any(h is p for p in passed)
     return Evidence(passed, None, question_score, bar)
+
+
+def _held(hits: list[Hit], indices) -> set[str]:
+    """The stems the papers at `indices` hold between them."""
+    return set().union(*(_terms(hits[i].paper.text) for i in indices))
 
 
 def refusal(question: str, reason: str, hits: list[Hit]) -> Answer:
