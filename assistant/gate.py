@@ -109,6 +109,8 @@ def named_terms(question: str) -> list[str]:
         # Digits with letters name something ("GPT-4", "CIFAR-100"); a decade or an ordinal does not ("1800s", "19th").
         specific = any(c.isdigit() for c in token) and any(c.isalpha() for c in token) and not DATED.fullmatch(token)
         specific |= sum(c.isupper() for c in token) >= 2 or (not starts_sentence and token[0].isupper())
+        # Opening a sentence, a capitalised word English never writes is a name too ("Winoground results: ...").
+        specific |= starts_sentence and token[0].isupper() and token.isalpha() and english_idf(token.lower()) == UNSEEN
         # A capitalised question or function word ("So, Which ...", "Tell me: What ...", "I'm") names nothing.
         word = re.sub(r"['’](?:m|ve|re|ll|d|s)$", "", token.lower())
         if specific and word not in MONTHS and word not in GENERIC.split():
@@ -154,7 +156,10 @@ def uncovered_terms(question: str, vocab: set[str]) -> list[str]:
         parts, named = name_parts(term)
         name = name_of(term)
         # Sizes joined into a range, or names joined by a word ("MNLI-to-HANS"): each is mentioned on its own.
-        wholes = parts if len(parts) > 1 and all(map(SIZE.fullmatch, parts)) else named if 1 < len(named) < len(parts) else [name]
+        glue = [i for i, part in enumerate(parts) if part not in named]
+        between = [i for i in glue if any(p in named for p in parts[:i]) and any(p in named for p in parts[i + 1:])]
+        # "GSM-Symbolic-style" is the name "GSM-Symbolic"; only a word between names joins two ("MNLI-to-HANS").
+        wholes = parts if len(parts) > 1 and all(map(SIZE.fullmatch, parts)) else named if len(named) > 1 and between else [name]
         short = _short_form(name)
         if not all(_forms(whole) & vocab for whole in wholes) and not _forms(term) & vocab and not (short and _forms(short) & vocab):
             missing.append(name)
@@ -532,8 +537,8 @@ def refusal_reason(question: str, hits: list[Hit], vocab: set[str]) -> str | Non
     return None
 
 
-# A figure in a sentence: digits ("12M", "3.5x") or a number word ("eight", "tenfold").
-FIGURE = re.compile(r"\d+(?:[.,]\d+)*(?:[KMBkmb]\b|\s?[x×%]|-?fold)?|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
+# A figure in a sentence: digits ("12M", "3.5x"), a number word ("eight", "tenfold") or a ratio in words ("an order of magnitude").
+FIGURE = re.compile(r"\d+(?:[.,]\d+)*(?:[KMBkmb]\b|\s?[x×%]|-?fold)?|\b(?:orders?\s+of\s+magnitude|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
                     r"thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|"
                     r"hundreds?|thousands?|millions?|billions?|dozens?|single|half|twice|double|triple|\w+fold)\b", re.I)
 
@@ -569,7 +574,7 @@ def unstated_figure(question: str, hits: list[Hit]) -> str | None:
         figures = [m for m in FIGURE.finditer(sentence) if m.group().lower() not in asked_numbers
                    and not (sentence[m.start() - 1: m.start()] == "(" and sentence[m.end(): m.end() + 1] == ")" and m.group().isdigit())]
         if score:  # an accuracy or a score is a percentage or a fraction, not a count ("850 demonstrations")
-            figures = [m for m in figures if SCORE_FIGURE.fullmatch(m.group()) or re.search(r"[x×]$|fold$", m.group())
+            figures = [m for m in figures if SCORE_FIGURE.fullmatch(m.group()) or re.search(r"[x×]$|fold$|magnitude$", m.group())
                        or re.match(r"\s?(?:%|percent|points?\b|pp\b|times\b)", sentence[m.end():])]
         return bool(figures) and (not counted or any(
             beside(sentence, m, counted, before=3) or ("time" in counted and re.search(r"[x×]|fold$", m.group(), re.I)) for m in figures))

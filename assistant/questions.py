@@ -28,10 +28,14 @@ DOC_NOUNS = r"(?:papers|works|studies|articles|abstracts|publications|preprints)
 # Also "which two new datasets did the clause-level example generation paper derive", a paper described.
 OF_ONE_PAPER = (r"(?!\s+(?:did|does|do|were|was)\s+(?:the\s+)?(?:authors?|paper|study|they|it)\b"
                 r"|\s+(?:did|does|was|were|is)\s+(?:the|this|that)\s+(?:[\w'-]+\s+){0,6}?(?:paper|study|work|article|survey|authors?)\b(?!s))")
+COUNT = r"(?:\d+|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"  # "which 12 LLMs", "which six datasets"
+# "Which three maths word-problem datasets were used for ...": so many datasets, models or methods
+# are one work's; a list of papers is asked as papers ("which two papers ...").
+COUNTED_ITEMS = rf"(?!{COUNT}\s+(?:[\w-]+\s+){{0,3}}?(?!{DOC_NOUNS}){PAPER_NOUNS}\b)"
 # The auxiliary or verb that makes "What makes X methods fragile" a question about X, not a list of methods.
 NOT_LIST_WORD = r"(?:makes?|made|is|are|was|were|do|does|did|can|could|would|should|has|have|had|causes?|drives?|explains?|limits?)"
 LIST = re.compile(
-    rf"^\W*(?:(?:which|what)\s+(?:(?!{NOT_LIST_WORD}\b)[\w-]+\s+){{0,3}}?{PAPER_NOUNS}\b{OF_ONE_PAPER}"
+    rf"^\W*(?:(?:which|what)\s+{COUNTED_ITEMS}(?:(?!{NOT_LIST_WORD}\b)[\w-]+\s+){{0,3}}?{PAPER_NOUNS}\b{OF_ONE_PAPER}"
     rf"|(?:which|what)\s+(?:work|research)\s+(?!does\b|did\b|do\b)"  # "What work in the collection examines ..."
     rf"|(?:list|name|find|show|give|identify|enumerate|mention)\b(?:\s+\w+){{0,4}}?\s+(?:{PAPER_NOUNS}\b|(?:work|research)\s+(?:that|which|on|about|using|in|where|with)\b)"
     rf"|(?:are there|is there)\s+(?:any\s+)?{PAPER_NOUNS}\b"
@@ -312,7 +316,6 @@ FIGURE_CUE = re.compile(r"\b(?:how (?:many|much)|how (?:large|big|wide) (?:is|wa
 COMPARATIVE = {"more", "larger", "fewer", "less", "smaller", "bigger", "longer", "shorter", "than"}
 
 
-COUNT = r"(?:\d+|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"  # "which 12 LLMs", "which six datasets"
 # An ask for a model by name: "which LLM", "what base model", "which of the 12 LLMs", "which eight
 # vision-language models", "which audio encoder", "which cross-encoder checkpoint", a verb or the end
 # next; not "which model dimension" (a property), "what kind of model" (a type, not a name) or "what
@@ -365,7 +368,7 @@ PARTICIPLES = re.compile(r"^(?:[a-z]+ed\s+)+(?=\w)", re.I)
 # An ask for the value of a training setting: "what learning rate", "which weight-decay coefficient
 # and dropout rate", "what batch size": its figure is written beside the setting ("a learning rate of 1e-3").
 SETTING_CUE = re.compile(r"\b(?:which|what)\s+(?:[\w-]+\s+){0,3}?(learning[- ]rates?|dropout(?:\s+rates?)?|weight[- ]decay(?:\s+coefficients?)?"
-                         r"|batch[- ]sizes?|(?:softmax\s+|sampling\s+)?temperatures?|warm-?up(?:\s+(?:steps|length))?|(?:lora|adapter)\s+ranks?)\b", re.I)
+                         r"|batch[- ]sizes?|(?:pruning|masking|sparsity|compression|mixing)\s+(?:rates?|ratios?|levels?)|(?:softmax\s+|sampling\s+)?temperatures?|warm-?up(?:\s+(?:steps|length))?|(?:lora|adapter)\s+ranks?)\b", re.I)
 
 
 def figure_asks(question: str) -> list[tuple[str, set[str]]]:
@@ -376,8 +379,9 @@ def figure_asks(question: str) -> list[tuple[str, set[str]]]:
     counts = [(ask, _who(set(stems(PARTICIPLES.sub("", counted.group(1)))) - COMPARATIVE) if (counted := COUNTED_THING.search(ask)) and not NO_THING.fullmatch(counted.group(1)) else set())
               for ask, _ in _opening(question, FIGURE_CUE) if not DEGREE_ASK.search(ask)]
     settings = [(ask, set(stems(cue.group(1))) | set(stems(cue.group(1).replace("-", " "))))  # "weight-decay" and "weight decay"
-                for ask, cue in _opening(question, SETTING_CUE) if all(ask != a for a, _ in counts)]
-    return counts + settings
+                for ask, cue in _opening(question, SETTING_CUE) if all(ask != a or not thing for a, thing in counts)]
+    # "What pruning rate ..." is a figure ask (FIGURE_CUE) that counts nothing: the setting says what it counts.
+    return [(a, thing) for a, thing in counts if thing or all(a != s for s, _ in settings)] + settings
 
 
 PEOPLE = set(stems("people persons humans individuals"))
@@ -385,8 +389,15 @@ WHO = set(stems("participants researchers clinicians physicians doctors users an
                 "students subjects evaluators judges developers engineers crowdworkers respondents patients children adults"))
 
 
+# Data points are counted under several names: "how many examples per task" is "32 instances per task".
+EXAMPLES = set(stems("examples instances samples exemplars datapoints"))
+DEMOS = set(stems("demos demonstrations"))
+
+
 def _who(counted: set[str]) -> set[str]:
-    return counted | WHO if counted & PEOPLE else counted
+    """What counts as the counted thing: people by who they are, data points and demonstrations by any of their names."""
+    counted = counted | WHO if counted & PEOPLE else counted
+    return counted | next((kind for kind in (EXAMPLES, DEMOS) if counted & kind), set())
 
 
 # "How many worked and how many did not?": a verb, not a counted thing; any figure may answer.

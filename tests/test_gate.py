@@ -53,6 +53,11 @@ def test_a_name_glued_to_an_ordinary_word_is_known_when_the_name_is():
     # Names the corpus lacks are still caught, however they are written.
     assert uncovered_terms("How does GPT-5 do on BEIR, unlike FlashAttention or wav2vec?", vocab) == ["GPT-5", "BEIR", "FlashAttention", "wav2vec"]
     assert uncovered_terms("What does SAM add to Chinchilla's recipe?", vocab) == ["SAM", "Chinchilla's"]
+    # A name glued to a word after it is the name before the word (blind 27, nn14: "GSM-Symbolic-style").
+    assert uncovered_terms("Who tested GSM-Symbolic-style templates on GSM8K?", vocab | {"gsm8k", "symbolic", "gsm"}) == ["GSM-Symbolic"]
+    # A capitalised word English never writes names something, even opening the question (blind 27, nn10).
+    assert uncovered_terms("Winoground results: which papers report them?", vocab) == ["Winoground"]
+    assert uncovered_terms("Whats the result? Gimme the papers.", vocab) == []
     # Sizes joined into a range are known when each size is; two names joined are one name.
     vocab |= {"7b", "13b"}
     assert uncovered_terms("One paper fine-tunes 7B-13B models.", vocab) == []

@@ -432,6 +432,21 @@ def test_an_ask_for_a_training_settings_value_wants_a_figure_beside_the_setting(
     assert unstated_figure("What weight-decay coefficient did the grokking study use?", valued) is None
 
 
+def test_a_setting_asked_as_a_rate_wants_its_figure_and_data_points_count_under_any_name():
+    """Blind 27: "What pruning rate let grokking happen" (nn05) is not given by "at an appropriate pruning
+    rate" beside "L1 and L2 norms"; "how many examples per task" (b27-13) is "32 instances per task"; "how
+    big is the data-efficiency gain" (b27-14) is "an order of magnitude improvement"."""
+    tickets = [Hit(Paper("Grokking Tickets", "We compare with a dense network having the same L1 and L2 norms. At an appropriate "
+                         "pruning rate, grokking can be achieved even without weight decay."), 1.0, 0.5, 3.0)]
+    assert unstated_figure("What pruning rate let grokking happen without weight decay?", tickets)
+    assert unstated_figure("What pruning rate let grokking happen?", [Hit(Paper("T", "A pruning rate of 0.6 works."), 1.0, 0.5, 3.0)]) is None
+    box = [Hit(Paper("In-BoXBART", "It shows ~23% improvement in few-shot learning (i.e., 32 instances per task)."), 1.0, 0.5, 3.0)]
+    assert unstated_figure("How many examples per task define its few-shot setting?", box) is None
+    assert unstated_figure("How many epochs per task define its few-shot setting?", box)
+    phases = [Hit(Paper("A Thousand Tasks", "Decomposition achieves an order of magnitude improvement in data efficiency."), 1.0, 0.5, 3.0)]
+    assert unstated_figure("How big is the data-efficiency gain of splitting?", phases) is None
+
+
 def test_a_score_asked_on_a_named_benchmark_is_given_by_a_sentence_naming_it():
     """ "What GSM8K accuracy did least-to-most prompting achieve?" (blind 12, n04): the abstract's
     99.7% is on SCAN; a score asked on a benchmark is given only beside its name."""

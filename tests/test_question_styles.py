@@ -79,6 +79,9 @@ def test_conversational_requests_for_papers_are_lists(question):
         ("Which small language models (names and sizes) does the prompting-versus-fine-tuning study use?", "fact"),  # blind 14
         ("Which medical QA benchmarks (MedQA, PubMedQA, ...) does Med-R^3 report on?", "fact"),  # blind 18: a named method's
         ("Which papers does GPT-4 appear in?", "list"),
+        # Blind 27 (nn04): so many datasets are one work's; so many papers are still papers.
+        ("Which three maths word-problem datasets were used for program distillation?", "fact"),
+        ("Which three papers use program distillation?", "list"),
         # Round 19: "which of the two" asked of one paper's modes; "the other" and "which paper does which" compare.
         ("Someone mentioned a study of how models generalise by rules or by similarity. Which of the two modes do complex "
          "representations do better at?", "fact"),
