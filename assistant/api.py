@@ -140,9 +140,8 @@ class Assistant:
             # expert models" for "Learning to Route Among Specialized Experts" (blind 20).
             if not named:
                 ranked.append([(r, p.hit) for r, p in ranking(side, side_hits, self.embed_sentences, self.index.lexical.idf)][:SIDE_CHOICES])
-            else:  # a paper that writes the name ("Only-IF", "TCIA") before one that only resembles it
-                said = re.compile(rf"(?<!\w){re.escape(side)}(?!\w)", re.I)
-                side_hits.sort(key=lambda h: not said.search(f"{h.paper.title} {h.paper.abstract}"))
+            else:  # a paper that writes the name ("Only-IF", "TCIA"; "train-longer" as "Train longer,") before one that only resembles it
+                side_hits.sort(key=lambda h: not written(side, h.paper))
                 ranked.append([(1.0 - i / SIDE_CHOICES, h) for i, h in enumerate(side_hits[:SIDE_CHOICES])])
         firsts = side_choice(ranked)
         for i, hit in enumerate(firsts):

@@ -65,6 +65,7 @@ LIST = re.compile(
     rf"|^\W*(?:(?:got|know\s+of|have\s+you\s+got|do\s+you\s+(?:have|know))\s+)?any\b[^?]*\b{DOC_NOUNS}\b|\b{DOC_NOUNS}\s*\?\s*$|\blist them\b|\b{DOC_NOUNS}\s+(?:from|published|dated|since|before|after)\b",
     re.I,
 )
+DESCRIBED = r"the\s+(?:[\w-]+\s+){0,3}?(?:study|paper|work|one|article)\s+(?:that|which|who|where)\b"  # a paper described, not named
 COMPARE = re.compile(
     r"(?:^|(?<=[.?!:;—–])\s)\W*(?:compare|contrast)\b|\b(?:set|put|place)\s+[^?]+?\s+(?:next to|beside|alongside)\s|\bboth\b[^?]*\beach\b|\beach\b[^?]*\bboth\b|\bhow (?:do|does|did)\b.+\b(?:differ|compare)\b|\bdifferences? between\b|\bwhat (?:distinguishes|separates|differentiates|sets apart)\b|\bwhich (?:one )?of the two\b[^?]*\band which\b|\bwhich (?:paper|study|one) (?:does|did|is) which\b"
     r"|\b(?:and|while|whereas)\s+(?:what|how|which|why)\s+(?:[\w-]+\s+){0,2}?the other(?:\s+one)?\b"
@@ -81,6 +82,8 @@ COMPARE = re.compile(
     rf"|^\W*[^:?]{{1,60}}?\s+or\s+[^:?]{{1,60}}?\s*:\s*(?:which|who)\b(?!\s+(?:\w+\s+){{0,2}}?{PAPER_NOUNS}\b)|\bwhich one\b[^?]*\bwhich one\b"
     # "the two eye-tracking papers: what does each ..."
     rf"|\btwo\s+(?:[\w-]+\s+){{0,4}}?{DOC_NOUNS}\b"
+    # "Of the study that predicts ... and the study that fine-tuned ..., which says ...?"
+    rf"|\bof\s+{DESCRIBED}[^?]*?\s+and\s+{DESCRIBED}[^?]*,\s*which\b"
     rf"|^\W*(?:which|who)\b(?!\s+(?:[\w-]+\s+){{0,3}}?{PAPER_NOUNS}\b)"
     r"[^?]*,\s*(?:the\s+)?(?!either\b)(?:\S+\s+){0,3}?\S+\s+or\s+(?:\S+\s+){0,3}?\S+\?\s*$|\band\s+[^,.?;]+?\s+each\s+(?!other\b)\w+",
     re.I,
@@ -98,6 +101,8 @@ NUMERIC = re.compile(
 PAPER_VERBS = (r"(?:study|studies|describe|use|train|report|propose|elicit|show|find|aim|target|rely|examine|evaluate"
                r"|address|tackle|introduce|present|model|explain|analy[sz]e|measure|claim|argue|build|learn)")
 SIDES = [
+    # "Of the study that predicts ... and the study that fine-tuned ..., which says ...?"
+    re.compile(rf"\bof\s+(?P<a>{DESCRIBED}[^?]*?)\s+and\s+(?P<b>{DESCRIBED}[^?]*?),\s*which\b", re.I),
     # "Which of the two opens up cross-encoders, and which ranks documents for reviewers?"
     re.compile(r"\bwhich\s+(?:one\s+)?of\s+the\s+two\s+(?P<a>[^?]+?),?\s+and\s+which\s+(?:one\s+)?(?P<b>[^?]+)", re.I),
     # "one uses X, the other Y", "in one the model names objects, in the other it matches audio"

@@ -128,6 +128,10 @@ def test_an_or_a_versus_or_an_and_alone_does_not_make_a_comparison(question, kin
 
 
 def test_sides_of_a_comparison_and_the_part_that_asks():
+    # Blind 27: "Of the study that ... and the study that ..., which says X, and which Y?"
+    assert plan("Of the study that predicts difficulty from unseen structures and the study that fine-tuned a hundred "
+                "copies of BERT, which says models agree on hard examples?").sides == [
+        "study that predicts difficulty from unseen structures", "study that fine-tuned a hundred copies of BERT"]
     assert compared_sides("Contrast two search methods: one uses a language model as optimizer, the other a proxy score.") == [
         "uses a language model as optimizer", "proxy score"]
     assert compared_sides("Compare two ways to length-generalize: hint tasks versus imitating a Turing machine?") == [

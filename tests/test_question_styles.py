@@ -340,3 +340,12 @@ def test_a_name_of_two_words_finds_the_papers_that_write_it_as_one(shipped_index
     assert len(writers) >= 2
     answer = shipped_index.ask("Which papers host their datasets or models on Hugging Face?")
     assert not answer.refused and {s.paper_id for s in answer.citations} == writers
+
+
+def test_a_side_named_with_a_hyphen_is_the_paper_that_writes_it_apart(shipped_index):
+    """ "Coherent gradients vs train-longer" (blind 27): "train-longer" is the paper titled "Train
+    longer, generalize better"; retrieval ranks four length-generalisation papers above it."""
+    question = "Coherent gradients vs train-longer: how does each explain generalisation?"
+    sides = {h.extra["side"]: h.paper.title for h in shipped_index.retrieve(question)[:5] if "side" in h.extra}
+    assert sides[1].startswith("Train longer, generalize better"), sides
+    assert sides[0].startswith("On the Generalization Mystery"), sides
