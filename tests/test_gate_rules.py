@@ -41,6 +41,21 @@ def test_several_common_words_no_abstract_uses_are_the_askers_register_not_a_mis
     assert rare["typosquatting"][1] == UNSEEN and rare["whole"][1] < UNSEEN
 
 
+def test_a_long_question_is_in_another_register_with_two_words_no_abstract_uses():
+    """Blind 27's b27-12 ("picking the true neighbouring sentence out from decoys") writes two words no
+    abstract uses among fifteen focus words: "picking" weighs its English rarity; in a short question
+    ("How do satellite images help estimate crop yields?") two such words still name what the corpus lacks."""
+    known = dict.fromkeys(["unsupervis", "sentenc", "vector", "learn", "true", "neighbor", "instead", "generat", "word",
+                           "object", "frame", "train", "speed", "claim", "decoy"], 3.0)
+    known.pop("decoy")
+    question = ("Unsupervised sentence vectors learned by picking the true neighbouring sentence out from decoys, instead of "
+                "generating it word by word: how is the objective framed, and what's the training-speed claim?")
+    long = focus(question, known.get)
+    assert len(long.words) >= 15 and long.chatty and long.words["picking"][1] == english_idf("picking") < UNSEEN
+    short = focus("How do satellite images help estimate crop yields?", {"imag": 2.0, "help": 2.0, "estim": 3.0, "yield": 3.0}.get)
+    assert not short.chatty and short.words["satellite"][1] == short.words["crop"][1] == UNSEEN
+
+
 def test_in_another_register_a_paper_that_lacks_only_common_words_answers():
     """ "the complete procedure spelled out ... which ingredients did they strip" (blind 26, b26-10):
     ProcBench's abstract has none of "spelled", "ingredients", "strip", common English words in a
