@@ -52,7 +52,10 @@ SIDE_SENTENCES = 12  # sentences per side of a comparison: all of a usual abstra
 INTRODUCES = re.compile(
     r"\b(?:we|this (?:paper|work|study)|our (?:paper|work))\s+(?:\w+\s+){0,2}?"
     r"(?:propose|introduce|present|develop|design|call|term|name|dub|define|coin)s?\b"
-    r"|\b(?:termed|called|named|dubbed|coined|referred to as|known as)\b|\bwe refer to\b[^.;]*?\bas\b",
+    r"|\b(?:termed|called|named|dubbed|coined|referred to as|known as)\b|\bwe refer to\b[^.;]*?\bas\b"
+    # How the work goes about it: "Our approach involves modeling ...", "We tackle this task using three new models"
+    r"|\bour\s+(?:\w+\s+)?(?:approach|method|framework|technique|algorithm|procedure)\s+(?:involves|uses|relies|consists|works|builds|leverages|combines)\b"
+    r"|\bwe\s+(?:tackle|address|approach|solve)\s+(?:[\w-]+\s+){0,4}?(?:using|with|by)\b",
     re.I,
 )
 NUMBER = re.compile(r"\d+(?:[.,]\d+)*(?:\s?(?:%|percent\b|x\b|×|[KMB]\b|k\b|points?\b|pp\b))?")

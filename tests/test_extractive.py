@@ -541,6 +541,11 @@ def test_a_sentence_that_names_what_the_paper_studies_introduces_it():
     from assistant.extractive import INTRODUCES
     assert INTRODUCES.search("We refer to this query-agnostic estimation of passage relevance as a passage's quality.")
     assert not INTRODUCES.search("We refer to prior work for the details of the setup.")  # a pointer, not a name
+    # How the work goes about it (blind 27, b27-06 and b27-02): "how does one work put a number on ..." is
+    # answered by "Our approach involves modeling the loss distribution of random hypotheses ...".
+    assert INTRODUCES.search("Our approach involves modeling the loss distribution of random hypotheses drawn from a hypothesis space.")
+    assert INTRODUCES.search("We tackle this task using three new multimodal language models.")
+    assert not INTRODUCES.search("Our results involve several tasks.")
 
 
 def test_a_list_line_led_by_background_adds_what_the_paper_does_not_what_it_finds():
