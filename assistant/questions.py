@@ -380,13 +380,14 @@ def figure_asks(question: str) -> list[tuple[str, set[str]]]:
     """The asks of a question that want a figure ("how many epochs", "what accuracy does it
     reach", "what learning rate"), each with the stems of what it counts ({"epoch"}, {"learn",
     "rate"}; empty when it names no unit). People are counted by who they are: "how many
-    people" is "19 researchers and clinicians"."""
-    counts = [(ask, _who(set(stems(PARTICIPLES.sub("", counted.group(1)))) - COMPARATIVE) if (counted := COUNTED_THING.search(ask)) and not NO_THING.fullmatch(counted.group(1)) else set())
+    people" is "19 researchers and clinicians"; data points by any of their names (_counted_as)."""
+    counts = [(ask, _counted_as(set(stems(PARTICIPLES.sub("", counted.group(1)))) - COMPARATIVE) if (counted := COUNTED_THING.search(ask)) and not NO_THING.fullmatch(counted.group(1)) else set())
               for ask, _ in _opening(question, FIGURE_CUE) if not DEGREE_ASK.search(ask)]
+    named = {ask for ask, thing in counts if thing}
     settings = [(ask, set(stems(cue.group(1))) | set(stems(cue.group(1).replace("-", " "))))  # "weight-decay" and "weight decay"
-                for ask, cue in _opening(question, SETTING_CUE) if all(ask != a or not thing for a, thing in counts)]
-    # "What pruning rate ..." is a figure ask (FIGURE_CUE) that counts nothing: the setting says what it counts.
-    return [(a, thing) for a, thing in counts if thing or all(a != s for s, _ in settings)] + settings
+                for ask, cue in _opening(question, SETTING_CUE) if ask not in named]
+    # "What pruning rate ..." is a figure ask (FIGURE_CUE) that names no counted thing: the setting says what it counts.
+    return [(ask, thing) for ask, thing in counts if thing or all(ask != a for a, _ in settings)] + settings
 
 
 PEOPLE = set(stems("people persons humans individuals"))
@@ -399,7 +400,7 @@ EXAMPLES = set(stems("examples instances samples exemplars datapoints"))
 DEMOS = set(stems("demos demonstrations"))
 
 
-def _who(counted: set[str]) -> set[str]:
+def _counted_as(counted: set[str]) -> set[str]:
     """What counts as the counted thing: people by who they are, data points and demonstrations by any of their names."""
     counted = counted | WHO if counted & PEOPLE else counted
     return counted | next((kind for kind in (EXAMPLES, DEMOS) if counted & kind), set())
