@@ -640,6 +640,8 @@ def _ask_picks(question: str, first: Scored, embed, numeric: bool, asks: list[st
         ranked = _figure_first(question, scored.sentences) if wants_figure else scored.sentences
         if asked_part(facet) in wants_model:
             ranked = _model_first(question, ranked)
+        elif BUILT_ASK.search(asked_part(facet)):
+            ranked = _first(ranked, lambda t: bool(BUILT.search(t[2])))
         pick = next((t for t in ranked if all(t[1] != c[1] for c in chosen)), None)
         if pick:
             chosen.append(pick)
@@ -697,6 +699,15 @@ def _model_first(question: str, sentences: list[tuple[float, int, str]]) -> list
     ("distilled down from GPT-3.5 to T5 variants"), however much better another matches its words."""
     given = {n.lower() for n in MODEL_NAME.findall(question)}
     return _first(sentences, lambda t: any(n.lower() not in given for n in MODEL_NAME.findall(t[2])))
+
+
+# An ask for what the work built ("What did the authors build to test this") is answered by the
+# sentence that presents something new ("We tackle this task using three new multimodal language
+# models"), not by the one that matches its words best ("we address this question using eyetracking data").
+BUILT_ASK = re.compile(r"^\W*(?:what|which)\s+(?:[\w-]+\s+){0,2}?(?:did|do|does)\s+(?:the\s+)?(?:authors?|they|it|paper|study|work|team)\s+"
+                       r"(?:build|create|develop|design|construct|make|propose|introduce|contribute)\b", re.I)
+BUILT = re.compile(r"\bwe\s+(?:\w+\s+)?(?:propose|introduce|present|develop|design|build|construct|create)\b|\b(?:new|novel)\s+(?:[\w-]+\s+){0,3}?"
+                   r"(?:models?|methods?|datasets?|benchmarks?|frameworks?|architectures?|approach(?:es)?|tasks?|corpora|corpus|metrics?|systems?|tools?)\b", re.I)
 
 
 def _first(sentences: list[tuple[float, int, str]], has) -> list[tuple[float, int, str]]:

@@ -721,3 +721,27 @@ def test_an_enumerations_items_come_before_another_sentences_continuation():
                  (0.8, 4, "We make three observations: (i) networks can rely on the simplest feature."),
                  (0.7, 5, "(ii) This explains fragility under shift."), (0.3, 6, "(iii) It hurts even on the same data distribution.")]
     assert [t[1] for t in _continuation(sentences, [sentences[0], sentences[2], sentences[3]])] == [6]
+
+
+EYES = ("Can human reading comprehension be assessed from eye movements in reading? In this work, we address this "
+        "longstanding question using large-scale eyetracking data over textual materials that are geared towards behavioral "
+        "analyses of reading comprehension. We focus on a fine-grained and largely unaddressed task of predicting reading "
+        "comprehension from eye movements at the level of a single question over a passage. We tackle this task using three "
+        "new multimodal language models, as well as a battery of prior models from the literature. We evaluate the models' "
+        "ability to generalize to new textual items, new participants, and the combination of both, in two different reading "
+        "regimes, ordinary reading and information seeking. The evaluations suggest that although the task is highly "
+        "challenging, eye movements contain useful signals for fine-grained prediction of reading comprehension.")
+
+
+def test_an_ask_for_what_the_work_built_gets_the_sentence_that_presents_something_new(embed):
+    """Blind 27, b27-02: "What did the authors build to test this" is answered by "We tackle this task using three
+    new multimodal language models", which matches its words less than "we address this question using eyetracking data"."""
+    papers = [hit("Fine-Grained Prediction of Reading Comprehension from Eye Movements", EYES, 0.9),
+              hit("Decoding Reading Goals from Eye Movements", "In this work, we examine for the first time whether it is possible "
+                  "to decode two types of reading goals that are common in daily life: information seeking and ordinary reading.", 0.8),
+              hit("The NarrativeQA Reading Comprehension Challenge", "To encourage progress on deeper comprehension of language, we "
+                  "present a new dataset in which the reader must answer questions about stories by reading entire books.", 0.7)]
+    answer = extractive("Can gaze recordings tell whether a reader will get one particular comprehension question about a passage "
+                        "right? What did the authors build to test this, and under which two ways of reading were people recorded?",
+                        papers, embed)
+    assert "three new multimodal language models" in answer.text and "information seeking" in answer.text
