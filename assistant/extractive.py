@@ -642,6 +642,8 @@ def _ask_picks(question: str, first: Scored, embed, numeric: bool, asks: list[st
             ranked = _model_first(question, ranked)
         elif BUILT_ASK.search(asked_part(facet)):
             ranked = _first(ranked, lambda t: bool(BUILT.search(t[2])))
+        elif CAUSE_ASK.search(asked_part(facet)):
+            ranked = _first(ranked, lambda t: bool(CAUSE.search(t[2])))
         pick = next((t for t in ranked if all(t[1] != c[1] for c in chosen)), None)
         if pick:
             chosen.append(pick)
@@ -708,6 +710,12 @@ BUILT_ASK = re.compile(r"^\W*(?:what|which)\s+(?:[\w-]+\s+){0,2}?(?:did|do|does)
                        r"(?:build|create|develop|design|construct|make|propose|introduce|contribute)\b", re.I)
 BUILT = re.compile(r"\bwe\s+(?:\w+\s+)?(?:propose|introduce|present|develop|design|build|construct|create)\b|\b(?:new|novel)\s+(?:[\w-]+\s+){0,3}?"
                    r"(?:models?|methods?|datasets?|benchmarks?|frameworks?|architectures?|approach(?:es)?|tasks?|corpora|corpus|metrics?|systems?|tools?)\b", re.I)
+
+# An ask for a cause ("what do the authors blame", "what is it attributed to", "why does it fail") is
+# answered by the sentence that gives one ("the poor generalization ability comes from overfitting ...").
+CAUSE_ASK = re.compile(r"\b(?:what|which)\s+(?:[\w-]+\s+){0,4}?(?:blame[sd]?|attribute[sd]?|cause[sd]?)\b|(?:^|[.?!]\s+)\W*why\b", re.I)
+CAUSE = re.compile(r"\b(?:comes?|came|stems?|stemmed|results?|resulted|arises?|arose)\s+from\b|\b(?:due|owing)\s+to\b|\bbecause\b"
+                   r"|\b(?:caused|driven|explained)\s+by\b|\battribut\w+\s+(?:\w+\s+){0,4}?to\b|\broot cause\b", re.I)
 
 
 def _first(sentences: list[tuple[float, int, str]], has) -> list[tuple[float, int, str]]:

@@ -745,3 +745,26 @@ def test_an_ask_for_what_the_work_built_gets_the_sentence_that_presents_somethin
                         "right? What did the authors build to test this, and under which two ways of reading were people recorded?",
                         papers, embed)
     assert "three new multimodal language models" in answer.text and "information seeking" in answer.text
+
+
+REFINE = ("In this paper, we focus on improving the agent generalization capabilities of LLMs via instruction tuning. We first "
+          "observe that the existing agent training corpus exhibits satisfactory results on held-in evaluation sets but fails to "
+          "generalize to held-out sets. These agent-tuning works face severe formatting errors and are frequently stuck in the same "
+          "mistake for a long while. We analyze that the poor generalization ability comes from overfitting to several manual agent "
+          "environments and a lack of adaptation to new situations. Inspired by the insight, we propose a novel AgentRefine "
+          "framework for agent-tuning. AgentRefine significantly outperforms state-of-the-art agent-tuning work in terms of "
+          "generalization ability on diverse agent tasks.")
+
+
+def test_an_ask_for_a_cause_gets_the_sentence_that_gives_one(embed):
+    """Blind 27, b27-07: "what do the refinement-tuning authors blame" is answered by "the poor generalization
+    ability comes from overfitting ...", not by the sentences that restate the failure."""
+    from assistant.extractive import CAUSE_ASK
+    assert CAUSE_ASK.search("models flop on held-out ones. what do the refinement-tuning authors blame")
+    assert CAUSE_ASK.search("Why do agents fail on held-out tasks?") and not CAUSE_ASK.search("What do the authors propose?")
+    papers = [hit("AgentRefine: Enhancing Agent Generalization through Refinement Tuning", REFINE, 0.9),
+              hit("Agent tuning at scale", "Agent-tuned open models fail to generalize to held-out environments.", 0.85),
+              hit("Held-out agents", "Open agents that look fine on held-in tasks flop on held-out ones.", 0.8)]
+    answer = extractive("agent-tuned open models look fine on the environments they were tuned on but flop on held-out ones. what "
+                        "do the refinement-tuning authors blame, and what does their framework outperform?", papers, embed)
+    assert "comes from overfitting" in answer.text
