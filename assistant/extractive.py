@@ -638,12 +638,11 @@ def _ask_picks(question: str, first: Scored, embed, numeric: bool, asks: list[st
         wants_figure = numeric or _wants_figure(facet)
         [scored] = score_papers(question, [first.hit], embed, wants_figure, focus=facet, ask=True)
         ranked = _figure_first(question, scored.sentences) if wants_figure else scored.sentences
-        if asked_part(facet) in wants_model:
+        part = asked_part(facet)
+        if part in wants_model:
             ranked = _model_first(question, ranked)
-        elif BUILT_ASK.search(asked_part(facet)):
-            ranked = _first(ranked, lambda t: bool(BUILT.search(t[2])))
-        elif CAUSE_ASK.search(asked_part(facet)):
-            ranked = _first(ranked, lambda t: bool(CAUSE.search(t[2])))
+        elif says := next((says for ask, says in ANSWERED_BY if ask.search(part)), None):
+            ranked = _first(ranked, lambda t: bool(says.search(t[2])))
         pick = next((t for t in ranked if all(t[1] != c[1] for c in chosen)), None)
         if pick:
             chosen.append(pick)
@@ -716,6 +715,7 @@ BUILT = re.compile(r"\bwe\s+(?:\w+\s+)?(?:propose|introduce|present|develop|desi
 CAUSE_ASK = re.compile(r"\b(?:what|which)\s+(?:[\w-]+\s+){0,4}?(?:blame[sd]?|attribute[sd]?|cause[sd]?)\b|(?:^|[.?!]\s+)\W*why\b", re.I)
 CAUSE = re.compile(r"\b(?:comes?|came|stems?|stemmed|results?|resulted|arises?|arose)\s+from\b|\b(?:due|owing)\s+to\b|\bbecause\b"
                    r"|\b(?:caused|driven|explained)\s+by\b|\battribut\w+\s+(?:\w+\s+){0,4}?to\b|\broot cause\b", re.I)
+ANSWERED_BY = ((BUILT_ASK, BUILT), (CAUSE_ASK, CAUSE))  # an ask, and the sentences that answer it first
 
 
 def _first(sentences: list[tuple[float, int, str]], has) -> list[tuple[float, int, str]]:

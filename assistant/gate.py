@@ -156,10 +156,10 @@ def uncovered_terms(question: str, vocab: set[str]) -> list[str]:
         parts, named = name_parts(term)
         name = name_of(term)
         # Sizes joined into a range, or names joined by a word ("MNLI-to-HANS"): each is mentioned on its own.
-        glue = [i for i, part in enumerate(parts) if part not in named]
-        between = [i for i in glue if any(p in named for p in parts[:i]) and any(p in named for p in parts[i + 1:])]
         # "GSM-Symbolic-style" is the name "GSM-Symbolic"; only a word between names joins two ("MNLI-to-HANS").
-        wholes = parts if len(parts) > 1 and all(map(SIZE.fullmatch, parts)) else named if len(named) > 1 and between else [name]
+        at = [i for i, part in enumerate(parts) if part in named]
+        joined = len(at) > 1 and at[-1] - at[0] + 1 > len(at)
+        wholes = parts if len(parts) > 1 and all(map(SIZE.fullmatch, parts)) else named if joined else [name]
         short = _short_form(name)
         if not all(_forms(whole) & vocab for whole in wholes) and not _forms(term) & vocab and not (short and _forms(short) & vocab):
             missing.append(name)

@@ -387,7 +387,7 @@ def figure_asks(question: str) -> list[tuple[str, set[str]]]:
     settings = [(ask, set(stems(cue.group(1))) | set(stems(cue.group(1).replace("-", " "))))  # "weight-decay" and "weight decay"
                 for ask, cue in _opening(question, SETTING_CUE) if ask not in named]
     # "What pruning rate ..." is a figure ask (FIGURE_CUE) that names no counted thing: the setting says what it counts.
-    return [(ask, thing) for ask, thing in counts if thing or all(ask != a for a, _ in settings)] + settings
+    return [(ask, thing) for ask, thing in counts if thing or ask not in {a for a, _ in settings}] + settings
 
 
 PEOPLE = set(stems("people persons humans individuals"))
@@ -398,12 +398,12 @@ WHO = set(stems("participants researchers clinicians physicians doctors users an
 # Data points are counted under several names: "how many examples per task" is "32 instances per task".
 EXAMPLES = set(stems("examples instances samples exemplars datapoints"))
 DEMOS = set(stems("demos demonstrations"))
+COUNTED_NAMES = ((PEOPLE, WHO), (EXAMPLES, EXAMPLES), (DEMOS, DEMOS))  # a counted thing, and the names it is counted by
 
 
 def _counted_as(counted: set[str]) -> set[str]:
     """What counts as the counted thing: people by who they are, data points and demonstrations by any of their names."""
-    counted = counted | WHO if counted & PEOPLE else counted
-    return counted | next((kind for kind in (EXAMPLES, DEMOS) if counted & kind), set())
+    return counted.union(*(names for thing, names in COUNTED_NAMES if counted & thing))
 
 
 # "How many worked and how many did not?": a verb, not a counted thing; any figure may answer.
