@@ -318,6 +318,14 @@ EVERYDAY_ZIPF = 4.5
 CHATTY_UNSEEN = 3
 COMMON_ZIPF = 4.0
 LONG_FOCUS = 15
+# A question of fewer focus words than this has no room for the asker's own words: each of them is
+# its topic ("traffic signal timing", "individual treatment effects"), so a best paper lacking some
+# is not about it however everyday they are (unless the question is written in the asker's register,
+# Focus.chatty; not for a list either: its words describe the papers wanted).
+# Measured on every set through blind 27 (round 26): of the non-list questions admitted below the bar
+# because their best paper lacked only everyday words, the 3 near negatives had 7 to 10 focus words
+# and the 5 answerable ones 13 to 24.
+SHORT_FOCUS = 12
 
 
 @functools.lru_cache(maxsize=50_000)
@@ -686,7 +694,8 @@ def admit(question: str, hits: list[Hit], vocab: set[str], embed, idf=None, meta
         # In a question in another register (Focus.chatty) a common word is the asker's too ("spelled
         # out", "ingredients"): blind 26's b26-10 answered, no other answer of any set changed.
         ordinary = lambda w: everyday(w) or (topic.chatty and common(w))  # noqa: E731
-        if not (question_score >= MIN_PAPER and missing and all(map(ordinary, missing))) and not any(s.get("names") for s in scores):
+        room = listing or topic.chatty or len(topic.words) >= SHORT_FOCUS
+        if not (room and question_score >= MIN_PAPER and missing and all(map(ordinary, missing))) and not any(s.get("names") for s in scores):
             what = ", ".join(f'"{w}"' for w in missing) if missing else "what the question asks"
             return Evidence([], f"no paper in the corpus addresses {what}", question_score)
     passed = [h for i, (h, s) in enumerate(zip(hits, scores)) if listing or s["score"] >= MIN_PAPER or i in keep]
