@@ -398,11 +398,12 @@ WHO = set(stems("participants researchers clinicians physicians doctors users an
 # Data points are counted under several names: "how many examples per task" is "32 instances per task".
 EXAMPLES = set(stems("examples instances samples exemplars datapoints"))
 DEMOS = set(stems("demos demonstrations"))
-COUNTED_NAMES = ((PEOPLE, WHO), (EXAMPLES, EXAMPLES), (DEMOS, DEMOS))  # a counted thing, and the names it is counted by
+WAYS = set(stems("ways methods approaches strategies techniques variants designs schemes"))  # "how many ways ... try": "three methods"
+COUNTED_NAMES = ((PEOPLE, WHO), (EXAMPLES, EXAMPLES), (DEMOS, DEMOS), (WAYS, WAYS))  # a counted thing, and the names it is counted by
 
 
 def _counted_as(counted: set[str]) -> set[str]:
-    """What counts as the counted thing: people by who they are, data points and demonstrations by any of their names."""
+    """What counts as the counted thing: people by who they are; data points, demonstrations and ways of doing something by any of their names."""
     return counted.union(*(names for thing, names in COUNTED_NAMES if counted & thing))
 
 

@@ -449,7 +449,7 @@ def test_an_ask_for_a_training_settings_value_wants_a_figure_beside_the_setting(
     assert unstated_figure("What weight-decay coefficient did the grokking study use?", valued) is None
 
 
-def test_a_setting_asked_as_a_rate_wants_its_figure_and_data_points_count_under_any_name():
+def test_a_setting_asked_as_a_rate_wants_its_figure_and_data_points_and_ways_count_under_any_name():
     """Blind 27: "What pruning rate let grokking happen" (nn05) is not given by "at an appropriate pruning
     rate" beside "L1 and L2 norms"; "how many examples per task" (b27-13) is "32 instances per task"; "how
     big is the data-efficiency gain" (b27-14) is "an order of magnitude improvement"."""
@@ -462,6 +462,10 @@ def test_a_setting_asked_as_a_rate_wants_its_figure_and_data_points_count_under_
     assert unstated_figure("How many epochs per task define its few-shot setting?", box)
     phases = [Hit(Paper("A Thousand Tasks", "Decomposition achieves an order of magnitude improvement in data efficiency."), 1.0, 0.5, 3.0)]
     assert unstated_figure("How big is the data-efficiency gain of splitting?", phases) is None
+    # Blind 28's b28-01: "how many ways of designing the prompt tokens do the authors try" is "three methods to design".
+    ugr = [Hit(Paper("UGR", "We investigate three methods to design prompt tokens for each task."), 1.0, 0.5, 3.0)]
+    assert unstated_figure("How many ways of designing the prompt tokens do the authors try?", ugr) is None
+    assert unstated_figure("How many layers of prompt tokens do the authors try?", ugr)
 
 
 def test_a_score_asked_on_a_named_benchmark_is_given_by_a_sentence_naming_it():
