@@ -213,13 +213,14 @@ EXCLUDED = re.compile(rf"\b(?:not|as opposed to|rather than|instead of|excluding
 RECORD = re.compile(r"\b(?:abstracts|titles)\b", re.I)
 # What a question leaves out of its answer, a sentence or a clause: "I don't mean papers that only
 # train on transcripts of speech", "Leave out ...", "A hospital's clinical notes don't count",
-# ", not ones that merely name such models", "as opposed to showing that ensembles fail". Its words
-# are no focus: a paper need not hold them. (Not "not" alone: "why does X not generalize" asks it.)
+# ", not ones that merely name such models", "(not the full MATH set)", "as opposed to showing that
+# ensembles fail". Its words are no focus: a paper need not hold them. (Not "not" alone: "why does X not generalize" asks it.)
 LEFT_OUT = re.compile(
     r"(?:^|(?<=[.?!;:]))\s*(?:I\s+)?(?:don'?t|do not|doesn'?t|does not)\s+(?:mean|count|want|include)\b[^.?!]*"
     rf"|(?:^|(?<=[.?!]))\s*(?:leave out|leaving out|exclude|excluding|ignore|ignoring|skip|not counting)\b(?:(?!{ASK_AFTER})[^.?!])*"
     r"|(?:^|(?<=[.?!]))[^.?!]*\b(?:don'?t|do not|doesn'?t|does not) count\b[^.?!]*"
     r"|[,;(]\s*(?:but\s+)?not\s+(?:ones?|papers?|those|studies|works?)\b[^.?;!]*"
+    r"|\(\s*(?:but\s+)?not\b[^()]*\)"  # "(not personalising a model to someone's pet)"
     rf"|\b(?:as opposed to|apart from|except(?: for)?|excluding)\b{CLAUSE_REST}", re.I)
 
 

@@ -48,6 +48,17 @@ def test_an_exclusion_before_the_ask_leaves_the_ask_whole(shipped_index):
     assert list_names("Excluding the BIG-bench suite, which papers report BBH numbers?") == ["BBH"]
 
 
+def test_an_exclusion_in_parentheses_is_left_out_of_the_search(shipped_index):
+    """Blind 28's b28-24: "(not personalising a model to someone's pet)" found Yo'LLaVA, the very paper it
+    excludes, and listed it first."""
+    from assistant.gate import asked_only
+    question = "llms taking on a persona or playing a character - which papers look at that? (not personalising a model to someone's pet)"
+    assert asked_only(question) == "llms taking on a persona or playing a character - which papers look at that?"
+    assert asked_only("Which papers report MATH500 (not the full MATH set) numbers?") == "Which papers report MATH500 numbers?"
+    titles = [c.title for c in shipped_index.ask(question).citations]
+    assert titles and not any(t.startswith("Yo'LLaVA") for t in titles)
+
+
 def test_a_described_paper_is_the_one_the_description_fits_not_one_that_shares_a_word(shipped_index):
     # Found on blind 20: "routed to expert models" picked "Learning to Route Among Specialized
     # Experts"; the description is of UnifiedMLLM's task and grounding tokens.
