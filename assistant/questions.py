@@ -317,7 +317,7 @@ COUNTED_THING = re.compile(r"\bhow many\s+(?:of\s+(?:the|these|those|its|their|a
 # Asks only a number answers ("what size ..." may be answered "intermediate sizes").
 FIGURE_CUE = re.compile(r"\b(?:how (?:many|much)|how (?:large|big|wide) (?:is|was|are|were) the (?:[\w-]+ ){0,3}?(?:gap|difference|improvement|gain|drop|margin)"
                         r"|by (?:how much|what (?:margin|factor|percentage))|what (?:[\w-]+ ){0,3}?"
-                        r"(?:percentage|percent|number|accuracy|score|f1|bleu|auc|count|rate)s?)\b", re.I)
+                        r"(?:percentage|percent|proportion|fraction|number|accuracy|score|f1|bleu|auc|count|rate)s?)\b", re.I)
 COMPARATIVE = {"more", "larger", "fewer", "less", "smaller", "bigger", "longer", "shorter", "than"}
 
 
@@ -329,7 +329,7 @@ MODEL_CUE = re.compile(r"\b(?:which|what)\s+(?!(?:kinds?|types?|sorts?|class|fam
                        rf"(?:of the [\w-]+\s+|(?:{COUNT}\s+)?(?:(?:pretrained|pre-trained)\s+)?"
                        r"(?:(?!(?:is|are|was|were|do|does|did|papers|works|studies)\b)[\w-]+\s+)?)(?:(?:pretrained|pre-trained|base|underlying|open|specific|backbone|"
                        r"language|foundation)\s+)*(?:LLMs?|LMs?|VLMs?|MLLMs?|GNNs?|models?|language models?|encoders?|backbones?|checkpoints?)(?:\s+famil(?:y|ies))?"
-                       r"(?=\s+(?:was|were|is|are|does|do|did|has|had|can|could|would|\w+ed)\b|\s*[?,;]|\s*$)", re.I)
+                       r"(?=\s+(?:was|were|is|are|does|do|did|has|had|can|could|would|\w+ed)\b|\s*[?,;(]|\s*$)", re.I)
 COINED_MODEL = re.compile(r"\b(?:propose|introduce|present|develop|build|design|call|name)[sd]?\b", re.I)
 
 

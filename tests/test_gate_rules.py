@@ -240,6 +240,8 @@ def test_an_ask_for_a_model_by_name_opens_the_ask_and_is_not_the_papers_own():
     assert model_asks("Which base model?") == ["Which base model?"]
     assert model_asks("What trend shows up, and which model dimension drives it?") == []  # a property of models
     assert model_asks("What model do they propose for parsing?") == []  # the paper's own, coined name
+    # blind 28's nn08: a parenthesis after the ask ends it too
+    assert model_asks("Which transformer LM (and what size) was made to forget?") == ["Which transformer LM (and what size) was made to forget?"]
     assert model_asks("Which papers study language models?") == []  # "models" is not the ask's opening
     # Round 16, from blind 8, 9, 11 and 17: encoders, checkpoints and GNNs are asked for by name too.
     for ask in ["which pretrained audio encoder provided the sound representations?", "which self-supervised GNN was best?",
@@ -466,6 +468,13 @@ def test_a_setting_asked_as_a_rate_wants_its_figure_and_data_points_and_ways_cou
     ugr = [Hit(Paper("UGR", "We investigate three methods to design prompt tokens for each task."), 1.0, 0.5, 3.0)]
     assert unstated_figure("How many ways of designing the prompt tokens do the authors try?", ugr) is None
     assert unstated_figure("How many layers of prompt tokens do the authors try?", ugr)
+
+
+def test_a_proportion_asked_is_a_share_not_a_count():
+    """Blind 28's nn06: "what proportion of tokens is switched" is not given by "12 bilingual translation tasks"."""
+    csr = [Hit(Paper("CSR", "Experiments on 12 bilingual translation tasks show our model outperforms mBART."), 1.0, 0.5, 3.0)]
+    assert unstated_figure("What proportion of tokens is switched in the restore task?", csr)
+    assert unstated_figure("What fraction of tokens is switched?", [Hit(Paper("CSR", "We switch 15% of the tokens."), 1.0, 0.5, 3.0)]) is None
 
 
 def test_a_score_asked_on_a_named_benchmark_is_given_by_a_sentence_naming_it():
