@@ -557,9 +557,9 @@ FIGURE = re.compile(r"\d+(?:[.,]\d+)*(?:[KMBkmb]\b|\s?[x×%]|-?fold)?|\b(?:order
 
 # An ask for a score ("what accuracy", "what exact IFEval score", "what F1"; not "what causes the
 # accuracy drop", "what does the score compute") is met by a percentage or a fraction, or a figure
-# followed by "%", "percent" or "points" (so is a proportion or a fraction: blind 28's nn06). Measured on every set through blind 12 (round 11), with "rate"
-# asked for as a figure (questions.FIGURE_CUE): 8 more of the 294 near negatives refused, no
-# answerable question more.
+# followed by "%", "percent" or "points"; so is a proportion or a fraction (blind 28's nn06). Measured
+# on every set through blind 12 (round 11), with "rate" asked for as a figure (questions.FIGURE_CUE):
+# 8 more of the 294 near negatives refused, no answerable question more.
 SCORE_ASK = re.compile(r"^(?:\w+\s+){0,2}?what\s+((?:(?!(?:does|do|did|is|are|was|were|causes?|makes?|drives?)\b)[\w-]+\s+){0,3}?)"
                        r"(?:accuracy|accuracies|score|scores|f1|bleu|auc|rouge\w*|percentage|percent|proportion|fraction|success rate|error rate)\b"
                        # a margin: "by how much does it beat the baseline", "how large is the OOD accuracy gap"
