@@ -269,7 +269,8 @@ def facets(question: str) -> list[str]:
     parts = [LEADING_CONTEXT.sub("", re.split(r"(?<=[.!])\s+(?=[A-Z])", p.strip())[-1]).strip(" ,;:")
              for p in FACET_BREAK.split(question) if p]
     # The first part may ask inside itself ("A search engine was built over which body of work").
-    parts = [p for i, p in enumerate(parts) if len(p.split()) >= 3 and (re.match(rf"{ASK}\b|{WH}\b|(?:can|could|does|do|did|is|are|was|were)\b", p, re.I)
+    # A terse ask is two words ("how many benchmarks, what fix?").
+    parts = [p for i, p in enumerate(parts) if (len(p.split()) >= 3 or re.fullmatch(rf"{WH}\s+[\w-]+\?", p, re.I)) and (re.match(rf"{ASK}\b|{WH}\b|(?:can|could|does|do|did|is|are|was|were)\b", p, re.I)
                                                                         or p.endswith("?") or (i == 0 and re.search(rf"\b{WH}\b", RELATIVE.sub("", p), re.I)))]
     return parts if len(parts) > 1 else [question]
 

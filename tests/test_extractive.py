@@ -768,3 +768,21 @@ def test_an_ask_for_a_cause_gets_the_sentence_that_gives_one(embed):
     answer = extractive("agent-tuned open models look fine on the environments they were tuned on but flop on held-out ones. what "
                         "do the refinement-tuning authors blame, and what does their framework outperform?", papers, embed)
     assert "comes from overfitting" in answer.text
+
+
+MLTC = ("Despite significant advancements in multi-label text classification, the ability of existing models to generalize to novel "
+        "and seldom-encountered complex concepts remains underexplored. This research addresses this gap. By creating unique data splits "
+        "across three benchmarks, we assess the compositional generalization ability of existing multi-label text classification models. "
+        "Our results show that these models often fail to generalize to compositional concepts encountered infrequently during training. "
+        "To address this, we introduce a data augmentation method that leverages two innovative text generation models. Our experiments "
+        "show that this data augmentation approach significantly improves the compositional generalization of classification models.")
+
+
+def test_a_terse_two_word_ask_is_an_ask_of_its_own(embed):
+    """Blind 28's b28-04: "how many benchmarks, what fix?" asks twice (a two-word ask is one): the fix
+    ("To address this, we introduce a data augmentation method ...") has its own sentence beside the count."""
+    assert facets("Compositional multi-label text classification: how many benchmarks, what fix?") == ["how many benchmarks", "what fix?"]
+    assert facets("Which benchmark, and why?") == ["Which benchmark, and why?"]  # a one-word ask is no part of its own
+    papers = [hit("Compositional Generalization for Multi-label Text Classification: A Data-Augmentation Approach", MLTC, 0.9)]
+    answer = extractive("Compositional multi-label text classification: how many benchmarks, what fix?", papers, embed)
+    assert "three benchmarks" in answer.text and "To address this, we introduce a data augmentation method" in answer.text
