@@ -59,6 +59,15 @@ def test_an_exclusion_in_parentheses_is_left_out_of_the_search(shipped_index):
     assert titles and not any(t.startswith("Yo'LLaVA") for t in titles)
 
 
+def test_a_sentence_that_opens_with_not_is_left_out_of_the_search():
+    """Blind 28's b28-26: "Not continual or lifelong learning methods, ..." put the continual-learning
+    survey first in a list that excludes it; "Not every trend is steady." excludes nothing."""
+    from assistant.gate import asked_only
+    assert asked_only("Which papers study models whose knowledge source gets updated? Not continual or lifelong learning "
+                      "methods, and not surveys.") == "Which papers study models whose knowledge source gets updated?"
+    assert asked_only("Not every trend is steady. Which papers report a curve?") == "Not every trend is steady. Which papers report a curve?"
+
+
 def test_a_described_paper_is_the_one_the_description_fits_not_one_that_shares_a_word(shipped_index):
     # Found on blind 20: "routed to expert models" picked "Learning to Route Among Specialized
     # Experts"; the description is of UnifiedMLLM's task and grounding tokens.
