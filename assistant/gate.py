@@ -212,16 +212,17 @@ EXCLUDED = re.compile(rf"\b(?:not|as opposed to|rather than|instead of|excluding
 # searched, not what is asked about. Only the plurals: "abstract reasoning" is a topic.
 RECORD = re.compile(r"\b(?:abstracts|titles)\b", re.I)
 # What a question leaves out of its answer, a sentence or a clause: "I don't mean papers that only
-# train on transcripts of speech", "Leave out ...", "A hospital's clinical notes don't count", "Not surveys.",
-# ", not ones that merely name such models", "(not the full MATH set)", "as opposed to showing that
-# ensembles fail". Its words are no focus: a paper need not hold them. (Not "not" alone: "why does X not generalize" asks it.)
+# train on transcripts of speech", "Leave out ...", "A hospital's clinical notes don't count", "Not
+# surveys." (but "Not every trend is steady." asks), ", not ones that merely name such models", "(not
+# the full MATH set)", "as opposed to showing that ensembles fail". Its words are no focus: a paper
+# need not hold them. (Not "not" alone: "why does X not generalize" asks it.)
 LEFT_OUT = re.compile(
     r"(?:^|(?<=[.?!;:]))\s*(?:I\s+)?(?:don'?t|do not|doesn'?t|does not)\s+(?:mean|count|want|include)\b[^.?!]*"
     rf"|(?:^|(?<=[.?!]))\s*(?:leave out|leaving out|exclude|excluding|ignore|ignoring|skip|not counting)\b(?:(?!{ASK_AFTER})[^.?!])*"
     r"|(?:^|(?<=[.?!]))[^.?!]*\b(?:don'?t|do not|doesn'?t|does not) count\b[^.?!]*"
-    r"|(?:^|(?<=[.?!]))\s*not\s+(?!(?:every|all|only|just|always|necessarily|sure|yet|much|quite|really|counting)\b)[^.?!]*"  # "Not surveys."
+    r"|(?:^|(?<=[.?!]))\s*not\s+(?!(?:every|all|only|just|always|necessarily|sure|yet|much|quite|really|counting)\b)[^.?!]*"
     r"|[,;(]\s*(?:but\s+)?not\s+(?:ones?|papers?|those|studies|works?)\b[^.?;!]*"
-    r"|\(\s*(?:but\s+)?not\b[^()]*\)"  # "(not personalising a model to someone's pet)"
+    r"|\(\s*(?:but\s+)?not\b[^()]*\)"
     rf"|\b(?:as opposed to|apart from|except(?: for)?|excluding)\b{CLAUSE_REST}", re.I)
 
 

@@ -268,10 +268,15 @@ def facets(question: str) -> list[str]:
     # Each part without the context sentences before it ("A and B both ... . How does each do it").
     parts = [LEADING_CONTEXT.sub("", re.split(r"(?<=[.!])\s+(?=[A-Z])", p.strip())[-1]).strip(" ,;:")
              for p in FACET_BREAK.split(question) if p]
-    # The first part may ask inside itself ("A search engine was built over which body of work").
-    # A terse ask is two words ("how many benchmarks, what fix?").
-    parts = [p for i, p in enumerate(parts) if (len(p.split()) >= 3 or re.fullmatch(rf"{WH}\s+[\w-]+\?", p, re.I)) and (re.match(rf"{ASK}\b|{WH}\b|(?:can|could|does|do|did|is|are|was|were)\b", p, re.I)
-                                                                        or p.endswith("?") or (i == 0 and re.search(rf"\b{WH}\b", RELATIVE.sub("", p), re.I)))]
+
+    def asks(i: int, part: str) -> bool:
+        # Three words or more, or a terse ask of two ("how many benchmarks, what fix?"); the first
+        # part may ask inside itself ("A search engine was built over which body of work").
+        return (len(part.split()) >= 3 or bool(re.fullmatch(rf"{WH}\s+[\w-]+\?", part, re.I))) and bool(
+            re.match(rf"{ASK}\b|{WH}\b|(?:can|could|does|do|did|is|are|was|were)\b", part, re.I) or part.endswith("?")
+            or (i == 0 and re.search(rf"\b{WH}\b", RELATIVE.sub("", part), re.I)))
+
+    parts = [p for i, p in enumerate(parts) if asks(i, p)]
     return parts if len(parts) > 1 else [question]
 
 
