@@ -563,7 +563,7 @@ FIGURE = re.compile(r"\d+(?:[.,]\d+)*(?:[KMBkmb]\b|\s?[x×%]|-?fold)?|\b(?:order
 # on every set through blind 12 (round 11), with "rate" asked for as a figure (questions.FIGURE_CUE):
 # 8 more of the 294 near negatives refused, no answerable question more.
 SCORE_ASK = re.compile(r"^(?:\w+\s+){0,2}?what\s+((?:(?!(?:does|do|did|is|are|was|were|causes?|makes?|drives?)\b)[\w-]+\s+){0,3}?)"
-                       r"(?:accuracy|accuracies|score|scores|f1|bleu|auc|rouge\w*|percentage|percent|proportion|fraction|success rate|error rate)\b"
+                       r"(?:[a-z]+-)?(?:accuracy|accuracies|score|scores|f1|bleu|auc|rouge\w*|percentage|percent|proportion|fraction|success rate|error rate)\b"
                        # a margin: "by how much does it beat the baseline", "how large is the OOD accuracy gap"
                        r"|^(?:\w+\s+){0,2}?by\s+how\s+much\b|^(?:\w+\s+){0,2}?how\s+(?:large|big|wide)\s+(?:is|was|are|were)\s+the\s+"
                        r"(?:[\w-]+\s+){0,3}?(?:gap|difference|improvement|gain|drop|margin)\b", re.I)

@@ -323,7 +323,7 @@ COUNTED_THING = re.compile(r"\bhow many\s+(?:of\s+(?:the|these|those|its|their|a
 # Asks only a number answers ("what size ..." may be answered "intermediate sizes").
 FIGURE_CUE = re.compile(r"\b(?:how (?:many|much)|how (?:large|big|wide) (?:is|was|are|were) the (?:[\w-]+ ){0,3}?(?:gap|difference|improvement|gain|drop|margin)"
                         r"|by (?:how much|what (?:margin|factor|percentage))|what (?:[\w-]+ ){0,3}?"
-                        r"(?:percentage|percent|proportion|fraction|number|accuracy|score|f1|bleu|auc|count|rate)s?)\b", re.I)
+                        r"(?:[a-z]+-)?(?:percentage|percent|proportion|fraction|number|accuracy|score|f1|bleu|auc|count|rate)s?)\b", re.I)
 COMPARATIVE = {"more", "larger", "fewer", "less", "smaller", "bigger", "longer", "shorter", "than"}
 
 

@@ -477,6 +477,15 @@ def test_a_proportion_asked_is_a_share_not_a_count():
     assert unstated_figure("What fraction of tokens is switched?", [Hit(Paper("CSR", "We switch 15% of the tokens."), 1.0, 0.5, 3.0)]) is None
 
 
+def test_a_metric_with_a_prefix_is_a_score_asked():
+    """Blind 6's n07: "What macro-F1 did the team's LoRA-finetuned LLaMA get" wants a score, which "ranked
+    first among 12 teams" does not give; "PR-AUC" and "top-1 accuracy" are scores too."""
+    claim = [Hit(Paper("ClaimIQ", "Our LoRA-finetuned LLaMA system ranked first among 12 teams."), 1.0, 0.5, 3.0)]
+    assert unstated_figure("What macro-F1 did the LoRA-finetuned LLaMA get?", claim)
+    assert unstated_figure("What PR-AUC did the LoRA-finetuned LLaMA get?", claim)
+    assert unstated_figure("What macro-F1 did it get?", [Hit(Paper("ClaimIQ", "It reaches a macro-F1 of 0.81."), 1.0, 0.5, 3.0)]) is None
+
+
 def test_a_score_asked_on_a_named_benchmark_is_given_by_a_sentence_naming_it():
     """ "What GSM8K accuracy did least-to-most prompting achieve?" (blind 12, n04): the abstract's
     99.7% is on SCAN; a score asked on a benchmark is given only beside its name."""
