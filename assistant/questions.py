@@ -335,7 +335,7 @@ MODEL_CUE = re.compile(r"\b(?:which|what)\s+(?!(?:kinds?|types?|sorts?|class|fam
                        rf"(?:of the [\w-]+\s+|(?:{COUNT}\s+)?(?:(?:pretrained|pre-trained)\s+)?"
                        r"(?:(?!(?:is|are|was|were|do|does|did|papers|works|studies)\b)[\w-]+\s+)?)(?:(?:pretrained|pre-trained|base|underlying|open|specific|backbone|"
                        r"language|foundation)\s+)*(?:LLMs?|LMs?|VLMs?|MLLMs?|GNNs?|models?|language models?|encoders?|backbones?|checkpoints?)(?:\s+famil(?:y|ies))?"
-                       r"(?=\s+(?:was|were|is|are|does|do|did|has|had|can|could|would|\w+ed)\b|\s*[?,;(]|\s*$)", re.I)
+                       r"(?=\s+(?:was|were|is|are|does|do|did|has|had|can|could|would|and|\w+ed)\b|\s*[?,;(]|\s*$)", re.I)
 COINED_MODEL = re.compile(r"\b(?:propose|introduce|present|develop|build|design|call|name)[sd]?\b", re.I)
 
 

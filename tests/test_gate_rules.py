@@ -242,6 +242,8 @@ def test_an_ask_for_a_model_by_name_opens_the_ask_and_is_not_the_papers_own():
     assert model_asks("What model do they propose for parsing?") == []  # the paper's own, coined name
     # blind 28's nn08: a parenthesis after the ask ends it too
     assert model_asks("Which transformer LM (and what size) was made to forget?") == ["Which transformer LM (and what size) was made to forget?"]
+    # blind 23's n06: "and" after the ask ends it too
+    assert model_asks("Which base model family and sizes were fine-tuned?") == ["Which base model family and sizes were fine-tuned?"]
     assert model_asks("Which papers study language models?") == []  # "models" is not the ask's opening
     # Round 16, from blind 8, 9, 11 and 17: encoders, checkpoints and GNNs are asked for by name too.
     for ask in ["which pretrained audio encoder provided the sound representations?", "which self-supervised GNN was best?",
