@@ -26,7 +26,7 @@ import re
 from dataclasses import dataclass, field
 
 from .corpus import squash
-from .questions import dataset_asks, figure_asks, model_asks
+from .questions import SCORE_WORDS, dataset_asks, figure_asks, model_asks
 from .retrieve import Hit
 from .text import beside, name_of, name_parts, split_sentences
 from .types import Answer, Source
@@ -559,11 +559,12 @@ FIGURE = re.compile(r"\d+(?:[.,]\d+)*(?:[KMBkmb]\b|\s?[x×%]|-?fold)?|\b(?:order
 
 # An ask for a score ("what accuracy", "what exact IFEval score", "what F1"; not "what causes the
 # accuracy drop", "what does the score compute") is met by a percentage or a fraction, or a figure
-# followed by "%", "percent" or "points"; so is a proportion or a fraction (blind 28's nn06). Measured
-# on every set through blind 12 (round 11), with "rate" asked for as a figure (questions.FIGURE_CUE):
-# 8 more of the 294 near negatives refused, no answerable question more.
+# followed by "%", "percent" or "points"; so is a proportion or a fraction (blind 28's nn06; the words
+# are questions.SCORE_WORDS, which FIGURE_CUE reads too). Measured on every set through blind 12
+# (round 11), with "rate" asked for as a figure (questions.FIGURE_CUE): 8 more of the 294 near
+# negatives refused, no answerable question more.
 SCORE_ASK = re.compile(r"^(?:\w+\s+){0,2}?what\s+((?:(?!(?:does|do|did|is|are|was|were|causes?|makes?|drives?)\b)[\w-]+\s+){0,3}?)"
-                       r"(?:[a-z]+-)?(?:accuracy|accuracies|score|scores|f1|bleu|auc|rouge\w*|percentage|percent|proportion|fraction|success rate|error rate)\b"
+                       rf"(?:[a-z]+-)?(?:{SCORE_WORDS}|accuracies|scores|rouge\w*|success rate|error rate)\b"
                        # a margin: "by how much does it beat the baseline", "how large is the OOD accuracy gap"
                        r"|^(?:\w+\s+){0,2}?by\s+how\s+much\b|^(?:\w+\s+){0,2}?how\s+(?:large|big|wide)\s+(?:is|was|are|were)\s+the\s+"
                        r"(?:[\w-]+\s+){0,3}?(?:gap|difference|improvement|gain|drop|margin)\b", re.I)

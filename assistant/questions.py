@@ -320,10 +320,13 @@ def _clean(side: str) -> str:
 # another sentence's "7B parameters" (extractive) and a figure must come with it (gate).
 COUNTED_THING = re.compile(r"\bhow many\s+(?:of\s+(?:the|these|those|its|their|all)\s+)?((?:[\w'-]+\s+){0,3}?[\w'-]+?)(?=\s+(?:do|does|did|are|is|were|was|can|could|have|has|had|would"
                            r"|will|should|in|of|on|for|with|from|to|that|the|than|per|at|by|it|they|we)\b|\s*[?,.;:]|\s*$)", re.I)
+# A score or a share asked for, a prefix and all ("macro-F1", "PR-AUC", "what proportion"): a figure
+# ask here and, in gate.SCORE_ASK, one a percentage or a fraction answers.
+SCORE_WORDS = r"percentage|percent|proportion|fraction|accuracy|score|f1|bleu|auc"
 # Asks only a number answers ("what size ..." may be answered "intermediate sizes").
 FIGURE_CUE = re.compile(r"\b(?:how (?:many|much)|how (?:large|big|wide) (?:is|was|are|were) the (?:[\w-]+ ){0,3}?(?:gap|difference|improvement|gain|drop|margin)"
                         r"|by (?:how much|what (?:margin|factor|percentage))|what (?:[\w-]+ ){0,3}?"
-                        r"(?:[a-z]+-)?(?:percentage|percent|proportion|fraction|number|accuracy|score|f1|bleu|auc|count|rate)s?)\b", re.I)
+                        rf"(?:[a-z]+-)?(?:{SCORE_WORDS}|number|count|rate)s?)\b", re.I)
 COMPARATIVE = {"more", "larger", "fewer", "less", "smaller", "bigger", "longer", "shorter", "than"}
 
 
@@ -393,7 +396,8 @@ def figure_asks(question: str) -> list[tuple[str, set[str]]]:
     settings = [(ask, set(stems(cue.group(1))) | set(stems(cue.group(1).replace("-", " "))))  # "weight-decay" and "weight decay"
                 for ask, cue in _opening(question, SETTING_CUE) if ask not in named]
     # "What pruning rate ..." is a figure ask (FIGURE_CUE) that names no counted thing: the setting says what it counts.
-    return [(ask, thing) for ask, thing in counts if thing or ask not in {a for a, _ in settings}] + settings
+    set_asks = {ask for ask, _ in settings}
+    return [(ask, thing) for ask, thing in counts if thing or ask not in set_asks] + settings
 
 
 PEOPLE = set(stems("people persons humans individuals"))
