@@ -316,10 +316,10 @@ def _clean(side: str) -> str:
 
 
 # "How many curated training samples were ...", "for how many epochs?" -> the counted thing: the
-# words after "how many" up to the verb or the end, so "817 curated training samples" beats
+# words after "how many" up to the verb ("went", any "-ed") or the end, so "817 curated training samples" beats
 # another sentence's "7B parameters" (extractive) and a figure must come with it (gate).
 COUNTED_THING = re.compile(r"\bhow many\s+(?:of\s+(?:the|these|those|its|their|all)\s+)?((?:[\w'-]+\s+){0,3}?[\w'-]+?)(?=\s+(?:do|does|did|are|is|were|was|can|could|have|has|had|would"
-                           r"|will|should|in|of|on|for|with|from|to|that|the|than|per|at|by|it|they|we)\b|\s*[?,.;:]|\s*$)", re.I)
+                           r"|will|should|in|into|of|on|for|with|from|to|that|the|than|per|at|by|it|they|we|went|go|goes|got|get|gets|[a-z]+ed)\b|\s*[?,.;:]|\s*$)", re.I)
 # A score or a share asked for, a prefix and all ("macro-F1", "PR-AUC", "what proportion"): a figure
 # ask here and, in gate.SCORE_ASK, one a percentage or a fraction answers.
 SCORE_WORDS = r"percentage|percent|proportion|fraction|accuracy|score|f1|bleu|auc"

@@ -91,8 +91,12 @@ def stems(text: str) -> tuple[str, ...]:
 def beside(sentence: str, figure: re.Match, counted: set[str], before: int = 0) -> bool:
     """Whether a stem of the counted thing is among the four words right after a figure (within
     60 characters: "1,133 problems"), or is the acronym they start ("eight vision-language
-    models" for VLMs), or, with `before`, is among that many words right before it."""
+    models" for VLMs), or, with `before`, is among that many words right before it. A figure joined
+    to its unit by a hyphen counts that unit only: "30-day readmission" counts days, not the
+    "clinical notes" three words before it (blind 26's nn05: no answer of any set lost)."""
     after = sentence[figure.end(): figure.end() + 60]
+    if unit := re.match(r"-([A-Za-z]+)\b(?!-)", after):
+        return bool(set(stems(unit.group(1))) & counted)
     initials = "".join(w[0] for w in re.findall(r"[A-Za-z]+", after)[:5]).lower()
     acronyms = {c.removesuffix("s") for c in counted}  # "vlms": stems keep an acronym's plural
     return bool(set(stems(after)[:4]) & counted or {initials[:n] for n in range(2, len(initials) + 1)} & acronyms

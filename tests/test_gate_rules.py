@@ -234,6 +234,18 @@ def test_people_are_counted_by_who_they_are():
     assert unstated_figure("how many queries were tested?", hits) == "how many queries were tested?"
 
 
+def test_a_figure_joined_to_its_unit_counts_that_unit_and_a_counted_thing_ends_at_its_verb():
+    """ "30-day readmission" counts days, not the clinical notes three words before it (blind 26's
+    nn05); "how many notes or patients went into training" counts notes or patients."""
+    assert figure_asks("and how many notes or patients went into training?")[0][1] == {"note", "patient"}
+    paper = Paper("A Clinical LLM", "An LLM trained on clinical notes, analyzing its performance on 30-day readmission prediction. "
+                  "It uses a 12-layer encoder.")
+    hits = [Hit(paper, score=1.0, dense=0.5, bm25=3.0)]
+    assert unstated_figure("How many notes went into training?", hits) == "How many notes went into training?"
+    assert unstated_figure("Over how many days is readmission predicted?", hits) is None
+    assert unstated_figure("How many layers does the encoder have?", hits) is None
+
+
 def test_an_ask_for_a_model_by_name_opens_the_ask_and_is_not_the_papers_own():
     assert model_asks("Which LLM does the agent run on?") == ["Which LLM does the agent run on?"]
     assert model_asks("In CogEval, which of the eight LLMs planned best, and by what margin?") == ["which of the eight LLMs planned best"]
