@@ -47,6 +47,15 @@ MIN_PAPER = 0.65  # ... and then every paper scoring at least this is a source (
 # 16 near negatives asked as lists score at most 0.743 (13 of them under 0.81); 9 of 138
 # answerable lists scored under 0.81, 4 of them under 0.76 (docs/quality-rounds.md, round 9).
 MIN_LIST_SCORE = 0.76
+# A question about one paper is also refused when no sentence of its best paper comes this close
+# (cosine) to it, whatever words they share: "How does contrastive decoding between a large and a
+# small model reduce hallucinations?" (0.33) holds the words of papers on hallucination, on
+# contrastive learning and on small models, and none says it. Over every set through blind 28, the
+# questions about one paper the gate admitted: answerable ones' best paper at 0.414 or more (5th
+# percentile 0.52, 545 questions), 9 of 82 near negatives under 0.40; refusing them refuses 8 more
+# near negatives (dev's dn01 is 0.414) and no answerable question. Not for a list (no floor
+# separates lists, round 10), a comparison (two papers) or a metadata question.
+MIN_CLOSENESS = 0.40
 
 # Words that say what kind of answer is wanted or how papers are picked, not what about:
 # they count neither for nor against a paper.
@@ -702,6 +711,8 @@ def admit(question: str, hits: list[Hit], vocab: set[str], embed, idf=None, meta
         if not (room and question_score >= MIN_PAPER and missing and all(map(ordinary, missing))) and not any(s.get("names") for s in scores):
             what = ", ".join(f'"{w}"' for w in missing) if missing else "what the question asks"
             return Evidence([], f"no paper in the corpus addresses {what}", question_score)
+    if not listing and not metadata and len(keep) == 1 and scores[best]["closeness"] < MIN_CLOSENESS:
+        return Evidence([], "no paper in the corpus says what the question asks (its closest sentence is far from it)", question_score)
     passed = [h for i, (h, s) in enumerate(zip(hits, scores)) if listing or s["score"] >= MIN_PAPER or i in keep]
     # The best paper (a comparison's two) is about the question but does not state the figure it
     # asks for ("how many epochs"): another paper's figures are about something else.

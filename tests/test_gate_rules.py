@@ -85,6 +85,28 @@ def test_in_another_register_a_paper_that_lacks_only_common_words_answers():
     assert "typosquat" in admit(rare, hits, vocabulary([paper.text]), half, idf=idf).reason
 
 
+def test_a_paper_that_holds_the_questions_words_but_no_sentence_close_to_it_is_no_source():
+    """Blind 24's nn14: the words of "contrastive", "decoding", "small model" and "hallucinations" are
+    all in the corpus, and no sentence says contrastive decoding reduces hallucinations (closeness 0.33)."""
+    from assistant.gate import MIN_CLOSENESS, _terms
+
+    paper = Paper("Contrastive learning of small models", "Contrastive decoding of small and large models reduces hallucinations in generation.")
+    hits = [Hit(paper, 1.0, 0.5, 3.0)]
+    stems = set(_terms(paper.text))
+    idf = lambda stem: 1.0 if stem in stems else None  # noqa: E731 - the abstract's words are the corpus's
+
+    def at(cosine):
+        return lambda texts: np.array([[1.0, 0.0]] + [[cosine, (1 - cosine ** 2) ** 0.5]] * (len(texts) - 1))
+
+    question = "Does contrastive decoding between large and small models reduce hallucinations in generation?"
+    far = admit(question, hits, vocabulary([paper.text]), at(MIN_CLOSENESS - 0.05), idf=idf)
+    assert far.score >= 0.81 and "closest sentence is far" in far.reason  # over the bar on its words alone
+    assert admit(question, hits, vocabulary([paper.text]), at(MIN_CLOSENESS + 0.05), idf=idf).reason is None
+    # A list is chosen paper by paper (extractive.listed), not refused so.
+    assert admit("Which papers use contrastive decoding of small and large models?", hits, vocabulary([paper.text]),
+                 at(MIN_CLOSENESS - 0.05), idf=idf, listing=True).reason is None
+
+
 def test_the_askers_conversational_words_are_no_focus_even_when_no_abstract_uses_them():
     idf = {"reason": 2.0, "model": 1.0, "curat": 4.0, "set": 1.0}.get  # "stuff", "got", "tiny", "anyone": in no paper
     words = focus("Has anyone got stuff on a reasoning model tuned on a tiny curated set?", idf).words
