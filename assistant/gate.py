@@ -26,7 +26,7 @@ import re
 from dataclasses import dataclass, field
 
 from .corpus import squash
-from .questions import SCORE_WORDS, dataset_asks, figure_asks, model_asks
+from .questions import SCORE_WORDS, compared_sides, dataset_asks, figure_asks, model_asks
 from .retrieve import Hit
 from .text import beside, name_of, name_parts, split_sentences
 from .types import Answer, Source
@@ -711,7 +711,8 @@ def admit(question: str, hits: list[Hit], vocab: set[str], embed, idf=None, meta
         if not (room and question_score >= MIN_PAPER and missing and all(map(ordinary, missing))) and not any(s.get("names") for s in scores):
             what = ", ".join(f'"{w}"' for w in missing) if missing else "what the question asks"
             return Evidence([], f"no paper in the corpus addresses {what}", question_score)
-    if not listing and not metadata and len(keep) == 1 and scores[best]["closeness"] < MIN_CLOSENESS:
+    # "what accuracy did they get on each?" or "do both ...?" names no two sides: one paper answers it.
+    if not listing and not metadata and (len(keep) == 1 or not compared_sides(question)) and scores[best]["closeness"] < MIN_CLOSENESS:
         return Evidence([], "no paper in the corpus says what the question asks (its closest sentence is far from it)", question_score)
     passed = [h for i, (h, s) in enumerate(zip(hits, scores)) if listing or s["score"] >= MIN_PAPER or i in keep]
     # The best paper (a comparison's two) is about the question but does not state the figure it

@@ -102,6 +102,9 @@ def test_a_paper_that_holds_the_questions_words_but_no_sentence_close_to_it_is_n
     far = admit(question, hits, vocabulary([paper.text]), at(MIN_CLOSENESS - 0.05), idf=idf)
     assert far.score >= 0.81 and "closest sentence is far" in far.reason  # over the bar on its words alone
     assert admit(question, hits, vocabulary([paper.text]), at(MIN_CLOSENESS + 0.05), idf=idf).reason is None
+    # "each" or "both" without two sides named asks about one paper (blind 29's nn05: "what accuracy did they get on each?").
+    each = "Which models reduce hallucinations in generation with contrastive decoding, and how large are they each?"
+    assert "closest sentence is far" in admit(each, hits + [Hit(paper, 0.9, 0.5, 3.0)], vocabulary([paper.text]), at(MIN_CLOSENESS - 0.05), idf=idf).reason
     # A list is chosen paper by paper (extractive.listed), not refused so.
     assert admit("Which papers use contrastive decoding of small and large models?", hits, vocabulary([paper.text]),
                  at(MIN_CLOSENESS - 0.05), idf=idf, listing=True).reason is None
