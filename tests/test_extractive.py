@@ -91,6 +91,9 @@ def test_an_enumerated_items_heading_stays_with_the_sentence_that_says_what_it_m
         # Round 13, from blind 15: what one described paper made, not a list of them.
         ("text-to-SQL: which two new datasets did the clause-level example generation paper derive from Spider?", "fact"),
         ("Which datasets do the papers on text-to-SQL use?", "list"),
+        # Round 27, from blind 29: a clause before the ask for papers; a paper described before an ask of its own is one paper.
+        ("Outside continual learning proper, which works name forgetting as a problem their method has to deal with?", "list"),
+        ("According to the paper that groups decoding strategies, which decoding algorithm works best for summarization?", "fact"),
     ],
 )
 def test_question_types_come_from_the_form_of_the_question(question, kind):
