@@ -52,9 +52,9 @@ MIN_LIST_SCORE = 0.76
 # small model reduce hallucinations?" (0.33) holds the words of papers on hallucination, on
 # contrastive learning and on small models, and none says it. Over every set through blind 28, the
 # questions about one paper the gate admitted: answerable ones' best paper at 0.414 or more (5th
-# percentile 0.52, 545 questions), 9 of 82 near negatives under 0.40; refusing them refuses 8 more
-# near negatives (dev's dn01 is 0.414) and no answerable question. Not for a list (no floor
-# separates lists, round 10), a comparison (two papers) or a metadata question.
+# percentile 0.52, 545 questions), 9 of 82 near negatives under 0.40; refusing them refused those 9
+# and no answerable question (dev's dn01 is at 0.414). Not for a list (no floor separates lists,
+# round 10), a comparison that names two sides (two papers answer it) or a metadata question.
 MIN_CLOSENESS = 0.40
 
 # Words that say what kind of answer is wanted or how papers are picked, not what about:
