@@ -56,6 +56,12 @@ MIN_LIST_SCORE = 0.76
 # and no answerable question (dev's dn01 is at 0.414). Not for a list (no floor separates lists,
 # round 10), a comparison that names two sides (two papers answer it) or a metadata question.
 MIN_CLOSENESS = 0.40
+# ... unless the question is terse (fewer than FLOOR_WORDS focus words) or the paper holds its focus
+# (coverage at least FULL_COVERAGE): a short question ("What is ungrokking?" 0.32, "How does TRA
+# help?" 0.25, "What does GeniL contain?" 0.30) embeds far from any sentence of the abstract that is
+# about it. The near negatives the floor refuses have 5 focus words or more and cover 0.51-0.87 of them.
+FLOOR_WORDS = 5
+FULL_COVERAGE = 0.9
 
 # Words that say what kind of answer is wanted or how papers are picked, not what about:
 # they count neither for nor against a paper.
@@ -712,7 +718,8 @@ def admit(question: str, hits: list[Hit], vocab: set[str], embed, idf=None, meta
             what = ", ".join(f'"{w}"' for w in missing) if missing else "what the question asks"
             return Evidence([], f"no paper in the corpus addresses {what}", question_score)
     # "what accuracy did they get on each?" or "do both ...?" names no two sides: one paper answers it.
-    if not listing and not metadata and (len(keep) == 1 or not compared_sides(question)) and scores[best]["closeness"] < MIN_CLOSENESS:
+    if (not listing and not metadata and (len(keep) == 1 or not compared_sides(question))
+            and scores[best]["closeness"] < MIN_CLOSENESS and scores[best]["coverage"] < FULL_COVERAGE and len(topic.words) >= FLOOR_WORDS):
         return Evidence([], "no paper in the corpus says what the question asks (its closest sentence is far from it)", question_score)
     passed = [h for i, (h, s) in enumerate(zip(hits, scores)) if listing or s["score"] >= MIN_PAPER or i in keep]
     # The best paper (a comparison's two) is about the question but does not state the figure it

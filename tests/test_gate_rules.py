@@ -92,18 +92,22 @@ def test_a_paper_that_holds_the_questions_words_but_no_sentence_close_to_it_is_n
 
     paper = Paper("Contrastive learning of small models", "Contrastive decoding of small and large models reduces hallucinations in generation.")
     hits = [Hit(paper, 1.0, 0.5, 3.0)]
-    stems = set(_terms(paper.text))
-    idf = lambda stem: 1.0 if stem in stems else None  # noqa: E731 - the abstract's words are the corpus's
+    stems = set(_terms(paper.text)) | {"long"}
+    idf = lambda stem: 1.0 if stem in stems else None  # noqa: E731 - the abstract's words and "long" are the corpus's
 
     def at(cosine):
         return lambda texts: np.array([[1.0, 0.0]] + [[cosine, (1 - cosine ** 2) ** 0.5]] * (len(texts) - 1))
 
-    question = "Does contrastive decoding between large and small models reduce hallucinations in generation?"
+    question = "Does contrastive decoding between large and small models reduce hallucinations in long generation?"
     far = admit(question, hits, vocabulary([paper.text]), at(MIN_CLOSENESS - 0.05), idf=idf)
     assert far.score >= 0.81 and "closest sentence is far" in far.reason  # over the bar on its words alone
     assert admit(question, hits, vocabulary([paper.text]), at(MIN_CLOSENESS + 0.05), idf=idf).reason is None
+    # A terse question embeds far from every sentence of the abstract about it: no floor for it
+    # ("What is ungrokking?" 0.32), nor for one whose words the paper all holds.
+    for terse in ("What is contrastive decoding?", "Does contrastive decoding reduce hallucinations?"):
+        assert admit(terse, hits, vocabulary([paper.text]), at(MIN_CLOSENESS - 0.1), idf=idf).reason is None
     # "each" or "both" without two sides named asks about one paper (blind 29's nn05: "what accuracy did they get on each?").
-    each = "Which models reduce hallucinations in generation with contrastive decoding, and how large are they each?"
+    each = "Which models reduce hallucinations in long generation with contrastive decoding, and how large are they each?"
     assert "closest sentence is far" in admit(each, hits + [Hit(paper, 0.9, 0.5, 3.0)], vocabulary([paper.text]), at(MIN_CLOSENESS - 0.05), idf=idf).reason
     # A list is chosen paper by paper (extractive.listed), not refused so.
     assert admit("Which papers use contrastive decoding of small and large models?", hits, vocabulary([paper.text]),
