@@ -1,0 +1,55 @@
+"""Terse questions about the names papers coin, extractive: none should be refused.
+
+    .venv/bin/python bench/terse_names.py [--details PATH]
+
+For every paper of the shipped corpus whose abstract coins a name (extractive.coined_names:
+"termed OREAL", "called ReFT"; field acronyms such as "LLMs" or "CoT" left out), it asks "What is
+NAME?" and "How does NAME work?". The question sets are written as full sentences; a question this
+short embeds far from every sentence of the abstract it is about, which is how round 27's
+closeness floor first refused "What is ungrokking?". Prints JSON: questions, refused, and those
+whose citations leave out the paper that coined the name (a name several papers use, such as
+"SFT", is not a failure).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+from harness import ROOT  # noqa: E402  (also: project on the path, offline switches)
+
+from assistant.api import Assistant  # noqa: E402
+from assistant.config import load_settings  # noqa: E402
+from assistant.corpus import load_corpus  # noqa: E402
+from assistant.extractive import coined_names  # noqa: E402
+
+FIELD = re.compile(r"(?:LLMs?|LMs?|VLMs?|MLLMs?|LVLMs?|RL|NLP|AI|ML|QA|OOD|GPT|GPUs?)")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--details", type=Path, metavar="PATH", help="write each question's result here (JSON lines)")
+    args = parser.parse_args(argv)
+    assistant = Assistant(load_settings(None, mode="extractive", progress=False))
+    assistant.ensure_index(progress=False)
+    rows = []
+    for paper in load_corpus([ROOT / "corpus"]).papers:
+        names = [n for n in coined_names(paper.abstract, paper.title) if not FIELD.fullmatch(n)]
+        for question in ([f"What is {names[0]}?", f"How does {names[0]} work?"] if names else []):
+            answer = assistant.ask(question)
+            rows.append({"question": question, "paper": paper.title, "refused": answer.refused,
+                         "cites_the_paper": paper.title in [c.title for c in answer.citations], "answer": answer.text})
+    if args.details:
+        args.details.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    print(json.dumps({"questions": len(rows), "refused": sum(r["refused"] for r in rows),
+                      "answered_without_the_paper": sum(not r["refused"] and not r["cites_the_paper"] for r in rows),
+                      "refused_questions": [r["question"] for r in rows if r["refused"]]}, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
