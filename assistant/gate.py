@@ -59,7 +59,7 @@ MIN_CLOSENESS = 0.40
 # ... unless the question is terse (fewer than FLOOR_WORDS focus words) or the paper holds its focus
 # (coverage at least FULL_COVERAGE): a short question ("What is ungrokking?" 0.32, "How does TRA
 # help?" 0.25, "What does GeniL contain?" 0.30) embeds far from any sentence of the abstract that is
-# about it. The near negatives the floor refuses have 5 focus words or more and cover 0.51-0.87 of them.
+# about it. The near negatives the floor refuses have 5 to 12 focus words and cover 0.51-0.87 of them.
 FLOOR_WORDS = 5
 FULL_COVERAGE = 0.9
 
