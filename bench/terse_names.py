@@ -1,12 +1,14 @@
-"""Terse questions about the names papers coin, extractive: none should be refused.
+"""Terse questions and requests about the names papers coin, extractive: none should be refused.
 
     .venv/bin/python bench/terse_names.py [--details PATH]
 
 For every paper of the shipped corpus whose abstract coins a name (extractive.coined_names:
 "termed OREAL", "called ReFT"; field acronyms such as "LLMs" or "CoT" left out), it asks "What is
-NAME?" and "How does NAME work?". The question sets are written as full sentences; a question this
-short embeds far from every sentence of the abstract it is about, which is how round 27's
-closeness floor first refused "What is ungrokking?". Prints JSON: questions, refused, and those
+NAME?", "How does NAME work?" and four requests ("Give me the gist of NAME.", "Remind me what NAME
+does", "quick summary of NAME please", "Define NAME."). The question sets are written as full
+sentences; a question this short embeds far from every sentence of the abstract it is about, which
+is how round 27's closeness floor first refused "What is ungrokking?", and a request's framing
+words ("gist", "remind") were taken for its topic. Prints JSON: questions, refused, and those
 whose citations leave out the paper that coined the name (a name several papers use, such as
 "SFT", is not a failure).
 """
@@ -39,7 +41,8 @@ def main(argv: list[str] | None = None) -> int:
     rows = []
     for paper in load_corpus([ROOT / "corpus"]).papers:
         names = [n for n in coined_names(paper.abstract, paper.title) if not FIELD.fullmatch(n)]
-        for question in ([f"What is {names[0]}?", f"How does {names[0]} work?"] if names else []):
+        forms = ("What is {}?", "How does {} work?", "Give me the gist of {}.", "Remind me what {} does", "quick summary of {} please", "Define {}.")
+        for question in ([form.format(names[0]) for form in forms] if names else []):
             answer = assistant.ask(question)
             rows.append({"question": question, "paper": paper.title, "refused": answer.refused,
                          "cites_the_paper": paper.title in [c.title for c in answer.citations], "answer": answer.text})

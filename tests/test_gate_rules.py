@@ -114,6 +114,17 @@ def test_a_paper_that_holds_the_questions_words_but_no_sentence_close_to_it_is_n
                  at(MIN_CLOSENESS - 0.05), idf=idf, listing=True).reason is None
 
 
+def test_how_a_request_is_framed_is_no_focus():
+    """ "Give me the gist of GreenAug." was refused for "gist", "Remind me what GreenAug does" for
+    "remind" (bench/terse_names.py's probe of request phrasings: 75 of 528 refused, 0 now)."""
+    idf = {"greenaug": 5.0, "loss": 2.0, "part": 2.0, "break": 2.0}.get
+    for request in ("Give me the gist of GreenAug.", "Remind me what GreenAug does", "quick summary of GreenAug please",
+                    "Brief overview of GreenAug?", "Walk me through GreenAug", "Break down GreenAug for me", "Define GreenAug.",
+                    "What's the deal with GreenAug?", "I want to know about GreenAug"):
+        assert set(focus(request, idf).words) == {"greenaug"}, request
+    assert "break" in focus("Which papers break down the loss into parts?", idf).words  # what the papers do
+
+
 def test_the_askers_conversational_words_are_no_focus_even_when_no_abstract_uses_them():
     idf = {"reason": 2.0, "model": 1.0, "curat": 4.0, "set": 1.0}.get  # "stuff", "got", "tiny", "anyone": in no paper
     words = focus("Has anyone got stuff on a reasoning model tuned on a tiny curated set?", idf).words
