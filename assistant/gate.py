@@ -70,7 +70,7 @@ GENERIC = (
     "can could would should will may might there their this these those paper papers work works study studies "
     "studied approach approaches method methods model models propose proposed proposes use uses used using show "
     "shows shown find finds found result results corpus anything something someone somebody kind type way ways "
-    "example examples like such describe explain define tell give list name named called call mention mentions compare "
+    "example examples like such describe explain define tell give list name named called call mention mentions covered compare "
     "compared comparison contrast difference differ between versus vs main key according claim claims new novel "
     "introduce introduced present presented among one two each other both have has had having exactly "
     # function words bm25s' short stop list keeps

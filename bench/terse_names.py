@@ -4,8 +4,8 @@
 
 For every paper of the shipped corpus whose abstract coins a name (extractive.coined_names:
 "termed OREAL", "called ReFT"; field acronyms such as "LLMs" or "CoT" left out), it asks "What is
-NAME?", "How does NAME work?" and four requests ("Give me the gist of NAME.", "Remind me what NAME
-does", "quick summary of NAME please", "Define NAME."). The question sets are written as full
+NAME?", "How does NAME work?" and five requests ("Give me the gist of NAME.", "Remind me what NAME
+does", "quick summary of NAME please", "Define NAME.", "Is NAME covered here?"). The question sets are written as full
 sentences; a question this short embeds far from every sentence of the abstract it is about, which
 is how round 27's closeness floor first refused "What is ungrokking?", and a request's framing
 words ("gist", "remind") were taken for its topic. Prints JSON: questions, refused, and those
@@ -41,7 +41,8 @@ def main(argv: list[str] | None = None) -> int:
     rows = []
     for paper in load_corpus([ROOT / "corpus"]).papers:
         names = [n for n in coined_names(paper.abstract, paper.title) if not FIELD.fullmatch(n)]
-        forms = ("What is {}?", "How does {} work?", "Give me the gist of {}.", "Remind me what {} does", "quick summary of {} please", "Define {}.")
+        forms = ("What is {}?", "How does {} work?", "Give me the gist of {}.", "Remind me what {} does", "quick summary of {} please",
+                 "Define {}.", "Is {} covered here?")
         for question in ([form.format(names[0]) for form in forms] if names else []):
             answer = assistant.ask(question)
             rows.append({"question": question, "paper": paper.title, "refused": answer.refused,

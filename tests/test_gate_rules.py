@@ -120,7 +120,7 @@ def test_how_a_request_is_framed_is_no_focus():
     idf = {"greenaug": 5.0, "loss": 2.0, "part": 2.0, "break": 2.0}.get
     for request in ("Give me the gist of GreenAug.", "Remind me what GreenAug does", "quick summary of GreenAug please",
                     "Brief overview of GreenAug?", "Walk me through GreenAug", "Break down GreenAug for me", "Define GreenAug.",
-                    "What's the deal with GreenAug?", "I want to know about GreenAug"):
+                    "What's the deal with GreenAug?", "I want to know about GreenAug", "Is GreenAug covered here?"):
         assert set(focus(request, idf).words) == {"greenaug"}, request
     assert "break" in focus("Which papers break down the loss into parts?", idf).words  # what the papers do
 
