@@ -227,11 +227,11 @@ EXCLUDED = re.compile(rf"\b(?:not|as opposed to|rather than|instead of|excluding
 # searched, not what is asked about. Only the plurals: "abstract reasoning" is a topic.
 RECORD = re.compile(r"\b(?:abstracts|titles)\b", re.I)
 # How the asker frames a request, not what it is about: "Give me the gist of GreenAug", "quick summary
-# of X please", "Remind me what X does", "walk me through X", "what's the deal with X".
+# of X", "Remind me what X does", "walk me through X", "what's the deal with X" ("please" is GENERIC's).
 REQUEST = re.compile(r"\b(?:(?:a|the)\s+)?(?:(?:quick|brief|short)\s+)?(?:summary|overview|gist|rundown|recap)\s+(?:of|on)\b"
                      r"|\b(?:quick|brief|short)\s+(?:summary|overview|recap)\b|\bremind\s+me\b|\bwalk\s+me\s+through\b"
                      r"|\bbreak\s+down\b(?=[^?.!]*\bfor\s+me\b)|\bfor\s+me\b|\bwhat'?s\s+the\s+deal\s+with\b|\b(?:any|no)\s+idea\b"
-                     r"|\bI\s+(?:want|need|would\s+like|'d\s+like)\s+to\s+know\b|\bplease\b", re.I)
+                     r"|\bI\s+(?:want|need|would\s+like|'d\s+like)\s+to\s+know\b", re.I)
 # What a question leaves out of its answer, a sentence or a clause: "I don't mean papers that only
 # train on transcripts of speech", "Leave out ...", "A hospital's clinical notes don't count", "Not
 # surveys." (but "Not every trend is steady." asks), ", not ones that merely name such models", "(not
@@ -478,9 +478,8 @@ def focus(question: str, idf, metadata: bool = False) -> Focus:
     weighs most; the corpus' everyday words ("LLMs") and the asker's ("looking", "anyone",
     "quick") little. A word no paper uses weighs what its English rarity says (UNSEEN when
     English lacks it too): it may name something the corpus lacks."""
-    question = LEFT_OUT.sub(lambda m: " " * len(m.group()), question)  # blanked, so the alternatives' places hold
-    question = RECORD.sub(lambda m: " " * len(m.group()), question)
-    question = REQUEST.sub(lambda m: " " * len(m.group()), question)
+    for unasked in (LEFT_OUT, RECORD, REQUEST):  # blanked, so the alternatives' places hold
+        question = unasked.sub(lambda m: " " * len(m.group()), question)
     words: dict[str, tuple[str, float]] = {}
     for word in _words(question):
         stems = [s for s in _terms(word) if s not in _ignored() and not (metadata and YEAR.match(s))]

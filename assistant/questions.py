@@ -170,9 +170,11 @@ PARENTHESES = re.compile(r"\s*\([^()]*\)")
 OF_ONE = re.compile(rf"^\W*(?:which|what)\s+(?:[\w-]+\s+){{0,3}}?(?!{DOC_NOUNS}\b)\w+(?:(?!{OF_ONE_PAPER})"
                     # "Which benchmarks does Med-R^3 report on?": what a paper named by its method used
                     r"|\s+(?:did|does|do)\s+(?-i:[A-Z][\w^'-]*[A-Z0-9^][\w^'-]*)\s+(?!and\b|or\b))", re.I)
-AFTER_BUT = re.compile(r"^[^?]*?,\s*(?:but|so)\s+(?=(?:which|what)\b)", re.I)  # "Transformers are everywhere, but which of these papers ..."
-# "Outside continual and lifelong learning proper, which works name ...": a clause before the ask for papers.
-CLAUSE_FIRST = re.compile(r"^[^?,:;]{1,150}?,\s*(?=(?:which|what)\s+(?:papers|works|studies|articles|abstracts)\b)", re.I)
+# A clause before the ask: "Transformers are everywhere, but which of these papers ...", "Outside
+# continual and lifelong learning proper, which works name ..." (before an ask for papers only: "According
+# to the paper that ..., which decoding algorithm works best" asks one paper's).
+CLAUSE_FIRST = re.compile(r"^(?:[^?]*?,\s*(?:but|so)\s+(?=(?:which|what)\b)"
+                          r"|[^?,:;]{1,150}?,\s*(?=(?:which|what)\s+(?:papers|works|studies|articles|abstracts)\b))", re.I)
 TOPIC_FIRST = re.compile(r"^[^?:;—–]{1,200}?(?::|—|–|\s--?\s)\s*")  # "hybrid neural-symbolic systems: " before the ask
 POINTER = re.compile(r"^\W*which(?:\s+ones|\s+are\s+they|\s+of\s+them)?\W*$", re.I)  # "Papers that evaluate X - which ones?": the topic is the ask
 ASKS = re.compile(r"^\W*(?:what|which|how|why|when|where|who|whom|does|do|did|is|are|was|were|can|could)\b", re.I)
@@ -190,7 +192,7 @@ def plan(question: str) -> QuestionPlan:
     last = asked_sentence(([q for q in re.split(r"(?<=\?)\s+", question.strip()) if q.endswith("?")] or [question])[-1])  # the last question asked
     # "Is batch normalisation part of the story in any of these papers? Which ones?"
     pointed = POINTER.match(last) and last != question and re.search(rf"\b{DOC_NOUNS}\b", question, re.I)
-    if pointed or (any(LIST.search(q) for q in _readings(last) + _readings(AFTER_BUT.sub("", last)) + _readings(CLAUSE_FIRST.sub("", last))) or (
+    if pointed or (any(LIST.search(q) for q in _readings(last) + _readings(CLAUSE_FIRST.sub("", last))) or (
             any(LIST.search(q) for q in _readings(question)) and not _asks_more(question))) and not (
             IN_ONE_PAPER.search(question) or OF_ONE.search(PARENTHESES.sub("", question))):
         return QuestionPlan("list", meta=meta)

@@ -28,8 +28,9 @@ from assistant.api import Assistant  # noqa: E402
 from assistant.config import load_settings  # noqa: E402
 from assistant.corpus import load_corpus  # noqa: E402
 from assistant.extractive import coined_names  # noqa: E402
+from assistant.gate import FIELD_ACRONYMS  # noqa: E402
 
-FIELD = re.compile(r"(?:LLMs?|LMs?|VLMs?|MLLMs?|LVLMs?|RL|NLP|AI|ML|QA|OOD|GPT|GPUs?)")
+FIELD = re.compile(rf"{FIELD_ACRONYMS}|GPT")  # the field's own acronyms name no paper's contribution
 
 
 def main(argv: list[str] | None = None) -> int:
