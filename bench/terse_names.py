@@ -1,4 +1,5 @@
-"""Terse questions and requests about the names papers coin, extractive: none should be refused.
+"""Terse questions and requests about the names papers coin, extractive: none should be refused,
+and a terse ask for one of the paper's dates, upvotes or authors should give it.
 
     .venv/bin/python bench/terse_names.py [--details PATH]
 
@@ -8,9 +9,11 @@ NAME?", "How does NAME work?" and five requests ("Give me the gist of NAME.", "R
 does", "quick summary of NAME please", "Define NAME.", "Is NAME covered here?"). The question sets are written as full
 sentences; a question this short embeds far from every sentence of the abstract it is about, which
 is how round 27's closeness floor first refused "What is ungrokking?", and a request's framing
-words ("gist", "remind") were taken for its topic. Prints JSON: questions, refused, and those
-whose citations leave out the paper that coined the name (a name several papers use, such as
-"SFT", is not a failure).
+words ("gist", "remind") were taken for its topic. It also asks ten terse metadata forms ("NAME:
+which year?", "upvotes of NAME?", "NAME: how many authors?", METADATA_FORMS): right when the answer
+cites the paper first with its value (or says the dumps give none). Prints JSON: questions, refused,
+those whose citations leave out the paper that coined the name (a name several papers use, such as
+"SFT", is not a failure), metadata_questions and metadata_right (a shared name caps it at 3 of 4).
 """
 
 from __future__ import annotations
@@ -33,6 +36,17 @@ from assistant.gate import FIELD_ACRONYMS  # noqa: E402
 FIELD = re.compile(rf"{FIELD_ACRONYMS}|GPT")  # the field's own acronyms name no paper's contribution
 
 
+# Terse asks for one paper's date, upvotes or authors ("Self-BioRAG: which year?"): right when the answer
+# cites the paper first and gives its value, or says the dumps give none.
+METADATA_FORMS = [
+    (form, lambda p: str(p.year) if p.year else p.date or "no date given")
+    for form in ("{}: which year?", "{}: what year?", "{} - when was it published?", "{}: publication date?", "When did {} come out?", "{}, which month?")
+] + [(form, lambda p: str(p.upvotes) if p.upvotes is not None else "no upvote count given")
+     for form in ("{}: how many upvotes?", "upvotes of {}?")] + [
+    (form, lambda p: str(p.authors) if p.authors is not None else "no author count given")
+    for form in ("{}: how many authors?", "number of authors of {}?")]
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--details", type=Path, metavar="PATH", help="write each question's result here (JSON lines)")
@@ -48,11 +62,23 @@ def main(argv: list[str] | None = None) -> int:
             answer = assistant.ask(question)
             rows.append({"question": question, "paper": paper.title, "refused": answer.refused,
                          "cites_the_paper": paper.title in [c.title for c in answer.citations], "answer": answer.text})
+        for form, value in METADATA_FORMS if names else ():
+            question = form.format(names[0])
+            answer = assistant.ask(question)
+            expected = value(paper)
+            cited = [c.title for c in answer.citations]
+            rows.append({"question": question, "paper": paper.title, "refused": answer.refused, "metadata": True,
+                         "cites_the_paper": paper.title in cited, "answer": answer.text,
+                         "right": bool(cited) and cited[0] == paper.title and expected in answer.text})
     if args.details:
         args.details.write_text("".join(json.dumps(r) + "\n" for r in rows))
-    print(json.dumps({"questions": len(rows), "refused": sum(r["refused"] for r in rows),
-                      "answered_without_the_paper": sum(not r["refused"] and not r["cites_the_paper"] for r in rows),
-                      "refused_questions": [r["question"] for r in rows if r["refused"]]}, indent=2))
+    topical = [r for r in rows if not r.get("metadata")]
+    asked = [r for r in rows if r.get("metadata")]
+    print(json.dumps({"questions": len(topical), "refused": sum(r["refused"] for r in topical),
+                      "answered_without_the_paper": sum(not r["refused"] and not r["cites_the_paper"] for r in topical),
+                      "refused_questions": [r["question"] for r in topical if r["refused"]],
+                      "metadata_questions": len(asked), "metadata_right": sum(r["right"] for r in asked),
+                      "metadata_wrong": [r["question"] for r in asked if not r["right"]]}, indent=2))
     return 0
 
 
