@@ -3,7 +3,7 @@
 Types decide how the answer is built (extractive.py) and how deep retrieval goes (api.py):
 - "meta": about the papers' dates, upvotes or authors (metadata.py);
 - "compare": two or more things side by side ("Compare X with Y", "How does X differ from Y",
-  "one ..., the other ...", "In what ways do X and Y differ", "X vs Y: ...", "Which ..., X or
+  "one ..., the other ...", "In what ways do X and Y differ", "X vs Y: ...", "X vs Y on Z?", "Which ..., X or
   Y?", "What distinguishes X from Y", "how X and Y each ...", "one paper ..., another ...", "the
   one that ..., or the one ...", "how does each ...");
 - "list": every paper that addresses the question ("Which papers ...", "List works that ...");
@@ -78,6 +78,8 @@ COMPARE = re.compile(
     # "In what ways do A and B differ", "How are A and B similar", "What do A and B have in common",
     # "A vs B: ...", "Which ..., A or B?", "Describe how A and B each ..."
     r"|\b(?:do|does|did|are|is|were)\b[^?]*\band\b[^?]*\b(?:differ|similar|alike|in common)\b|^[^:?]+\s(?:vs\.?|versus)\s[^:?]+(?::|\s[—–-]\s|—)"
+    # terse, the whole question two things set against each other: "Circuit efficiency vs effective theory on grokking?"
+    r"|^\W*(?!(?:which|what|how|why|who|when|where|is|are|do|does|did|can)\b)(?:[\w'-]+\s+){1,4}(?:vs\.?|versus)(?:\s+[\w'-]+){1,6}\s*\?\s*$"
     # "A or B: which one ..., and which one ...?"
     rf"|^\W*[^:?]{{1,60}}?\s+or\s+[^:?]{{1,60}}?\s*:\s*(?:which|who)\b(?!\s+(?:\w+\s+){{0,2}}?{PAPER_NOUNS}\b)|\bwhich one\b[^?]*\bwhich one\b"
     # "the two eye-tracking papers: what does each ..."

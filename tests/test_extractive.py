@@ -75,6 +75,11 @@ def test_an_enumerated_items_heading_stays_with_the_sentence_that_says_what_it_m
         ("Where in the collection is symmetry built into a network?", "list"),
         ("Web agents or search agents: which papers benchmark them?", "list"),
         ("GPT-4 or PaLM: which one does better on math?", "compare"),
+        # terse, two things set against each other (blind 29's b29-30, blind 30's b30-30); not a longer
+        # question that says "versus" in passing, nor a figure against "previous methods"
+        ("Circuit efficiency vs effective theory on grokking?", "compare"),
+        ("Which papers explain grokking through the relative efficiency of generalising versus memorising circuits?", "list"),
+        ("reGenesis OOD gain vs previous methods, in numbers?", "fact"),
         ("Where in the paper is the loss defined?", "fact"),
         ("In work showing that models can report their own weights, which models were fine-tuned, and on what?", "fact"),
         # Round 7, from blind set 7's once-run: lists asked as "list work that", "I'm collecting ...", "got any ...",
