@@ -59,14 +59,14 @@ ORDERINGS = [
 # A question that asks for one field of a paper ("How many upvotes does X have?", "When was X published?").
 LOOKUPS = [
     (re.compile(r"\bhow many (?:up-?votes|votes)\b|\bupvote count\b|\bnumber of upvotes\b|\bup-?votes (?:of|for|on)\b"
-                r"|[:,—–-]\s*up-?votes\s*\??\s*$", re.I), "upvotes"),
+                r"|(?:^\W*(?:and\s+)?|[:,—–-]\s*)up-?votes\s*\??\s*$", re.I), "upvotes"),
     (re.compile(r"\bhow many (?:co-?)?authors\b|\bnumber of authors\b|\bauthor count\b", re.I), "authors"),
     (re.compile(r"\b(?:when|(?:in\s+)?(?:what|which)\s+(?:year|month(?:\s+and\s+year)?))\s+(?:was|were|did|is)\b(?=[^?]*\b(?:published|released|posted|submitted|"
                 r"dated|written|uploaded|appear|come out|came out)\w*)|\bwhat (?:is|was) the (?:publication |release )?date\b"
                 # "what year was the paper on X?", "from which year is that study?"
                 r"|\b(?:from )?(?:what|which) year\s+(?:was|is)\s+(?:the|this|that|it)\b(?:\s+(?:paper|work|study|article|preprint)s?\b)?"
                 # terse, after the paper's name: "Self-BioRAG: which year?", "GraphFM, which month?", "X: publication date?"
-                r"|[:,—–-]\s*(?:(?:in\s+)?(?:which|what)\s+(?:year|month|date)|when|(?:publication|release)\s+(?:date|year|month))\s*\??\s*$", re.I), "date"),
+                r"|(?:^\W*(?:and\s+)?|[:,—–-]\s*)(?:(?:in\s+)?(?:which|what)\s+(?:year|month|date)|when|(?:publication|release)\s+(?:date|year|month))\s*\??\s*$", re.I), "date"),
 ]
 YEAR_RANGE = [
     (re.compile(rf"\bbetween ({YEAR}) and ({YEAR})\b", re.I), lambda a, b: (int(a), int(b))),

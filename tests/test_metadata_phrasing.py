@@ -113,6 +113,19 @@ def test_a_terse_ask_after_a_papers_name_is_a_lookup(shipped_index, question, fi
     assert shipped_index.ask(question, mode="extractive").text.split("\n")[0] == first_line
 
 
+def test_a_bare_ask_for_a_field_is_about_the_previous_answers_paper_and_names_none_without_one(shipped_index):
+    first = shipped_index.ask("What is ReFT?", mode="extractive")
+    turn = ("What is ReFT?", first.text, [c.paper_id for c in first.citations])
+    for question in ("which year?", "And when?", "publication date?"):
+        answer = shipped_index.chat(question, [turn], mode="extractive")
+        assert answer.text.split("\n")[0] == "ReFT: Reasoning with Reinforced Fine-Tuning (Jan 16, 2024) [1]."
+    assert shipped_index.chat("upvotes?", [turn], mode="extractive").text.startswith("ReFT: Reasoning with Reinforced Fine-Tuning (2 upvotes) [1]")
+    # Alone, it names no paper: some paper's "(no date given)" would be a guess.
+    for question in ("which year?", "When was it published?", "How many upvotes does it have?"):
+        answer = shipped_index.ask(question, mode="extractive")
+        assert answer.refused and not answer.citations and answer.text.startswith("The question does not say which paper")
+
+
 def test_only_the_described_papers_are_ranked(shipped_index):
     answer = shipped_index.ask("Which has the most authors: the beach-safety instance segmentation competition report, the study "
                                "showing RL synthesises complementary reasoning from atomic skills, or the gradient-based data "
