@@ -23,7 +23,7 @@ from .extractive import (LIST_CAP, coined_names, compare_picks, compared, extrac
 from .gate import Evidence, admit, asked_only, list_names, refusal, written
 from .index import Index, SyncReport
 from .metadata import PaperFilter
-from .questions import QuestionPlan, plan, sides as compared_sides
+from .questions import QuestionPlan, exceeding, plan, sides as compared_sides, threshold
 from .retrieve import Hit, Retriever, YearFilter
 from .spelling import respelled
 from .text import content_words, stems, words
@@ -256,7 +256,9 @@ class Assistant:
         about ("Which papers report results on MMLU?"; gate.list_names), wherever retrieval
         ranked it: the name picks its papers out better than their closeness to the question's
         other words. Each such hit is marked with the name (Hit.extra["named"]) for
-        extractive.listed. A name more than LIST_CAP papers write picks none out ("LLM")."""
+        extractive.listed. A name more than LIST_CAP papers write picks none out ("LLM").
+        A list asked by a count ("more than twenty distinct LLMs", questions.threshold) marks the
+        retrieved papers that state a figure that large beside the counted thing the same way."""
         lexical, by_id, added = self.index.lexical, {h.paper.id: h for h in hits}, []
         low = min((h.score for h in hits), default=0.0)
         for name in self.list_names(question):
@@ -274,6 +276,12 @@ class Assistant:
                     by_id[paper.id] = Hit(paper, low, 0.0, 0.0)
                     added.append(by_id[paper.id])
                 by_id[paper.id].extra.setdefault("named", name)
+        # A list asked by a count ("more than twenty distinct LLMs"): a paper that states a figure that
+        # large beside the counted thing is one of its answers, the figure its line's lead (_list_line).
+        if least := threshold(question):
+            for hit in hits + added:
+                if not hit.extra.get("named") and (figure := exceeding(hit.paper.abstract, *least)):
+                    hit.extra.update(named=figure, counted=True)
         return hits + added
 
     def _metadata_answer(self, question: str, query: metadata.MetaQuery, k: int | None, history) -> Answer:

@@ -384,7 +384,7 @@ def listed(question: str, hits: list[Hit], embed, weaker: bool = True, sure: boo
     name something papers write (170 gold papers): 0.924 of them listed against 0.847 before,
     278 other papers against 335, all keywords in 33 answers against 27 (docs/quality-rounds.md, round 12)."""
     top = max((h.score for h in hits), default=0.0) or 1e-9
-    by_name = any(h.extra.get("named") for h in hits)
+    by_name = any(h.extra.get("named") and not h.extra.get("counted") for h in hits)  # a count picks out no name
     ranked = _with_gate(relevance(question, hits, embed))
     reachable = [p for _, p in ranked if _can_reach(p.hit, top, LIST_SHARE)]
     first = set() if by_name else {id(p.hit) for p in reachable[:LIST_MIN]}

@@ -425,3 +425,45 @@ def _counted_as(counted: set[str]) -> set[str]:
 
 # "How many worked and how many did not?": a verb, not a counted thing; any figure may answer.
 NO_THING = re.compile(r"(?:do|does|did|are|is|were|was|have|has|had|can|could|would|will|should)\b.*|[a-z]+ed", re.I)
+
+
+# A list asked by a count: "more than twenty distinct LLMs", "well over a hundred tasks", "at least
+# 1M pairs". The papers it asks for state a figure at least that large beside the counted thing
+# (exceeding); api.Assistant.named lists the retrieved ones that do.
+NUMBER_WORDS = dict(zip("two three four five six seven eight nine ten eleven twelve twenty thirty forty fifty hundred thousand million billion"
+                        .split(), (2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 20, 30, 40, 50, 100, 1e3, 1e6, 1e9)))
+AMOUNT = (r"\d[\d,]*(?:\.\d+)?(?:\s?(?:[kKmMbB](?![\w])|\+)|\s+(?:hundred|thousand|million|billion)\b)?|(?:a\s+|one\s+)?(?:"
+          + "|".join(NUMBER_WORDS) + r")s?(?:\s+(?:hundred|thousand|million|billion))?\b|dozens\b")
+THRESHOLD = re.compile(rf"\b(?:more than|over|at least|upwards of|in excess of|exceeding)\s+({AMOUNT})\s+"
+                       r"(?:(?:distinct|different|separate|unique|individual)\s+)?([A-Za-z][\w-]*)", re.I)
+
+
+def amount(figure: str) -> float:
+    """The value of a figure as written: "1,616" 1616, "12M" 1.2e7, "1600+" 1600, "a hundred" 100,
+    "thousands" 1000, "twenty" 20."""
+    figure = figure.lower().strip()
+    m = re.match(r"(\d[\d,]*(?:\.\d+)?)\s?([kmb](?![a-z]))?", figure)
+    value = float(m.group(1).replace(",", "")) * {"k": 1e3, "m": 1e6, "b": 1e9}.get(m.group(2) or "", 1) if m else 1.0
+    for word in re.findall(r"[a-z]+", figure[m.end():] if m else figure):
+        value *= NUMBER_WORDS.get(word.removesuffix("s"), 12 if word == "dozens" else 1)
+    return value
+
+
+def threshold(question: str) -> tuple[float, set[str]] | None:
+    """The least count a list question asks for and the stems of what it counts, or None."""
+    if not (m := THRESHOLD.search(question)):
+        return None
+    counted = set(stems(m.group(2)))
+    return (amount(m.group(1)), counted) if counted else None
+
+
+def exceeding(text: str, least: float, counted: set[str]) -> str | None:
+    """The first figure of `text` at least `least` with the counted thing beside it ("1,616 diverse
+    tasks" for a hundred tasks), or None."""
+    from .text import beside, split_sentences
+
+    for sentence in split_sentences(text):
+        for m in re.finditer(AMOUNT, sentence, re.I):
+            if amount(m.group()) >= least and beside(sentence, m, counted):
+                return m.group().strip()
+    return None

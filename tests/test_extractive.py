@@ -794,3 +794,24 @@ def test_a_terse_two_word_ask_is_an_ask_of_its_own(embed):
     papers = [hit("Compositional Generalization for Multi-label Text Classification: A Data-Augmentation Approach", MLTC, 0.9)]
     answer = extractive("Compositional multi-label text classification: how many benchmarks, what fix?", papers, embed)
     assert "three benchmarks" in answer.text and "To address this, we introduce a data augmentation method" in answer.text
+
+
+def test_a_count_a_list_asks_for_reads_figures_and_words():
+    from assistant.questions import amount, exceeding, threshold
+
+    assert [amount(f) for f in ("1,616", "12M", "1600+", "a hundred", "thousands", "2 million", "twenty")] == [
+        1616, 12e6, 1600, 100, 1000, 2e6, 20]
+    assert threshold("Which papers draw on more than twenty distinct LLMs?") == (20, {"llms"})
+    assert threshold("Which benchmarks hold well over a hundred tasks?") == (100, {"task"})
+    assert threshold("Which papers study LLMs?") is None
+    assert exceeding("We test it. BIG-bench consists of 204 tasks from 442 authors.", 100, {"task"}) == "204"
+    assert exceeding("We use 12 tasks and 500 prompts.", 100, {"task"}) is None  # 500 counts prompts
+
+
+def test_a_list_asked_by_a_count_lists_the_papers_that_state_one_that_large(shipped_index):
+    # blind 29's b29-18 missed a paper that evaluates "thousands of different LLMs": it shares few words with the question
+    answer = shipped_index.ask("I'm collecting papers that draw on a really big pool of language models: more than twenty "
+                               "distinct LLMs, whether benchmarked, instruction-tuned or only used for their outputs. Which qualify?",
+                               mode="extractive")
+    listed = [line for line in answer.text.split("\n\n")[0].split("\n")]
+    assert any(line.startswith("Revisiting Generalization Across Difficulty Levels") and "thousands of different LLMs" in line for line in listed)
