@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass, field
 
 from . import metadata
-from .text import content_words, stems
+from .text import beside, content_words, split_sentences, stems
 
 PAPER_NOUNS = r"(?:papers|works|studies|articles|abstracts|publications|entries|approaches|methods|models|benchmarks|datasets|systems|frameworks|techniques|efforts|contributions|strategies|algorithms|architectures)"
 DOC_NOUNS = r"(?:papers|works|studies|articles|abstracts|publications|preprints)"  # what can only mean the papers themselves
@@ -432,8 +432,8 @@ NO_THING = re.compile(r"(?:do|does|did|are|is|were|was|have|has|had|can|could|wo
 # (exceeding); api.Assistant.named lists the retrieved ones that do.
 NUMBER_WORDS = dict(zip("two three four five six seven eight nine ten eleven twelve twenty thirty forty fifty hundred thousand million billion"
                         .split(), (2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 20, 30, 40, 50, 100, 1e3, 1e6, 1e9)))
-AMOUNT = (r"\d[\d,]*(?:\.\d+)?(?:\s?(?:[kKmMbB](?![\w])|\+)|\s+(?:hundred|thousand|million|billion)\b)?|(?:a\s+|one\s+)?(?:"
-          + "|".join(NUMBER_WORDS) + r")s?(?:\s+(?:hundred|thousand|million|billion))?\b|dozens\b")
+AMOUNT = (r"(?<![\w.])\d[\d,]*(?:\.\d+)?(?:\s?(?:[kKmMbB](?![\w])|\+)|\s+(?:hundred|thousand|million|billion)\b)?|\b(?:a\s+|one\s+)?(?:"
+          + "|".join(NUMBER_WORDS) + r")s?(?:\s+(?:hundred|thousand|million|billion))?\b|\bdozens\b")
 THRESHOLD = re.compile(rf"\b(?:more than|over|at least|upwards of|in excess of|exceeding)\s+({AMOUNT})\s+"
                        r"(?:(?:distinct|different|separate|unique|individual)\s+)?([A-Za-z][\w-]*)", re.I)
 
@@ -460,8 +460,6 @@ def threshold(question: str) -> tuple[float, set[str]] | None:
 def exceeding(text: str, least: float, counted: set[str]) -> str | None:
     """The first figure of `text` at least `least` with the counted thing beside it ("1,616 diverse
     tasks" for a hundred tasks), or None."""
-    from .text import beside, split_sentences
-
     for sentence in split_sentences(text):
         for m in re.finditer(AMOUNT, sentence, re.I):
             if amount(m.group()) >= least and beside(sentence, m, counted):

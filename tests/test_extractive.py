@@ -806,6 +806,7 @@ def test_a_count_a_list_asks_for_reads_figures_and_words():
     assert threshold("Which papers study LLMs?") is None
     assert exceeding("We test it. BIG-bench consists of 204 tasks from 442 authors.", 100, {"task"}) == "204"
     assert exceeding("We use 12 tasks and 500 prompts.", 100, {"task"}) is None  # 500 counts prompts
+    assert exceeding("Tasks are often written as GPT4 tasks.", 2, {"task"}) is None  # no figure inside a word
 
 
 def test_a_list_asked_by_a_count_lists_the_papers_that_state_one_that_large(shipped_index):
