@@ -301,7 +301,7 @@ class Assistant:
                 return refusal(question, evidence.reason, hits[: k or self.settings.top_k])
             hits = [p.hit for p in listed(query.topic, evidence.hits, self.embed_sentences, weaker=False)]  # ranked by metadata: only clear matches
             scope = "papers that match the question"
-        elif query.lookup and not query.filter and query.filter.order is None:
+        elif query.lookup and not query.filter:  # a lookup is never an ordering (metadata.parse)
             # "which year?" naming no paper, with no answer before it: any paper's date would be a guess.
             text = 'The question does not say which paper: name it ("When was ReFT published?") or ask after an answer that cites it.'
             return Answer(question, text, [], [], "extractive", refused=True)

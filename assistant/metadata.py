@@ -18,7 +18,7 @@ from dataclasses import dataclass, field, replace
 from .corpus import Paper
 from .errors import AssistantError
 from .retrieve import Hit, YearFilter
-from .text import name_of
+from .text import NUMBER_WORDS, name_of
 from .types import Answer, Source
 
 MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
@@ -82,7 +82,6 @@ YEAR_RANGE = [
 MONTH_PHRASE = re.compile(rf"\b(?:in|from|during|published in|dated|released in)\s+({MONTH_WORD})\b\.?(?:,?\s+(?:of\s+)?({YEAR})\b)?", re.I)
 # "these papers", "of them", "the ones above": the previous answer's papers.
 PREVIOUS = re.compile(r"\b(?:these|those|them|above|listed|mentioned|you (?:cited|listed|named|found))\b", re.I)
-COUNT_WORDS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10}
 COMPARATIVE = re.compile(r"\b(?:more|fewer|newer|older|later|earlier)\b", re.I)
 LIMIT = re.compile(r"\b(?:top|the|first)\s+(\d{1,2}|two|three|four|five|six|seven|eight|nine|ten)\b", re.I)
 # Asks for all of them in order ("list them by date", "rank the papers"), not one ("which one has the longest author list").
@@ -181,7 +180,7 @@ def _count_filter(match: re.Match) -> tuple[str, int | None, int | None]:
     if match.group("single"):
         return ("authors", 1, 1)
     word = match.group("n").lower()
-    n = int(word) if word.isdigit() else ({"one": 1} | COUNT_WORDS)[word]
+    n = int(word) if word.isdigit() else ({"one": 1} | NUMBER_WORDS)[word]
     how, plus = (match.group("how") or "").lower(), (match.group("plus") or "").strip().lower()
     name = "upvotes" if match.group("what").lower().startswith("upvote") else "authors"
     if how in ("at least",) or plus in ("or more", "+"):
@@ -313,7 +312,7 @@ def parse(question: str) -> MetaQuery | None:
             limit = 1
         elif count:
             word = count.group(1).lower()
-            limit = int(word) if word.isdigit() else COUNT_WORDS[word]
+            limit = int(word) if word.isdigit() else NUMBER_WORDS[word]
         elif not PLURAL_ASK.search(question):
             limit = 1
     previous = bool(PREVIOUS.search(question))

@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass, field
 
 from . import metadata
-from .text import beside, content_words, split_sentences, stems
+from .text import NUMBER_WORDS, beside, content_words, split_sentences, stems
 
 PAPER_NOUNS = r"(?:papers|works|studies|articles|abstracts|publications|entries|approaches|methods|models|benchmarks|datasets|systems|frameworks|techniques|efforts|contributions|strategies|algorithms|architectures)"
 DOC_NOUNS = r"(?:papers|works|studies|articles|abstracts|publications|preprints)"  # what can only mean the papers themselves
@@ -430,8 +430,6 @@ NO_THING = re.compile(r"(?:do|does|did|are|is|were|was|have|has|had|can|could|wo
 # A list asked by a count: "more than twenty distinct LLMs", "well over a hundred tasks", "at least
 # 1M pairs". The papers it asks for state a figure at least that large beside the counted thing
 # (exceeding); api.Assistant.named lists the retrieved ones that do.
-NUMBER_WORDS = dict(zip("two three four five six seven eight nine ten eleven twelve twenty thirty forty fifty hundred thousand million billion"
-                        .split(), (2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 20, 30, 40, 50, 100, 1e3, 1e6, 1e9)))
 AMOUNT = (r"(?<![\w.])\d[\d,]*(?:\.\d+)?(?:\s?(?:[kKmMbB](?![\w])|\+)|\s+(?:hundred|thousand|million|billion)\b)?|\b(?:a\s+|one\s+)?(?:"
           + "|".join(NUMBER_WORDS) + r")s?(?:\s+(?:hundred|thousand|million|billion))?\b|\bdozens\b")
 THRESHOLD = re.compile(rf"\b(?:more than|over|at least|upwards of|in excess of|exceeding)\s+({AMOUNT})\s+"

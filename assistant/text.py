@@ -49,6 +49,11 @@ def _sentences(text: str) -> tuple[str, ...]:
     return tuple(joined)
 
 
+# Numbers written as words, as questions and abstracts write counts ("top three", "twenty LLMs", "a thousand tasks").
+NUMBER_WORDS = dict(zip("two three four five six seven eight nine ten eleven twelve twenty thirty forty fifty hundred thousand million billion"
+                        .split(), (2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 20, 30, 40, 50, 100, 10**3, 10**6, 10**9)))
+
+
 def words(text: str) -> list[str]:
     """The lower-cased words of a text, hyphenated ones whole, each spelt the American way."""
     return [american(w) for w in re.findall(r"[a-z0-9]+(?:[-.][a-z0-9]+)*", text.lower())]
