@@ -18,7 +18,7 @@ from .citations import marked, short_name
 from .corpus import Paper, squash
 from .embeddings import SentenceCache
 from .errors import AssistantError
-from .extractive import (LIST_CAP, coined_names, compare_picks, compared, extractive, headed, listed, ranking, rerank,
+from .extractive import (LIST_CAP, LIST_MIN, coined_names, compare_picks, compared, extractive, headed, listed, ranking, rerank,
                          score_papers)
 from .gate import Evidence, admit, asked_only, list_names, refusal, written
 from .index import Index, SyncReport
@@ -38,6 +38,7 @@ NAME_ZIPF = 3.0
 # to answerable questions, 131 to near negatives) the model refused 4 near negatives the gate had
 # passed by 0.07 to 0.37, and 2 answerable questions passed by 0.45 and 0.62 (docs/quality-rounds.md, round 19).
 MODEL_REFUSAL_MARGIN = 0.4
+OUTSIDE_SHOWN = 8  # papers named when those that address a question are all from other dates than it asks (outside_filter)
 DEEP_K = 60  # papers a list or metadata question retrieves before the gate and LIST_SHARE pick the relevant ones
 RERANK_K = 20  # papers retrieval reorders by their best sentence (extractive.rerank) before the first k are kept
 LIST_SOURCES = 8  # papers a model reads for a list; the list rule's others are added after its answer
@@ -197,11 +198,12 @@ class Assistant:
                 # A list is answered from deeper retrieval, in both modes: a model reads the papers
                 # the list rule keeps (at most LIST_SOURCES), and those it leaves out are added after its answer.
                 deep = asked.kind == "list"
-                hits = self.retrieve(query, max(shown_k, DEEP_K) if deep else shown_k, filters)
-                pool = self.named(query, hits, filters) if deep else hits  # a list also reads every paper that writes its name
-                evidence = self.gate(query, pool, metadata=bool(asked.meta and asked.meta.topic), listing=deep)
+                hits, evidence, elsewhere = self._evidence(query, max(shown_k, DEEP_K) if deep else shown_k, filters, deep,
+                                                           metadata=bool(asked.meta and asked.meta.topic))
                 if evidence.reason:  # nothing relevant: no answer is written and the model is not asked
                     answer = refusal(question, evidence.reason, hits[:shown_k])
+                elif elsewhere:  # relevant papers, none of them from the dates the question asks
+                    answer = outside_filter(question, filters, elsewhere)
                 elif use_endpoint:
                     answer, shown = yield from self._model_answer(question, standalone, endpoint, strict, evidence, asked)
                 else:
@@ -215,6 +217,41 @@ class Assistant:
         answer.latency = round(time.perf_counter() - started, 3)
         answer.standalone_question = standalone if standalone != asked_as else None  # a follow-up made whole, or typos mended
         yield answer
+
+    def _evidence(self, query: str, k: int, filters: YearFilter, deep: bool, metadata: bool = False):
+        """The retrieved papers, the gate's evidence, and the papers that address the question
+        from other dates than the question's (only when none of its dates does).
+
+        A topic asked within dates ("Which papers on grokking came out in 2022?") is judged against
+        the whole corpus and then filtered. Judged among the filtered papers alone, the best of them
+        sets every relative bar (the gate's sources, extractive.listed's), so a 2023 paper that
+        only mentions "a mixture of simple and hard examples" led "Which papers from 2023 study
+        mixture of experts?", and a year with no paper on the topic read as "no paper in the corpus
+        addresses grokking". A paper of those dates that the whole corpus' ranking leaves out of
+        its top k scores no higher than the last one it keeps. (Counts, "the single-author paper
+        on ...", describe the paper: retrieval does not filter by them, nor does this.)"""
+        hits = self.retrieve(query, k, filters)
+        pool = self.named(query, hits, filters) if deep else hits  # a list also reads every paper that writes its name
+        dates = PaperFilter(filters.start, filters.end, getattr(filters, "months", frozenset()))
+        if not dates:
+            return hits, self.gate(query, pool, metadata=metadata, listing=deep), []
+        whole = self.retrieve(query, k)
+        whole = self.named(query, whole) if deep else whole
+        floor = min((h.score for h in whole), default=0.0)
+        seen = {h.paper.id for h in whole}
+        pool = whole + [dataclasses.replace(h, score=min(h.score, floor), extra=dict(h.extra)) for h in pool if h.paper.id not in seen]
+        evidence = self.gate(query, pool, metadata=metadata, listing=deep)
+        if evidence.reason:
+            return hits, evidence, []
+        if deep:  # the whole corpus' list, uncapped: its first LIST_MIN and its sure papers address the question
+            chosen = listed(query, evidence.hits, self.embed_sentences, cap=len(evidence.hits))
+            relevant = [p.hit for i, p in enumerate(chosen) if not p.weaker or i < LIST_MIN]
+            inside = [p.hit for p in chosen if dates.admits(p.hit.paper)]
+        else:
+            relevant, inside = evidence.hits, [h for h in evidence.hits if dates.admits(h.paper)]
+        if not any(dates.admits(h.paper) for h in relevant):
+            return hits, evidence, relevant
+        return hits, dataclasses.replace(evidence, hits=inside), []
 
     def _versions(self, word: str) -> list[str]:
         """The corpus' words that are `word` with a version or year run on ("aime24", "cifar10")."""
@@ -295,10 +332,11 @@ class Assistant:
             papers = self.previous_papers(history)
             hits, scope = metadata.as_hits(papers), "papers of the previous answer"
         elif query.topic:
-            hits = self.retrieve(query.topic, max(k or self.settings.top_k, DEEP_K), query.filter)
-            evidence = self.gate(query.topic, hits, metadata=True)
+            hits, evidence, elsewhere = self._evidence(query.topic, max(k or self.settings.top_k, DEEP_K), query.filter, False, metadata=True)
             if evidence.reason:
                 return refusal(question, evidence.reason, hits[: k or self.settings.top_k])
+            if elsewhere:
+                return outside_filter(question, query.filter, elsewhere)
             hits = [p.hit for p in listed(query.topic, evidence.hits, self.embed_sentences, weaker=False)]  # ranked by metadata: only clear matches
             scope = "papers that match the question"
         elif query.lookup and not query.filter:  # a lookup is never an ordering (metadata.parse)
@@ -524,6 +562,17 @@ class Assistant:
         """A turn of a conversation: `history` holds earlier (question, answer text) or
         (question, answer text, cited paper ids) turns, oldest first."""
         return self.ask(question, history=history, **options)
+
+
+def outside_filter(question: str, filters: YearFilter, hits: list[Hit]) -> Answer:
+    """The answer when papers address the question but none is from its dates: a refusal that
+    names them with their dates (or that the corpus gives none), so the reader can widen the
+    question rather than conclude the corpus lacks the topic."""
+    hits = hits[:OUTSIDE_SHOWN]
+    entries = [f"{h.paper.title} ({metadata.shown_value(h.paper, 'date')}) [{i}]" for i, h in enumerate(hits, 1)]
+    dates = PaperFilter(filters.start, filters.end, getattr(filters, "months", frozenset())).describe()
+    text = f"The corpus does not cover this question: no paper{dates} addresses it. Papers that do, from other or unknown dates: {'; '.join(entries)}."
+    return Answer(question, text, [Source.from_hit(i, h) for i, h in enumerate(hits, 1)], [], "extractive", refused=True)
 
 
 def show_retrieved(answer: Answer, hits: list[Hit], k: int) -> None:

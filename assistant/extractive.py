@@ -368,11 +368,11 @@ def ranking(question: str, hits: list[Hit], embed, idf=None) -> list[tuple[float
     return ranked
 
 
-def listed(question: str, hits: list[Hit], embed, weaker: bool = True, sure: bool = True) -> list[Scored]:
+def listed(question: str, hits: list[Hit], embed, weaker: bool = True, sure: bool = True, cap: int = LIST_CAP) -> list[Scored]:
     """The papers a list answers with, each with its sentences scored, in order of relevance mixed
     with the gate's score (_with_gate): the first LIST_MIN and every other one that passes
     LIST_SHARE; then, with `weaker`, those that pass LIST_MAYBE only (Scored.weaker); at most
-    LIST_CAP in all. With `sure` as well, those that pass LIST_SHARE but not LIST_SURE are weaker
+    `cap` (LIST_CAP) in all. With `sure` as well, those that pass LIST_SHARE but not LIST_SURE are weaker
     matches too, after the others.
 
     A question that names what it wants ("Which papers report results on MMLU?") lists every
@@ -407,8 +407,8 @@ def listed(question: str, hits: list[Hit], embed, weaker: bool = True, sure: boo
         strong = [(r, p) for r, p in strong if r >= LIST_SURE or named(p)]
     chosen = [p for _, p in strong] + maybe
     # The cap leaves out other papers before one that writes the name.
-    others = {id(p) for p in [p for p in chosen if not named(p)][: max(0, LIST_CAP - sum(map(named, chosen)))]}
-    return [p for p in chosen if named(p) or id(p) in others][:LIST_CAP]
+    others = {id(p) for p in [p for p in chosen if not named(p)][: max(0, cap - sum(map(named, chosen)))]}
+    return [p for p in chosen if named(p) or id(p) in others][:cap]
 
 
 def _with_gate(ranked: list[tuple[float, Scored]]) -> list[tuple[float, Scored]]:

@@ -407,7 +407,7 @@ def answer(question: str, query: MetaQuery, hits: list[Hit], scope: str) -> Answ
             if rest:
                 lines.append("Next: " + "; ".join(cite(h) for h in rest[:MAX_NEXT]) + ("; ..." if len(rest) > MAX_NEXT else "") + ".")
         else:
-            lines.append(f"None of the {scope}{where} has a {FIELD_WORDS[name]} in the corpus, so none can be called the {superlative}.")
+            lines.append(f"None of the {scope}{where} has {'an' if name == 'upvotes' else 'a'} {FIELD_WORDS[name]} in the corpus, so none can be called the {superlative}.")
         if missing:
             lacking = "no year given" if name == "date" and any(h.paper.date for h in missing) else f"no {FIELD_WORDS[name]} given"
             if len(missing) <= MAX_UNRANKED_NAMED:

@@ -134,3 +134,27 @@ def test_only_the_described_papers_are_ranked(shipped_index):
     assert answer.text.startswith("Of the 3 papers the question describes, the paper with the most authors is AIM 2025 Rip Current")
     assert len(titles) == 3 and any(t.startswith("From Atomic to Composite") for t in titles)
     assert any(t.startswith("Prismatic Synthesis") for t in titles)
+
+
+def test_a_topic_with_no_paper_from_the_asked_dates_is_refused_naming_the_papers_from_other_dates(shipped_index):
+    # The corpus has grokking papers from 2023 and 2024 and undated ones, none from 2022: judged among
+    # the 2022 papers alone this read "no paper in the corpus addresses grokking". For mixture of experts
+    # in 2023, a 2023 paper's "balanced mixture of simple and hard examples" led the answer.
+    answer = shipped_index.ask("Which papers about grokking were published in 2022?", mode="extractive")
+    assert answer.refused and "no paper from 2022 addresses it" in answer.text
+    assert "Grokking Tickets: Lottery Tickets Accelerate Grokking (Oct 30, 2023) [" in answer.text
+    assert all("rokk" in c.title for c in answer.citations) and all(c.year != 2022 for c in answer.citations)
+    answer = shipped_index.ask("Which papers from 2023 study mixture of experts?", mode="extractive")
+    assert answer.refused and "Optimal Sparsity of Mixture-of-Experts Language Models for Reasoning Tasks (no date given)" in answer.text
+    assert "Data Factors" not in answer.text
+    # A metadata ordering over the topic says the same, not "no paper addresses grokking".
+    answer = shipped_index.ask("Which grokking paper from 2022 has the most upvotes?", mode="extractive")
+    assert answer.refused and "no paper from 2022 addresses it" in answer.text
+
+
+def test_a_topic_asked_within_dates_lists_the_papers_of_those_dates_the_whole_corpus_finds_relevant(shipped_index):
+    answer = shipped_index.ask("Which papers from 2024 study mixture of experts?", mode="extractive")
+    assert not answer.refused and answer.citations[0].title.startswith("Learning to Route Among Specialized Experts")
+    assert all(c.year == 2024 for c in answer.citations)
+    answer = shipped_index.ask("instruction tuning papers from 2022?", mode="extractive")  # r2-40: one of them past the whole list's cap
+    assert {c.title.split(":")[0] for c in answer.citations} == {"OPT-IML", "In-BoXBART"}
