@@ -82,6 +82,12 @@ YEAR_RANGE = [
 MONTH_PHRASE = re.compile(rf"\b(?:in|from|during|published in|dated|released in)\s+({MONTH_WORD})\b\.?(?:,?\s+(?:of\s+)?({YEAR})\b)?", re.I)
 # "these papers", "of them", "the ones above": the previous answer's papers.
 PREVIOUS = re.compile(r"\b(?:these|those|them|above|listed|mentioned|you (?:cited|listed|named|found))\b", re.I)
+# A field asked of several papers ("How many upvotes do papers from 2024 have?", "When were the
+# grokking papers published?"): each one's value, ranked, not the first paper's.
+# The plural is the subject, within four words of the verb: "What year did the paper on ... retrieved studies
+# come out?" asks of one paper.
+PLURAL_LOOKUP = re.compile(r"\b(?:do|did|were|are|have)\s+(?:(?!(?:paper|work|study|article)\b)[\w-]+\s+){0,4}?"
+                           r"(?:papers|works|studies|articles|publications)\b", re.I)
 COMPARATIVE = re.compile(r"\b(?:more|fewer|newer|older|later|earlier)\b", re.I)
 LIMIT = re.compile(r"\b(?:top|the|first)\s+(\d{1,2}|two|three|four|five|six|seven|eight|nine|ten)\b", re.I)
 # Asks for all of them in order ("list them by date", "rank the papers"), not one ("which one has the longest author list").
@@ -306,7 +312,9 @@ def parse(question: str) -> MetaQuery | None:
     if order is None and lookup is None and start is None and end is None and not months and not counts and not submitter:
         return None
     limit = None
-    if order is not None:
+    if lookup and PLURAL_LOOKUP.search(question):  # "How many upvotes do papers from 2024 have?": each one's, ranked
+        order, lookup = (lookup, True), None
+    elif order is not None:
         count = LIMIT.search(question)
         if COMPARATIVE.search(said):  # "of the two, which has more upvotes": one of them
             limit = 1
@@ -374,7 +382,7 @@ def answer(question: str, query: MetaQuery, hits: list[Hit], scope: str) -> Answ
     considered ("papers of the previous answer"); the answer counts those that pass the filter."""
     hits = [h for h in hits if query.filter.admits(h.paper)]
     where = query.filter.describe()
-    scope = (f"{len(hits)} {scope}" if len(hits) > 1 else f"1 {scope.replace('papers', 'paper', 1)}") if hits else scope
+    scope = (f"{len(hits)} {scope}" if len(hits) > 1 else f"1 {scope.replace('papers', 'paper', 1).replace('that match ', 'that matches ', 1)}") if hits else scope
     if not hits:
         text = f"None of the {scope} is{where or ' in the corpus'}." if not query.filter.counts else f"No {scope}{where}."
         return Answer(question, text, [], [], "extractive", refused=True)

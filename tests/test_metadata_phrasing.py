@@ -158,3 +158,14 @@ def test_a_topic_asked_within_dates_lists_the_papers_of_those_dates_the_whole_co
     assert all(c.year == 2024 for c in answer.citations)
     answer = shipped_index.ask("instruction tuning papers from 2022?", mode="extractive")  # r2-40: one of them past the whole list's cap
     assert {c.title.split(":")[0] for c in answer.citations} == {"OPT-IML", "In-BoXBART"}
+
+
+def test_a_field_asked_of_several_papers_ranks_each_ones_value(shipped_index):
+    # "How many upvotes do papers from 2024 have?" had answered with one arbitrary 2024 paper's count.
+    assert parse("How many upvotes do papers from 2024 have?").filter.order == ("upvotes", True)
+    assert parse("When were the grokking papers published?").filter.order == ("date", True)
+    # The plural must be the subject: this asks of one paper.
+    assert parse("What year did the paper on ranking models that decide which retrieved studies to check first come out?").lookup == "date"
+    answer = shipped_index.ask("How many upvotes do papers from 2024 have?", mode="extractive")
+    assert answer.text.startswith("The 22 papers in the corpus from 2024, most upvoted first: ")
+    assert len(answer.citations) > 5 and all(c.year == 2024 for c in answer.citations)
