@@ -35,8 +35,8 @@ from .paperstore import PaperStore
 from .scan import scan_corpus
 from .text import split_sentences
 
-FORMAT_VERSION = 5  # 2: chunks without overlap; 3: sentences split by BlingFire; 4: submitters in the vocabulary;
-# 5: BM25 terms spelt the American way (text.american)
+FORMAT_VERSION = 6  # 2: chunks without overlap; 3: sentences split by BlingFire; 4: submitters in the vocabulary;
+# 5: BM25 terms spelt the American way (text.american); 6: ... "defence", "modelling" too
 # HNSW candidates explored per search (Chroma's default: 100). Chroma rebuilds the graph of vectors
 # not yet persisted (the last 1,000 or fewer; the whole default corpus) at every start, in
 # parallel, so at 100 the same question could retrieve a different 40th-50th chunk from one run

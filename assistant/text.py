@@ -59,7 +59,7 @@ def words(text: str) -> list[str]:
     return [american(w) for w in re.findall(r"[a-z0-9]+(?:[-.][a-z0-9]+)*", text.lower())]
 
 
-# British endings and their American spellings: "generalisation", "behaviour", "analyse", "centred".
+# British endings and their American spellings: "generalisation", "behaviour", "analyse", "centred", "defence".
 # Snowball stems the two apart ("generalis", "general"), so a question in one spelling missed every
 # abstract in the other, in BM25 and in the gate's word checks alike.
 AMERICAN = dict(
@@ -67,6 +67,10 @@ AMERICAN = dict(
     + [(f"our{end}", f"or{end}") for end in ("", "s", "ed", "ing", "ite", "ites", "able")]
     + [(f"ys{end}", f"yz{end}") for end in ("e", "ed", "ing", "er", "ers")]  # not "analyses", a plural of "analysis"
     + [("tre", "ter"), ("tres", "ters"), ("tred", "tered")]
+    # "defences", "licence"; "modelling", "labelled" (Snowball keeps the double l: "modell", "model");
+    # "programmes", "analogue", "judgement". wordfreq keeps "sequence", "cancelled", "dialogue" as they are.
+    + [("ence", "ense"), ("ences", "enses"), ("elling", "eling"), ("elled", "eled"), ("amme", "am"), ("ammes", "ams"),
+       ("ogue", "og"), ("ogues", "ogs"), ("gement", "gment"), ("gements", "gments")]
 )
 BRITISH = re.compile(r"(?<=[a-z]{3})(?:%s)$" % "|".join(sorted(AMERICAN, key=len, reverse=True)))
 

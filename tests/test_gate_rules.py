@@ -142,6 +142,11 @@ def test_a_british_spelling_covers_the_american_one_and_back():
     topic = focus("How does rote memorization affect generalization?", flat_idf)
     assert topic.coverage(set(_terms("Rote memorisation affects generalisation."))) == 1.0
     assert _terms("supervised exercise noise") == ("supervis", "exercis", "nois")  # spelt alike, left alone
+    # blind 31's "earlier defences" was refused against "prior work has developed defenses"; Snowball
+    # keeps the double l ("modell", "model"), so "modelling" missed "modeling" as well.
+    topic = focus("Which defences, licences and judgement calls do modelling and labelled data need?", flat_idf)
+    assert topic.coverage(set(_terms("Defenses, licenses and judgment calls in modeling need labeled data."))) == 1.0
+    assert _terms("sequence cancelled dialogue filled") == ("sequenc", "cancel", "dialogu", "fill")  # no other spelling as common
 
 
 def test_one_alternative_covers_a_list_of_alternatives():
