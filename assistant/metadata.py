@@ -66,7 +66,9 @@ LOOKUPS = [
                 # "what year was the paper on X?", "from which year is that study?"
                 r"|\b(?:from )?(?:what|which) year\s+(?:was|is)\s+(?:the|this|that|it)\b(?:\s+(?:paper|work|study|article|preprint)s?\b)?"
                 # terse, after the paper's name: "Self-BioRAG: which year?", "GraphFM, which month?", "X: publication date?"
-                r"|(?:^\W*(?:and\s+)?|[:,—–-]\s*)(?:(?:in\s+)?(?:which|what)\s+(?:year|month|date)|when|(?:publication|release)\s+(?:date|year|month))\s*\??\s*$", re.I), "date"),
+                r"|(?:^\W*(?:and\s+)?|[:,—–-]\s*)(?:(?:in\s+)?(?:which|what)\s+(?:year|month|date)|when|(?:publication|release)\s+(?:date|year|month))\s*\??\s*$"
+                # "Year of the benchmark that ...?", "publication date of X?"
+                r"|^\W*(?:the\s+)?(?:(?:publication|release)\s+)?(?:year|month|date)\s+(?:of|for)\s", re.I), "date"),
 ]
 YEAR_RANGE = [
     (re.compile(rf"\bbetween ({YEAR}) and ({YEAR})\b", re.I), lambda a, b: (int(a), int(b))),

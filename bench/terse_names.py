@@ -9,8 +9,8 @@ NAME?", "How does NAME work?" and five requests ("Give me the gist of NAME.", "R
 does", "quick summary of NAME please", "Define NAME.", "Is NAME covered here?"). The question sets are written as full
 sentences; a question this short embeds far from every sentence of the abstract it is about, which
 is how round 27's closeness floor first refused "What is ungrokking?", and a request's framing
-words ("gist", "remind") were taken for its topic. It also asks ten terse metadata forms ("NAME:
-which year?", "upvotes of NAME?", "NAME: how many authors?", METADATA_FORMS): right when the answer
+words ("gist", "remind") were taken for its topic. It also asks eleven terse metadata forms ("NAME:
+which year?", "Year of NAME?", "upvotes of NAME?", "NAME: how many authors?", METADATA_FORMS): right when the answer
 cites the paper first with its value (or says the dumps give none). Prints JSON: questions, refused,
 those whose citations leave out the paper that coined the name (a name several papers use, such as
 "SFT", is not a failure), metadata_questions and metadata_right (a shared name caps it at 3 of 4).
@@ -40,7 +40,7 @@ FIELD = re.compile(rf"{FIELD_ACRONYMS}|GPT")  # the field's own acronyms name no
 # cites the paper first and gives its value, or says the dumps give none.
 METADATA_FORMS = [
     (form, lambda p: str(p.year) if p.year else p.date or "no date given")
-    for form in ("{}: which year?", "{}: what year?", "{} - when was it published?", "{}: publication date?", "When did {} come out?", "{}, which month?")
+    for form in ("{}: which year?", "{}: what year?", "{} - when was it published?", "{}: publication date?", "When did {} come out?", "{}, which month?", "Year of {}?")
 ] + [(form, lambda p: str(p.upvotes) if p.upvotes is not None else "no upvote count given")
      for form in ("{}: how many upvotes?", "upvotes of {}?")] + [
     (form, lambda p: str(p.authors) if p.authors is not None else "no author count given")

@@ -106,6 +106,7 @@ def test_a_month_and_year_lookup_names_the_paper_and_its_date(shipped_index):
     ("ReFT: publication date?", "ReFT: Reasoning with Reinforced Fine-Tuning (Jan 16, 2024) [1]."),
     ("GraphFM, which month?", "GraphFM: A Comprehensive Benchmark for Graph Foundation Model (Jun 12, 2024) [1]."),
     ("upvotes of ReFT?", "ReFT: Reasoning with Reinforced Fine-Tuning (2 upvotes) [1]."),
+    ("Year of ReFT?", "ReFT: Reasoning with Reinforced Fine-Tuning (Jan 16, 2024) [1]."),  # blind 31's "Year of the benchmark that ...?"
 ])
 def test_a_terse_ask_after_a_papers_name_is_a_lookup(shipped_index, question, first_line):
     # blind 30's "Self-BioRAG: which year?" was answered from the abstract; bench/terse_names.py
