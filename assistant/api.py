@@ -43,6 +43,9 @@ DEEP_K = 60  # papers a list or metadata question retrieves before the gate and 
 RERANK_K = 20  # papers retrieval reorders by their best sentence (extractive.rerank) before the first k are kept
 LIST_SOURCES = 8  # papers a model reads for a list; the list rule's others are added after its answer
 SIDE_CHOICES = 4  # papers per side among which the sides' papers are chosen together (side_choice)
+# "the original grokking paper": the paper titled "Grokking: ...", not the later ones on grokking
+# (blind 31's b31-36 and blind 5's b5-44 had compared "Grokking Tickets" or the effective-theory paper).
+ORIGINAL = re.compile(r"\boriginal\s+([\w-]+)\s+(?:paper|study|work|article|one)\b", re.I)
 LINE_TOKENS = 48  # reply tokens per paper a list answer may need (a name and what it does)
 
 
@@ -140,10 +143,14 @@ class Assistant:
             # (the context fits both), mixed with the gate's score: relevance alone took "routed to
             # expert models" for "Learning to Route Among Specialized Experts" (blind 20).
             if not named:
-                ranked.append([(r, p.hit) for r, p in ranking(side, side_hits, self.embed_sentences, self.index.lexical.idf)][:SIDE_CHOICES])
+                choices = [(r, p.hit) for r, p in ranking(side, side_hits, self.embed_sentences, self.index.lexical.idf)][:SIDE_CHOICES]
             else:  # a paper that writes the name ("Only-IF", "TCIA"; "train-longer" as "Train longer,") before one that only resembles it
                 side_hits.sort(key=lambda h: not written(side, h.paper))
-                ranked.append([(1.0 - i / SIDE_CHOICES, h) for i, h in enumerate(side_hits[:SIDE_CHOICES])])
+                choices = [(1.0 - i / SIDE_CHOICES, h) for i, h in enumerate(side_hits[:SIDE_CHOICES])]
+            if (original := ORIGINAL.search(side)) and (titled := [h for h in side_hits if titled_by(original.group(1), h.paper)]):
+                titled[0].extra["titled"] = True
+                choices = [(2.0, titled[0])] + [(r, h) for r, h in choices if h is not titled[0]]
+            ranked.append(choices)
         firsts = side_choice(ranked)
         for i, hit in enumerate(firsts):
             if hit is not None:
@@ -562,6 +569,11 @@ class Assistant:
         """A turn of a conversation: `history` holds earlier (question, answer text) or
         (question, answer text, cited paper ids) turns, oldest first."""
         return self.ask(question, history=history, **options)
+
+
+def titled_by(name: str, paper: Paper) -> bool:
+    """Whether the paper's title is `name` and then its subtitle ("Grokking: Generalization Beyond ...")."""
+    return bool(re.match(rf"{re.escape(name)}\s*(?::|\s-\s)", paper.title, re.I))
 
 
 def outside_filter(question: str, filters: YearFilter, hits: list[Hit]) -> Answer:

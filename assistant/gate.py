@@ -706,7 +706,8 @@ def admit(question: str, hits: list[Hit], vocab: set[str], embed, idf=None, meta
     if COMPARE_CUE.search(question) and len(hits) > 1:
         # Each side of a comparison is in its own paper: the two best papers together must
         # cover the focus, and both are sources.
-        a, b = sorted(range(len(hits)), key=lambda i: -scores[i]["score"])[:2]
+        # A side named as the paper titled by a name ("the original grokking paper", api.ORIGINAL) is one of them.
+        a, b = sorted(range(len(hits)), key=lambda i: (not hits[i].extra.get("titled"), -scores[i]["score"]))[:2]
         together = topic.coverage(_held(hits, (a, b)))
         question_score = max(question_score, round((scores[a]["closeness"] + scores[b]["closeness"]) / 2 + together, 4))
         keep = {a, b}

@@ -349,3 +349,13 @@ def test_a_side_named_with_a_hyphen_is_the_paper_that_writes_it_apart(shipped_in
     sides = {h.extra["side"]: h.paper.title for h in shipped_index.retrieve(question)[:5] if "side" in h.extra}
     assert sides[1].startswith("Train longer, generalize better"), sides
     assert sides[0].startswith("On the Generalization Mystery"), sides
+
+
+def test_the_original_paper_of_a_name_is_the_one_titled_by_it(shipped_index):
+    # Blind 31's b31-36 and blind 5's b5-44 had compared "Grokking Tickets" or the effective-theory
+    # paper for "the original grokking paper": several papers are about grokking, one is titled by it.
+    for question in ("the original grokking paper vs the effective-theory one - what setting does each look at?",
+                     "How does the setting of the original grokking study differ from the work that looks for grokking during LLM pretraining?"):
+        answer = shipped_index.ask(question, mode="extractive")
+        assert answer.citations[0].title.startswith("Grokking: Generalization Beyond Overfitting"), question
+        assert len(answer.citations) == 2 and "Grokking Tickets" not in answer.citations[1].title
