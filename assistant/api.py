@@ -226,8 +226,8 @@ class Assistant:
         yield answer
 
     def _evidence(self, query: str, k: int, filters: YearFilter, deep: bool, metadata: bool = False):
-        """The retrieved papers, the gate's evidence, and the papers that address the question
-        from other dates than the question's (only when none of its dates does).
+        """The retrieved papers, the gate's evidence, and, when no paper of the question's dates
+        addresses it, those of other dates that do with the weaker matches of its dates (outside_filter).
 
         A topic asked within dates ("Which papers on grokking came out in 2022?") is judged against
         the whole corpus and then filtered. Judged among the filtered papers alone, the best of them
@@ -241,7 +241,7 @@ class Assistant:
         pool = self.named(query, hits, filters) if deep else hits  # a list also reads every paper that writes its name
         dates = PaperFilter(filters.start, filters.end, getattr(filters, "months", frozenset()))
         if not dates:
-            return hits, self.gate(query, pool, metadata=metadata, listing=deep), []
+            return hits, self.gate(query, pool, metadata=metadata, listing=deep), None
         whole = self.retrieve(query, k)
         whole = self.named(query, whole) if deep else whole
         floor = min((h.score for h in whole), default=0.0)
@@ -249,16 +249,16 @@ class Assistant:
         pool = whole + [dataclasses.replace(h, score=min(h.score, floor), extra=dict(h.extra)) for h in pool if h.paper.id not in seen]
         evidence = self.gate(query, pool, metadata=metadata, listing=deep)
         if evidence.reason:
-            return hits, evidence, []
+            return hits, evidence, None
         if deep:  # the whole corpus' list, uncapped: its first LIST_MIN and its sure papers address the question
             chosen = listed(query, evidence.hits, self.embed_sentences, cap=len(evidence.hits))
             relevant = [p.hit for i, p in enumerate(chosen) if not p.weaker or i < LIST_MIN]
             inside = [p.hit for p in chosen if dates.admits(p.hit.paper)]
         else:
             relevant, inside = evidence.hits, [h for h in evidence.hits if dates.admits(h.paper)]
-        if not any(dates.admits(h.paper) for h in relevant):
-            return hits, evidence, relevant
-        return hits, dataclasses.replace(evidence, hits=inside), []
+        if not any(dates.admits(h.paper) for h in relevant):  # the list's weaker matches of those dates are named apart
+            return hits, evidence, (relevant, inside)
+        return hits, dataclasses.replace(evidence, hits=inside), None
 
     def _versions(self, word: str) -> list[str]:
         """The corpus' words that are `word` with a version or year run on ("aime24", "cifar10")."""
@@ -576,15 +576,23 @@ def titled_by(name: str, paper: Paper) -> bool:
     return bool(re.match(rf"{re.escape(name)}\s*(?::|\s-\s)", paper.title, re.I))
 
 
-def outside_filter(question: str, filters: YearFilter, hits: list[Hit]) -> Answer:
-    """The answer when papers address the question but none is from its dates: a refusal that
+def outside_filter(question: str, filters: YearFilter, found: tuple[list[Hit], list[Hit]]) -> Answer:
+    """The answer when papers address the question but none is from its dates: it says so and
     names them with their dates (or that the corpus gives none), so the reader can widen the
-    question rather than conclude the corpus lacks the topic."""
-    hits = hits[:OUTSIDE_SHOWN]
-    entries = [f"{h.paper.title} ({metadata.shown_value(h.paper, 'date')}) [{i}]" for i, h in enumerate(hits, 1)]
+    question rather than conclude the corpus lacks the topic. Papers of those dates that a list
+    takes only as weaker matches (a mention in passing: BIG-bench's "sparsity") are named first; with
+    none, the answer is a refusal."""
+    elsewhere, weaker = found
     dates = PaperFilter(filters.start, filters.end, getattr(filters, "months", frozenset())).describe()
-    text = f"The corpus does not cover this question: no paper{dates} addresses it. Papers that do, from other or unknown dates: {'; '.join(entries)}."
-    return Answer(question, text, [Source.from_hit(i, h) for i, h in enumerate(hits, 1)], [], "extractive", refused=True)
+    hits = weaker[:OUTSIDE_SHOWN] + [h for h in elsewhere if h not in weaker][:OUTSIDE_SHOWN]
+    entries = [f"{h.paper.title} ({metadata.shown_value(h.paper, 'date')}) [{i}]" for i, h in enumerate(hits, 1)]
+    mentions, others = "; ".join(entries[: len(weaker[:OUTSIDE_SHOWN])]), "; ".join(entries[len(weaker[:OUTSIDE_SHOWN]):])
+    if mentions:
+        text = (f"No paper{dates} in the corpus is about this; weaker matches{dates}: {mentions}. "
+                f"Papers about it from other or unknown dates: {others}.")
+    else:
+        text = f"The corpus does not cover this question: no paper{dates} addresses it. Papers that do, from other or unknown dates: {others}."
+    return Answer(question, text, [Source.from_hit(i, h) for i, h in enumerate(hits, 1)], [], "extractive", refused=not mentions)
 
 
 def show_retrieved(answer: Answer, hits: list[Hit], k: int) -> None:

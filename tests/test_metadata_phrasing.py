@@ -140,14 +140,16 @@ def test_only_the_described_papers_are_ranked(shipped_index):
 def test_a_topic_with_no_paper_from_the_asked_dates_is_refused_naming_the_papers_from_other_dates(shipped_index):
     # The corpus has grokking papers from 2023 and 2024 and undated ones, none from 2022: judged among
     # the 2022 papers alone this read "no paper in the corpus addresses grokking". For mixture of experts
-    # in 2023, a 2023 paper's "balanced mixture of simple and hard examples" led the answer.
+    # in 2023, a 2023 paper's "balanced mixture of simple and hard examples" led the answer as a match.
+    # bench/dated_lists.py: 120 such questions generated from the corpus.
     answer = shipped_index.ask("Which papers about grokking were published in 2022?", mode="extractive")
     assert answer.refused and "no paper from 2022 addresses it" in answer.text
     assert "Grokking Tickets: Lottery Tickets Accelerate Grokking (Oct 30, 2023) [" in answer.text
     assert all("rokk" in c.title for c in answer.citations) and all(c.year != 2022 for c in answer.citations)
+    # No 2023 paper is about mixture of experts; those that come near it are named as what they are.
     answer = shipped_index.ask("Which papers from 2023 study mixture of experts?", mode="extractive")
-    assert answer.refused and "Optimal Sparsity of Mixture-of-Experts Language Models for Reasoning Tasks (no date given)" in answer.text
-    assert "Data Factors" not in answer.text
+    assert answer.text.startswith("No paper from 2023 in the corpus is about this; weaker matches from 2023: Data Factors")
+    assert "Papers about it from other or unknown dates: Optimal Sparsity of Mixture-of-Experts Language Models for Reasoning Tasks (no date given)" in answer.text
     # A metadata ordering over the topic says the same, not "no paper addresses grokking".
     answer = shipped_index.ask("Which grokking paper from 2022 has the most upvotes?", mode="extractive")
     assert answer.refused and "no paper from 2022 addresses it" in answer.text
