@@ -205,12 +205,12 @@ class Assistant:
                 # A list is answered from deeper retrieval, in both modes: a model reads the papers
                 # the list rule keeps (at most LIST_SOURCES), and those it leaves out are added after its answer.
                 deep = asked.kind == "list"
-                hits, evidence, elsewhere = self._evidence(query, max(shown_k, DEEP_K) if deep else shown_k, filters, deep,
+                hits, evidence, outside = self._evidence(query, max(shown_k, DEEP_K) if deep else shown_k, filters, deep,
                                                            metadata=bool(asked.meta and asked.meta.topic))
                 if evidence.reason:  # nothing relevant: no answer is written and the model is not asked
                     answer = refusal(question, evidence.reason, hits[:shown_k])
-                elif elsewhere:  # relevant papers, none of them from the dates the question asks
-                    answer = outside_filter(question, filters, elsewhere)
+                elif outside:  # relevant papers, none of them from the dates the question asks
+                    answer = outside_filter(question, filters, outside)
                 elif use_endpoint:
                     answer, shown = yield from self._model_answer(question, standalone, endpoint, strict, evidence, asked)
                 else:
@@ -339,11 +339,11 @@ class Assistant:
             papers = self.previous_papers(history)
             hits, scope = metadata.as_hits(papers), "papers of the previous answer"
         elif query.topic:
-            hits, evidence, elsewhere = self._evidence(query.topic, max(k or self.settings.top_k, DEEP_K), query.filter, False, metadata=True)
+            hits, evidence, outside = self._evidence(query.topic, max(k or self.settings.top_k, DEEP_K), query.filter, False, metadata=True)
             if evidence.reason:
                 return refusal(question, evidence.reason, hits[: k or self.settings.top_k])
-            if elsewhere:
-                return outside_filter(question, query.filter, elsewhere)
+            if outside:
+                return outside_filter(question, query.filter, outside)
             hits = [p.hit for p in listed(query.topic, evidence.hits, self.embed_sentences, weaker=False)]  # ranked by metadata: only clear matches
             scope = "papers that match the question"
         elif query.lookup and not query.filter:  # a lookup is never an ordering (metadata.parse)
