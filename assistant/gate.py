@@ -631,7 +631,10 @@ MODEL_NAME = re.compile(r"\b(?:(?:Bi)?LSTMs?|GRUs?|RNNs?|CNNs?|Transformers?|Res
                         r"BERT|RoBERTa|DeBERTa|CodeBERT|BART|mBART|OPT|BLOOM|Falcon|Phi|DeepSeek|Codex|davinci|Pythia|Chinchilla|"
                         r"Gopher|LLaVA|CLIP|Bard|Cohere|InternLM|StarCoder|OLMoE?|Galactica|LaMDA|XLNet|ELECTRA|UL2|Whisper|"
                         r"o1|o3|Grok|Yi|Baichuan|ChatGLM|WizardLM|Zephyr|Orca|Tulu|Dolly|MPT|DALL-?E)\b"
-                        r"|\b[A-Z][A-Za-z]+(?:-[A-Z][A-Za-z]*)*-?\d+(?:\.\d+)*[BMK]?(?![A-Za-z])")  # "Pythia-1.4B", "DALL-E3"
+                        # "Pythia-1.4B", "DALL-E3"; not a benchmark's, dataset's or rating system's ("CIFAR-10",
+                        # "NAS-Bench-201", "MATH-500", "AIME24", "Glicko-2") or a year or handle run on ("AmazonReviews2023")
+                        r"|\b(?![A-Za-z-]*(?:Bench|CIFAR|MATH|GSM|AIME|AMC|COVID|ILSVRC|Glicko|Flickr|Amazon))"
+                        r"[A-Z][A-Za-z]+(?:-[A-Z][A-Za-z]*)*-?(?!\d{4})\d+(?:\.\d+)*[BMK]?(?![A-Za-z])")
 
 
 URL = re.compile(r"\b(?:https?://|www\.|github\.com/)\S+", re.I)

@@ -340,7 +340,9 @@ COMPARATIVE = {"more", "larger", "fewer", "less", "smaller", "bigger", "longer",
 # vision-language models", "which audio encoder", "which cross-encoder checkpoint", a verb or the end
 # next; not "which model dimension" (a property), "what kind of model" (a type, not a name) or "what
 # model do they propose" (the paper's own, coined name).
-MODEL_CUE = re.compile(r"\b(?:which|what)\s+(?!(?:kinds?|types?|sorts?|class|family)\s+of\b)"
+# Not a model in the sense of a theory ("What statistical model do they borrow ...?", b5-05).
+MODEL_CUE = re.compile(r"\b(?:which|what)\s+(?!(?:kinds?|types?|sorts?|class|family)\s+of\b"
+                       r"|(?:statistical|mathematical|theoretical|probabilistic|cognitive|mental|formal)\s+models?\b)"
                        rf"(?:of the [\w-]+\s+|(?:{COUNT}\s+)?(?:(?:pretrained|pre-trained)\s+)?"
                        r"(?:(?!(?:is|are|was|were|do|does|did|papers|works|studies)\b)[\w-]+\s+)?)(?:(?:pretrained|pre-trained|base|underlying|open|specific|backbone|"
                        r"language|foundation)\s+)*(?:LLMs?|LMs?|VLMs?|MLLMs?|GNNs?|models?|language models?|encoders?|backbones?|checkpoints?)(?:\s+famil(?:y|ies))?"

@@ -313,6 +313,7 @@ def test_an_ask_for_a_model_by_name_opens_the_ask_and_is_not_the_papers_own():
     assert model_asks("what kind of model is trained on it?") == []  # a type, not a name
     assert model_asks("which formal computation model inspired their experiments?") == []  # a notion, not a trained model
     assert model_asks("What were those LMs trained on?") == []  # asks for data
+    assert model_asks("What statistical model do they borrow to describe the weights' drift?") == []  # a theory (b5-05)
 
 
 def test_a_model_asked_for_must_be_named_by_the_best_papers():
@@ -321,6 +322,13 @@ def test_a_model_asked_for_must_be_named_by_the_best_papers():
     assert unnamed_model("Which LLM does the agent run on?", unnamed) == "Which LLM does the agent run on?"  # "Mind2Web" is no model
     assert unnamed_model("Which LLM does the agent run on?", named) is None
     assert unnamed_model("How well does the agent do?", unnamed) is None  # no model asked
+    # Benchmarks, datasets and rating systems written like a model's name with a version are none:
+    # blind 31's nn07 ("Which six LLMs were profiled on Easy2Hard-Bench?") was answered for its "Glicko-2 models".
+    benchmarks = [Hit(Paper("Easy2Hard-Bench", "Scores come from Glicko-2 models; we test six LLMs on MATH-500, "
+                                               "GSM8K, CIFAR-10, NAS-Bench-201 and AmazonReviews2023."), 1.0, 0.5, 3.0)]
+    assert unnamed_model("Which six LLMs were profiled?", benchmarks) == "Which six LLMs were profiled?"
+    sized = [Hit(Paper("Reasoning by RL", "OREAL-32B and PrismMath-7B beat BLIP2 and GLM-4."), 1.0, 0.5, 3.0)]
+    assert unnamed_model("Which six LLMs were profiled?", sized) is None
     lstm = [Hit(Paper("Strategy Prediction at Scale", "We model students with an LSTM over their action sequences."), 1.0, 0.5, 3.0)]
     assert unnamed_model("Which sequence model did they plug in?", lstm) is None  # an architecture is a model's name
 
