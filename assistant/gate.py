@@ -654,11 +654,19 @@ def unnamed_model(question: str, hits: list[Hit]) -> str | None:
 # A dataset or benchmark named in an abstract: a word with two capitals or a capital and a digit
 # ("MMLU", "GSM8K", "ImageNet", "Spider-SS"), or a name of capitalised words and an acronym or
 # digit ("Visual Genome", "Amazon Reviews 2023"), or a capitalised word before "dataset" ("the Adult
-# income dataset"); not the field's own acronyms ("LLMs", "NLP").
+# income dataset") or right after "benchmarks" ("benchmarks, Sokoban and ..."); not the field's own
+# acronyms ("LLMs", "NLP").
 FIELD_ACRONYMS = r"(?:LLMs?|LMs?|VLMs?|MLLMs?|LVLMs?|NLP|NLU|NLG|AI|ML|QA|RL|SOTA|GPUs?|APIs?|OOD|IID|ID)"
 DATASET_NAME = re.compile(rf"\b(?!{FIELD_ACRONYMS}\b)"
                           r"[A-Za-z]*[A-Z][a-z]*[A-Z0-9][\w-]*|\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)+\s+\d+"
-                          r"|\b(?!(?:The|This|These|That|Our|Their|Its|Each|Every|A|An|One|New|Real)\b)[A-Z][\w-]+\s+(?:[a-z]+\s+)?(?:dataset|data set|benchmark|corpus)\b")
+                          r"|\b(?!(?:The|This|These|That|Our|Their|Its|Each|Every|A|An|One|New|Real)\b)[A-Z][\w-]+\s+(?:[a-z]+\s+)?(?:dataset|data set|benchmark|corpus)\b"
+                          # a capitalised word right after the word: "two decision-making benchmarks, Sokoban and General Points"
+                          r"|\b(?:benchmarks?|datasets?|corpora|test sets?)\s*[,:(]?\s*(?:such as\s+|including\s+|like\s+|namely\s+)?[A-Z][\w-]+")
+
+
+# An acronym defined after lower-case words abbreviates a term or a method, it names no dataset:
+# "in-context learning (ICL)", "a human-guided tool manipulation framework (HTM)" (blind 31's nn06).
+DEFINED_ACRONYM = re.compile(r"\b[a-z][\w-]*\s+\(([A-Z][A-Za-z]*[A-Z]s?)\)")
 
 
 def unnamed_dataset(question: str, hits: list[Hit]) -> str | None:
@@ -668,6 +676,7 @@ def unnamed_dataset(question: str, hits: list[Hit]) -> str | None:
     if not asks:
         return None
     own = set(re.findall(r"[\w-]+", question))
+    own |= {m.group(1) for h in hits for m in DEFINED_ACRONYM.finditer(_prose(h))}
     names = [m.group() for h in hits for m in DATASET_NAME.finditer(_prose(h))]
     return asks[0] if not any(n not in own for n in names) else None
 

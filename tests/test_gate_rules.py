@@ -356,6 +356,14 @@ def test_a_dataset_asked_for_must_be_named_by_the_best_papers():
         assert unnamed_dataset("Which two datasets were ranked?", [Hit(Paper("Ranking", abstract), 1.0, 0.5, 3.0)]) is None
     assert unnamed_dataset("Which two datasets were ranked?", [Hit(Paper("Ranking on MMLU", "We rank MMLU questions."), 1.0, 0.5, 3.0)]) is None
     assert unnamed_dataset("Which two datasets were ranked with MMLU?", [Hit(Paper("Ranking", "We rank MMLU questions."), 1.0, 0.5, 3.0)])
+    # An acronym defined after lower-case words is a term's or a method's, no dataset (blind 31's nn06);
+    # a capitalised word right after "benchmarks" is one (blind 5's b5-11).
+    htm = [Hit(Paper("Tool Manipulation", "Unlike in-context learning (ICL), our framework (HTM) wins on two compositional "
+                                          "generalization benchmarks."), 1.0, 0.5, 3.0)]
+    assert unnamed_dataset("Which two benchmarks were used?", htm) == "Which two benchmarks were used?"
+    sokoban = [Hit(Paper("SFT Generalization", "We evaluate supervised fine-tuning (SFT) on two decision-making benchmarks, "
+                                               "Sokoban and General Points."), 1.0, 0.5, 3.0)]
+    assert unnamed_dataset("Which two benchmarks were used?", sokoban) is None
 
 
 def test_contractions_are_no_focus_words_and_a_possessive_is_its_noun():
