@@ -671,14 +671,14 @@ DEFINED_ACRONYM = re.compile(r"\b[a-z][\w-]*\s+\(([A-Z][A-Za-z]*[A-Z]s?)\)")
 
 def unnamed_dataset(question: str, hits: list[Hit]) -> str | None:
     """An ask for a dataset by name ("which six datasets were ranked") that the best papers name
-    none in, apart from the names the question itself writes."""
+    none in, apart from the names the question itself writes and acronyms the abstracts define."""
     asks = dataset_asks(question)
     if not asks:
         return None
     own = set(re.findall(r"[\w-]+", question))
-    own |= {m.group(1) for h in hits for m in DEFINED_ACRONYM.finditer(_prose(h))}
+    defined = {m.group(1) for h in hits for m in DEFINED_ACRONYM.finditer(_prose(h))}
     names = [m.group() for h in hits for m in DATASET_NAME.finditer(_prose(h))]
-    return asks[0] if not any(n not in own for n in names) else None
+    return asks[0] if not any(n not in own and n not in defined for n in names) else None
 
 
 def admit(question: str, hits: list[Hit], vocab: set[str], embed, idf=None, metadata: bool = False,
