@@ -225,7 +225,7 @@ class Assistant:
         answer.standalone_question = standalone if standalone != asked_as else None  # a follow-up made whole, or typos mended
         yield answer
 
-    def _evidence(self, query: str, k: int, filters: YearFilter, deep: bool, metadata: bool = False):
+    def _evidence(self, query: str, k: int, filters: PaperFilter, deep: bool, metadata: bool = False):
         """The retrieved papers, the gate's evidence, and, when no paper of the question's dates
         addresses it, those of other dates that do with the weaker matches of its dates (outside_filter).
 
@@ -239,7 +239,7 @@ class Assistant:
         on ...", describe the paper: retrieval does not filter by them, nor does this.)"""
         hits = self.retrieve(query, k, filters)
         pool = self.named(query, hits, filters) if deep else hits  # a list also reads every paper that writes its name
-        dates = PaperFilter(filters.start, filters.end, getattr(filters, "months", frozenset()))
+        dates = filters.dates()
         if not dates:
             return hits, self.gate(query, pool, metadata=metadata, listing=deep), None
         whole = self.retrieve(query, k)
@@ -576,17 +576,18 @@ def titled_by(name: str, paper: Paper) -> bool:
     return bool(re.match(rf"{re.escape(name)}\s*(?::|\s-\s)", paper.title, re.I))
 
 
-def outside_filter(question: str, filters: YearFilter, found: tuple[list[Hit], list[Hit]]) -> Answer:
+def outside_filter(question: str, filters: PaperFilter, found: tuple[list[Hit], list[Hit]]) -> Answer:
     """The answer when papers address the question but none is from its dates: it says so and
     names them with their dates (or that the corpus gives none), so the reader can widen the
     question rather than conclude the corpus lacks the topic. Papers of those dates that a list
     takes only as weaker matches (a mention in passing: BIG-bench's "sparsity") are named first; with
     none, the answer is a refusal."""
     elsewhere, weaker = found
-    dates = PaperFilter(filters.start, filters.end, getattr(filters, "months", frozenset())).describe()
-    hits = weaker[:OUTSIDE_SHOWN] + [h for h in elsewhere if h not in weaker][:OUTSIDE_SHOWN]
+    weaker = weaker[:OUTSIDE_SHOWN]
+    hits = weaker + [h for h in elsewhere if h not in weaker][:OUTSIDE_SHOWN]
     entries = [f"{h.paper.title} ({metadata.shown_value(h.paper, 'date')}) [{i}]" for i, h in enumerate(hits, 1)]
-    mentions, others = "; ".join(entries[: len(weaker[:OUTSIDE_SHOWN])]), "; ".join(entries[len(weaker[:OUTSIDE_SHOWN]):])
+    mentions, others = "; ".join(entries[: len(weaker)]), "; ".join(entries[len(weaker):])
+    dates = filters.dates().describe()
     if mentions:
         text = (f"No paper{dates} in the corpus is about this; weaker matches{dates}: {mentions}. "
                 f"Papers about it from other or unknown dates: {others}.")

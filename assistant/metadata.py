@@ -132,6 +132,10 @@ class PaperFilter(YearFilter):
                            self.months or getattr(base, "months", frozenset()), self.order or getattr(base, "order", None),
                            self.counts or getattr(base, "counts", ()), self.submitter or getattr(base, "submitter", ""))
 
+    def dates(self) -> PaperFilter:
+        """This filter's years and months alone: what retrieval filters by (counts and submitters describe a paper)."""
+        return PaperFilter(self.start, self.end, self.months)
+
     def describe(self) -> str:
         """" from October 2024", " with exactly 2 authors": the filter as words after a noun."""
         dates = self._dates()
